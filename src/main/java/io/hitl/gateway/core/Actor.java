@@ -1,0 +1,65 @@
+package io.hitl.gateway.core;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Who is acting: the token subject, its roles, and every role name the token carried (desk roles such
+ * as `risk` or `compliance` that policies name, next to the four roles of the gateway).
+ */
+public final class Actor {
+  public static final Actor SYSTEM = new Actor("system", EnumSet.of(Role.ADMIN));
+
+  private final String subject;
+  private final Set<Role> roles;
+  private final Set<String> roleNames;
+
+  public Actor(String subject, Set<Role> roles) {
+    this(subject, roles, Set.of());
+  }
+
+  public Actor(String subject, Set<Role> roles, Set<String> roleNames) {
+    this.subject = subject;
+    this.roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
+    Set<String> names = new LinkedHashSet<>();
+    this.roles.forEach(r -> names.add(r.json()));
+    names.addAll(roleNames);
+    this.roleNames = Collections.unmodifiableSet(names);
+  }
+
+  public String subject() {
+    return subject;
+  }
+
+  public Set<Role> roles() {
+    return roles;
+  }
+
+  /** The gateway roles and desk roles of the token, by name. */
+  public Set<String> roleNames() {
+    return roleNames;
+  }
+
+  public boolean has(Role role) {
+    return roles.contains(role) || roles.contains(Role.ADMIN);
+  }
+
+  /** Whether the token carries the role {@code name}; a gateway role is held as {@link #has} says. */
+  public boolean holds(String name) {
+    Role r = Role.parse(name);
+    return r != null ? has(r) : roleNames.contains(name);
+  }
+
+  public boolean canRead() {
+    return !roles.isEmpty();
+  }
+
+  public void require(Role role, String action) {
+    if (!has(role)) {
+      throw new GatewayException(ErrorCode.SEC_002,
+        "Role '" + role.json() + "' is required to " + action);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.hitl.gateway.core;
+
+import java.util.Locale;
+
+public enum ApprovalStatus {
+  PENDING, APPROVED, REJECTED, EXPIRED, CANCELLED;
+
+  public boolean terminal() {
+    return this != PENDING;
+  }
+
+  /** Lower case, as the API shows it. */
+  public String json() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static ApprovalStatus parse(String s) {
+    return valueOf(s.toUpperCase(Locale.ROOT));
+  }
+}
