@@ -1,0 +1,213 @@
+package io.hitl.gateway;
+
+import io.hitl.gateway.approval.ApprovalService;
+import io.hitl.gateway.approval.ApprovalVerticle;
+import io.hitl.gateway.approval.QuoteSource;
+import io.hitl.gateway.audit.AuditVerticle;
+import io.hitl.gateway.auth.Tokens;
+import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.cluster.BusAuth;
+import io.hitl.gateway.cluster.ClusterSetup;
+import io.hitl.gateway.cluster.NodeStatus;
+import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.expiry.ExpiryVerticle;
+import io.hitl.gateway.intake.HttpVerticle;
+import io.hitl.gateway.notify.ChatVerticle;
+import io.hitl.gateway.notify.NotifyVerticle;
+import io.hitl.gateway.guardian.GuardianVerticle;
+import io.hitl.gateway.market.HttpQuoteSource;
+import io.hitl.gateway.market.MarketVerticle;
+import io.hitl.gateway.observability.HitlMetrics;
+import io.hitl.gateway.observability.Logging;
+import io.hitl.gateway.observability.Published;
+import io.hitl.gateway.observability.VertxMetricsSetup;
+import io.hitl.gateway.policy.PolicyCache;
+import io.hitl.gateway.policy.PolicyService;
+import io.hitl.gateway.policy.PolicyVerticle;
+import io.hitl.gateway.store.Database;
+import io.hitl.gateway.stream.StreamTokens;
+import io.hitl.gateway.stream.Streams;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway process: database (embedded or external), migrations, then the verticles. Start-up is
+ * blocking and runs on the caller's thread, never on an event loop.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final long DEPLOY_TIMEOUT_SECONDS = 60;
+
+  private final GatewayConfig config;
+  private final Database database;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final JWTAuth auth;
+  private final String httpDeployment;
+
+  private Gateway(GatewayConfig config, Database database, Vertx vertx, Pool pool, JWTAuth auth,
+      String httpDeployment) {
+    this.config = config;
+    this.database = database;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.auth = auth;
+    this.httpDeployment = httpDeployment;
+  }
+
+  public static Gateway start(GatewayConfig config, Clock clock) {
+    long t0 = System.nanoTime();
+    LOG.info("starting with {}", config);
+    String secret = Tokens.secret(config);
+    Logging.registerSecrets(config, secret);
+    Database database = Database.start(config);
+    Vertx vertx = null;
+    try {
+      database.migrate();
+      VertxMetricsSetup metricsSetup = new VertxMetricsSetup(config);
+      vertx = config.cluster ? joinCluster(config, metricsSetup) : standalone(metricsSetup);
+      Pool pool = database.pool(vertx, config.dbPoolSize);
+      JWTAuth auth = Tokens.provider(vertx, config, secret);
+      if (config.cluster) {
+        BusAuth.install(vertx, config, auth, clock);
+      }
+      Vertx v = vertx;
+      HitlMetrics metrics = HitlMetrics.install(v, new HitlMetrics(metricsSetup.registry(), clock, pool,
+        config.metricsDbRefreshSeconds));
+      QuoteSource quotes = config.quoteUrl == null ? null : new HttpQuoteSource(pool, WebClient.create(v),
+        config.quoteUrl, clock, Duration.ofSeconds(config.quoteMaxAgeSeconds));
+      PolicyCache policies = new PolicyCache(config);
+      await(v.deployVerticle(() -> new ApprovalVerticle(self -> new ApprovalService(pool, config, clock,
+          Published.observed(metrics, event -> v.eventBus().publish(Addresses.EVENTS, event)), quotes, policies)),
+        new DeploymentOptions().setInstances(config.approvalInstances)));
+      await(v.deployVerticle(new PolicyVerticle(self -> new PolicyService(pool, config, clock, policies,
+        changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed)), policies, pool)));
+      await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
+        Published.observed(metrics, event -> x.eventBus().publish(Addresses.EVENTS, event)), quotes, policies))));
+      await(v.deployVerticle(new MarketVerticle(pool, clock)));
+      await(v.deployVerticle(new AuditVerticle(pool)));
+      await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
+      await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),
+        new DeploymentOptions().setInstances(config.httpInstances)));
+      await(v.deployVerticle(new NotifyVerticle(config, pool, clock)));
+      Streams streams = new Streams(pool, config, clock, auth,
+        new StreamTokens(v, secret, clock, config.streamTokenTtlSeconds));
+      String http = await(v.deployVerticle(() -> new HttpVerticle(config, auth, pool, streams),
+        new DeploymentOptions().setInstances(config.httpInstances)));
+      LOG.info("ready: HTTP on {}:{}, {} database, {}, started in {} ms", config.httpHost, config.httpPort,
+        database.embedded() ? "embedded" : "external", config.cluster ? "clustered with "
+          + NodeStatus.of(v).clusterNodes() + " node(s)" : "standalone",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      return new Gateway(config, database, v, pool, auth, http);
+    } catch (RuntimeException e) {
+      if (vertx != null) {
+        try {
+          await(vertx.close());
+        } catch (RuntimeException ignored) {
+          // already failing; the original error is the one to report
+        }
+      }
+      database.close();
+      throw e;
+    }
+  }
+
+  private static Vertx standalone(VertxMetricsSetup metrics) {
+    Vertx vertx = metrics.builder(new VertxOptions()).build();
+    NodeStatus.register(vertx, null, null);
+    return vertx;
+  }
+
+  /** Joins the Hazelcast cluster of cluster.xml and the HITL_CLUSTER_* settings; blocking. */
+  private static Vertx joinCluster(GatewayConfig config, VertxMetricsSetup metrics) {
+    com.hazelcast.config.Config hz = ClusterSetup.hazelcastConfig(config, false);
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    HazelcastClusterManager manager = new HazelcastClusterManager(hz);
+    Vertx vertx = await(metrics.builder(ClusterSetup.vertxOptions(config)).withClusterManager(manager)
+      .buildClustered());
+    NodeStatus.register(vertx, manager::isActive, () -> ClusterSetup.dataMembers(manager));
+    return vertx;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public JWTAuth auth() {
+    return auth;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /**
+   * Graceful stop (SIGTERM): report not ready, wait HITL_SHUTDOWN_DELAY_SECONDS for load balancers to
+   * notice, stop accepting HTTP and let in-flight requests finish (at most HITL_SHUTDOWN_GRACE_SECONDS),
+   * undeploy the rest, leave the cluster, then stop the embedded database if there is one.
+   */
+  @Override
+  public void close() {
+    NodeStatus.of(vertx).drain();
+    try {
+      if (config.shutdownDelaySeconds > 0) {
+        LOG.info("draining: not ready, stopping HTTP in {} s", config.shutdownDelaySeconds);
+        // close() runs on the shutdown-hook thread, never on an event loop
+        Thread.sleep(TimeUnit.SECONDS.toMillis(config.shutdownDelaySeconds));
+      }
+      await(vertx.undeploy(httpDeployment), config.shutdownGraceSeconds + DEPLOY_TIMEOUT_SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("HTTP did not stop cleanly: {}", e.getMessage());
+    }
+    try {
+      // verticles stop while the pool is still open, so in-flight deliveries can record their outcome
+      await(Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).collect(Collectors.toList()))
+        .otherwiseEmpty());
+      await(vertx.close());
+      LOG.info("stopped{}", config.cluster ? " and left the cluster" : "");
+    } finally {
+      database.close();
+    }
+  }
+
+  /** Blocks the calling thread (never an event loop: only start-up and shutdown use this). */
+  static <T> T await(Future<T> f) {
+    return await(f, DEPLOY_TIMEOUT_SECONDS);
+  }
+
+  private static <T> T await(Future<T> f, long seconds) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("timed out after " + seconds + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

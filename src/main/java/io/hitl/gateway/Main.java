@@ -1,0 +1,149 @@
+package io.hitl.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hitl.gateway.auth.Tokens;
+import io.hitl.gateway.config.ConfigException;
+import io.hitl.gateway.config.ConfigKeys;
+import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.Role;
+import io.hitl.gateway.observability.Logging;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entry point. {@code java -jar hitl-gateway.jar [--conf FILE] [--cluster]} runs the gateway (clustered with
+ * {@code --cluster} or HITL_CLUSTER=true);
+ * {@code java -jar hitl-gateway.jar token --subject alice --roles approver [--ttl SECONDS]} prints a token.
+ */
+public final class Main {
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err, true));
+  }
+
+  /** Runs a command; returns the exit code (0 ok, 1 runtime failure, 2 usage or configuration). */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean serve) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    String confFile = option(rest, "--conf");
+    Map<String, String> settings = env;
+    if (rest.remove("--cluster")) {
+      settings = new HashMap<>(env);
+      settings.put(ConfigKeys.HITL_CLUSTER, "true");
+    }
+    GatewayConfig config;
+    try {
+      Logging.checkFormat(env);
+      config = GatewayConfig.from(readConf(confFile), settings);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("SEC-040 invalid configuration: --conf " + confFile + " could not be read: " + e.getMessage());
+      return 2;
+    }
+    if (!rest.isEmpty() && rest.get(0).equals("token")) {
+      return token(rest.subList(1, rest.size()), config, out, err);
+    }
+    if (!rest.isEmpty()) {
+      err.println("usage: hitl-gateway [--conf FILE] [--cluster] | token --subject NAME --roles ROLE[,ROLE] [--ttl SECONDS]");
+      return 2;
+    }
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(config, Clock.systemUTC());
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      err.println("gateway failed to start: " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        gateway.close();
+      } finally {
+        Logging.flushAndStop();
+      }
+    }, "hitl-shutdown"));
+    if (serve) {
+      try {
+        Thread.currentThread().join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return 0;
+  }
+
+  private static int token(List<String> args, GatewayConfig config, PrintStream out, PrintStream err) {
+    List<String> rest = new ArrayList<>(args);
+    String subject = option(rest, "--subject");
+    String roles = option(rest, "--roles");
+    String ttl = option(rest, "--ttl");
+    if (subject == null || roles == null || !rest.isEmpty()) {
+      err.println("usage: hitl-gateway token --subject NAME --roles ROLE[,ROLE] [--ttl SECONDS]");
+      return 2;
+    }
+    List<String> names = new ArrayList<>();
+    for (String r : roles.split(",")) {
+      if (Role.parse(r.trim()) == null) {
+        err.println("unknown role '" + r.trim() + "' (submitter, approver, viewer, admin)");
+        return 2;
+      }
+      names.add(r.trim());
+    }
+    int seconds;
+    try {
+      seconds = ttl == null ? 3600 : Integer.parseInt(ttl);
+    } catch (NumberFormatException e) {
+      seconds = -1;
+    }
+    if (seconds < 1 || seconds > 366 * 86_400) {
+      err.println("--ttl must be between 1 and " + 366 * 86_400 + " seconds");
+      return 2;
+    }
+    if (config.jwtSecret == null && config.jwtPublicKey != null) {
+      err.println("tokens can only be minted with HITL_JWT_SECRET (HS256); with HITL_JWT_PUBLIC_KEY your issuer mints them");
+      return 2;
+    }
+    String secret = Tokens.secret(config);
+    Vertx vertx = Vertx.vertx();
+    try {
+      out.println(Tokens.mint(Tokens.provider(vertx, config, secret), subject, names, seconds));
+    } finally {
+      vertx.close();
+    }
+    return 0;
+  }
+
+  private static Map<String, Object> readConf(String file) throws IOException {
+    if (file == null) {
+      return Map.of();
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = new ObjectMapper().readValue(Files.readAllBytes(Path.of(file)), Map.class);
+    return m;
+  }
+
+  /** Removes `--name value` from args and returns value. */
+  private static String option(List<String> args, String name) {
+    int i = args.indexOf(name);
+    if (i < 0 || i + 1 >= args.size()) {
+      return null;
+    }
+    String v = args.get(i + 1);
+    args.remove(i + 1);
+    args.remove(i);
+    return v;
+  }
+}

@@ -1,0 +1,303 @@
+package io.hitl.gateway.approval;
+
+import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.bus.ApprovalJson;
+import io.hitl.gateway.bus.BusReplies;
+import io.hitl.gateway.bus.GuardJson;
+import io.hitl.gateway.bus.Headers;
+import io.hitl.gateway.core.Actor;
+import io.hitl.gateway.core.ApprovalStatus;
+import io.hitl.gateway.core.BulkDecision;
+import io.hitl.gateway.core.Decision;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.observability.HitlMetrics;
+import io.hitl.gateway.observability.Refusals;
+import io.hitl.gateway.store.ApprovalStore;
+import io.hitl.gateway.store.Json;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.nio.charset.StandardCharsets;
+
+/** Event-bus shell of the approval service: `hitl.approvals.*` in, `hitl.events` out. */
+public class ApprovalVerticle extends VerticleBase {
+  public static final int MAX_PAGE = 500;
+
+  private final Function<VerticleBase, ApprovalService> serviceFactory;
+  private ApprovalService service;
+  private HitlMetrics metrics;
+
+  /** The factory gets this verticle so the service publishes through its Vert.x instance. */
+  public ApprovalVerticle(Function<VerticleBase, ApprovalService> serviceFactory) {
+    this.serviceFactory = serviceFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    service = serviceFactory.apply(this);
+    metrics = HitlMetrics.of(vertx);
+    var bus = vertx.eventBus();
+    // a node's timers and sweeps are applied by its own approval service: an expiry never waits on the
+    // event bus routing it to another member, which may be the one that just died
+    Future<?> timers = Future.join(
+      bus.<JsonObject>localConsumer(Addresses.APPROVALS_EXPIRE, this::expire).completion(),
+      bus.<JsonObject>localConsumer(Addresses.APPROVALS_CLEANUP, this::cleanup).completion());
+    Future<?> policy = Future.join(
+      bus.<JsonObject>consumer(Addresses.APPROVALS_ACKNOWLEDGE, this::acknowledge).completion(),
+      bus.<JsonObject>consumer(Addresses.APPROVALS_REREQUEST, this::reRequest).completion(),
+      bus.<JsonObject>consumer(Addresses.APPROVALS_BULK_DECIDE, this::bulkDecide).completion());
+    return Future.join(Future.join(timers, policy),
+      bus.<JsonObject>consumer(Addresses.APPROVALS_CREATE, this::create).completion(),
+      bus.<JsonObject>consumer(Addresses.APPROVALS_DECIDE, this::decide).completion(),
+      bus.<JsonObject>consumer(Addresses.APPROVALS_CANCEL, this::cancel).completion(),
+      bus.<JsonObject>consumer(Addresses.APPROVALS_GET, this::get).completion(),
+      bus.<JsonObject>consumer(Addresses.APPROVALS_LIST, this::list).completion());
+  }
+
+  private void create(Message<JsonObject> msg) {
+    handle(msg, actor -> service.create(Json.plainMap(body(msg)), actor, corr(msg),
+        msg.headers().get(Headers.IDEMPOTENCY_KEY))
+      .map(c -> new JsonObject().put("created", c.created()).put("approval", view(c.approval()))));
+  }
+
+  private void decide(Message<JsonObject> msg) {
+    JsonObject b = body(msg);
+    handle(msg, actor -> service.decide(uuid(b.getValue("request_id")), Decision.parse(string(b, "decision")),
+        string(b, "reason"), string(b, "comment"), edits(b), channel(msg), actor, corr(msg))
+      .compose(this::withProgress).map(a -> new JsonObject().put("approval", a)));
+  }
+
+  private void acknowledge(Message<JsonObject> msg) {
+    JsonObject b = body(msg);
+    handle(msg, actor -> service.acknowledge(uuid(b.getValue("request_id")), string(b, "persona"),
+        string(b, "comment"), channel(msg), actor, corr(msg))
+      .compose(this::withProgress).map(a -> new JsonObject().put("approval", a)));
+  }
+
+  private void reRequest(Message<JsonObject> msg) {
+    JsonObject b = body(msg);
+    handle(msg, actor -> service.reRequest(uuid(b.getValue("request_id")), string(b, "reason"), actor, corr(msg))
+      .map(c -> new JsonObject().put("created", c.created()).put("approval", view(c.approval()))));
+  }
+
+  /** Each id through the normal decision path, concurrently and independently; one result per id, in order. */
+  private void bulkDecide(Message<JsonObject> msg) {
+    JsonObject b = body(msg);
+    handle(msg, actor -> {
+      BulkDecision bulk = BulkDecision.parse(Json.plainMap(b));
+      List<Future<JsonObject>> each = new ArrayList<>();
+      for (String id : bulk.ids()) {
+        UUID uuid = BulkDecision.uuid(id);
+        Future<JsonObject> one = uuid == null
+          ? Future.failedFuture(GatewayException.invalid(Map.of("request_id", "must be a UUID")))
+          : service.decide(uuid, bulk.decision(), bulk.reason(), bulk.comment(), null, channel(msg), actor, corr(msg))
+            .compose(this::withProgress);
+        each.add(one.transform(ar -> Future.succeededFuture(bulkResult(id, ar))));
+      }
+      return Future.join(each).map(all -> {
+        JsonArray results = new JsonArray();
+        int ok = 0;
+        for (Future<JsonObject> f : each) {
+          results.add(f.result());
+          ok += f.result().getBoolean("ok") ? 1 : 0;
+        }
+        return new JsonObject().put("decision", bulk.decision().json()).put("count", each.size())
+          .put("succeeded", ok).put("failed", each.size() - ok).put("results", results);
+      });
+    });
+  }
+
+  private static JsonObject bulkResult(String id, io.vertx.core.AsyncResult<JsonObject> ar) {
+    JsonObject r = new JsonObject().put("request_id", id).put("ok", ar.succeeded());
+    if (ar.succeeded()) {
+      return r.put("http_status", 200).put("status", ar.result().getString("status")).put("approval", ar.result());
+    }
+    GatewayException g = ar.cause() instanceof GatewayException ? (GatewayException) ar.cause()
+      : new GatewayException(ErrorCode.INTERNAL, "Internal error");
+    JsonObject error = new JsonObject().put("code", g.code().code()).put("title", g.code().title())
+      .put("detail", g.detail());
+    g.extensions().forEach((k, v) -> error.put(k, Json.plain(v)));
+    return r.put("http_status", g.code().httpStatus()).put("error", error);
+  }
+
+  /** The request view with its quorum progress and, when its policy names personas, the acknowledgement checklist. */
+  private Future<JsonObject> withProgress(io.hitl.gateway.core.Approval a) {
+    return service.progress(a).map(extra -> {
+      JsonObject v = view(a);
+      extra.forEach((k, x) -> v.put(k, Json.plain(x)));
+      return v;
+    });
+  }
+
+  /** The edits of an approval as plain values; their shape is the approval service's to judge (and audit). */
+  private static Object edits(JsonObject b) {
+    return Json.plain(b.getValue("edits"));
+  }
+
+  private void cancel(Message<JsonObject> msg) {
+    JsonObject b = body(msg);
+    handle(msg, actor -> service.cancel(uuid(b.getValue("request_id")), string(b, "reason"), channel(msg), actor,
+        corr(msg))
+      .map(a -> new JsonObject().put("approval", view(a))));
+  }
+
+  private void expire(Message<JsonObject> msg) {
+    JsonObject b = body(msg);
+    handle(msg, actor -> service.onTimer(uuid(b.getValue("request_id")), actor, corr(msg))
+      .map(t -> new JsonObject().put("approval", view(t.approval())).put("outcome", t.outcome())
+        .put("next_timer_at", io.hitl.gateway.core.Times.format(t.nextTimerAt()))));
+  }
+
+  private void cleanup(Message<JsonObject> msg) {
+    JsonObject b = body(msg);
+    handle(msg, actor -> {
+      Object grace = b.getValue("grace_ms", 0);
+      if (!(grace instanceof Integer || grace instanceof Long) || ((Number) grace).longValue() < 0) {
+        throw GatewayException.invalid(Map.of("grace_ms", "must be a whole number of milliseconds, 0 or more"));
+      }
+      boolean audit = !Actor.SYSTEM.subject().equals(actor.subject());
+      return service.cleanup(actor, corr(msg), java.time.Duration.ofMillis(((Number) grace).longValue()), audit)
+        .map(r -> new JsonObject().put("count", r.count()).put("expired", r.expired()).put("approved", r.approved())
+          .put("escalated", r.escalated()).put("integrity_failures", r.integrityFailures())
+          .put("notices", r.notices()).put("at", io.hitl.gateway.core.Times.format(service.now())));
+    });
+  }
+
+  private void get(Message<JsonObject> msg) {
+    JsonObject b = body(msg);
+    handle(msg, actor -> {
+      UUID id = uuid(b.getValue("request_id"));
+      return service.get(id, actor, corr(msg)).compose(a -> service.votes(id).compose(votes -> {
+        JsonArray vs = new JsonArray();
+        votes.forEach(v -> vs.add(new JsonObject().put("approver", v.approver()).put("decision",
+            v.decision().toLowerCase()).put("channel", v.channel()).put("comment", v.comment())
+          .put("at", io.hitl.gateway.core.Times.format(v.at()))));
+        return withProgress(a).map(view -> view.put("votes", vs));
+      }).compose(view -> !a.isTrade() ? Future.succeededFuture(view)
+        : service.trade(id).compose(t -> service.snapshot(id).map(s -> view.put("trade", GuardJson.trade(t))
+          .put("post_trade_snapshot", GuardJson.snapshot(s)))))
+        .map(view -> new JsonObject().put("approval", view)));
+    });
+  }
+
+  private void list(Message<JsonObject> msg) {
+    JsonObject b = body(msg);
+    handle(msg, actor -> {
+      ApprovalStore.ListQuery q = listQuery(b);
+      return service.list(q, actor, corr(msg)).map(page -> {
+        JsonArray items = new JsonArray();
+        page.items().forEach(a -> items.add(view(a)));
+        JsonObject out = new JsonObject().put("items", items).put("next_cursor", encodeCursor(page.next()));
+        if (!page.integrityFailures().isEmpty()) {
+          out.put("integrity_failures", new JsonArray(page.integrityFailures().stream().map(UUID::toString).toList()));
+        }
+        return out;
+      });
+    });
+  }
+
+  private JsonObject view(io.hitl.gateway.core.Approval a) {
+    return ApprovalJson.approval(a, service.now());
+  }
+
+  private static JsonObject body(Message<JsonObject> msg) {
+    Object b = msg.body();
+    if (!(b instanceof JsonObject)) {
+      throw GatewayException.invalid(Map.of("body", "must be a JSON object"));
+    }
+    return (JsonObject) b;
+  }
+
+  private static String corr(Message<?> msg) {
+    return msg.headers().get(Headers.CORRELATION_ID);
+  }
+
+  private static String channel(Message<?> msg) {
+    String c = msg.headers().get(Headers.CHANNEL);
+    return c == null ? "bus" : c;
+  }
+
+  private static String string(JsonObject b, String field) {
+    Object v = b.getValue(field);
+    if (v != null && !(v instanceof String)) {
+      throw GatewayException.invalid(Map.of(field, "must be a string"));
+    }
+    return (String) v;
+  }
+
+  static UUID uuid(Object v) {
+    if (v instanceof String) {
+      try {
+        UUID id = UUID.fromString((String) v);
+        if (id.toString().equalsIgnoreCase((String) v)) {
+          return id;
+        }
+      } catch (IllegalArgumentException ignored) {
+        // reported below
+      }
+    }
+    throw GatewayException.invalid(Map.of("request_id", "must be a UUID"));
+  }
+
+  static ApprovalStore.ListQuery listQuery(JsonObject b) {
+    ApprovalStatus status = null;
+    Object s = b.getValue("status");
+    if (s != null) {
+      try {
+        status = ApprovalStatus.parse(String.valueOf(s));
+      } catch (IllegalArgumentException e) {
+        throw GatewayException.invalid(Map.of("status", "must be one of pending, approved, rejected, expired, cancelled"));
+      }
+    }
+    Object type = b.getValue("type");
+    if (type != null && !(type instanceof String && ((String) type).matches("[A-Z][A-Z0-9_]{0,63}"))) {
+      throw GatewayException.invalid(Map.of("type", "must be an approval type such as TRADE_EXECUTION"));
+    }
+    Object l = b.getValue("limit", 50);
+    int limit;
+    try {
+      limit = l instanceof Number ? ((Number) l).intValue() : Integer.parseInt(String.valueOf(l));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw GatewayException.invalid(Map.of("limit", "must be between 1 and " + MAX_PAGE));
+    }
+    return new ApprovalStore.ListQuery(status, (String) type, limit, decodeCursor(b.getValue("cursor")));
+  }
+
+  static String encodeCursor(ApprovalStore.Cursor c) {
+    if (c == null) {
+      return null;
+    }
+    String raw = c.at().toString() + "|" + c.id();
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static ApprovalStore.Cursor decodeCursor(Object v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(String.valueOf(v)), StandardCharsets.UTF_8);
+      int bar = raw.indexOf('|');
+      return new ApprovalStore.Cursor(Instant.parse(raw.substring(0, bar)), UUID.fromString(raw.substring(bar + 1)));
+    } catch (RuntimeException e) {
+      throw GatewayException.invalid(Map.of("cursor", "is not a cursor returned by this API"));
+    }
+  }
+
+  private void handle(Message<JsonObject> msg, Function<Actor, Future<JsonObject>> work) {
+    BusReplies.answer(msg, work, t -> Refusals.observe(metrics, msg, t));
+  }
+}

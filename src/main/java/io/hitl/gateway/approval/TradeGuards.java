@@ -1,0 +1,141 @@
+package io.hitl.gateway.approval;
+
+import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.Approval;
+import io.hitl.gateway.core.ApprovalStatus;
+import io.hitl.gateway.core.Decimals;
+import io.hitl.gateway.core.Decision;
+import io.hitl.gateway.core.NewRequest;
+import io.hitl.gateway.core.ApprovalTypes;
+import io.hitl.gateway.core.guard.Admission;
+import io.hitl.gateway.core.guard.DecisionGuards;
+import io.hitl.gateway.core.guard.GuardianState;
+import io.hitl.gateway.core.guard.PostTradeSnapshot;
+import io.hitl.gateway.core.guard.TradeLifecycle;
+import io.hitl.gateway.core.guard.TradeState;
+import io.hitl.gateway.store.AdmissionStore;
+import io.hitl.gateway.store.ApprovalStore;
+import io.hitl.gateway.store.GuardianStore;
+import io.hitl.gateway.store.LockoutStore;
+import io.hitl.gateway.store.QuoteStore;
+import io.hitl.gateway.store.TradeStore;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The trading guards inside the approval service's transactions: admission of creates, the facts
+ * a decision is judged on, and what follows a terminal outcome (the trade's state, the post-trade
+ * snapshot). The Guardian lock is always taken before any approval row, as the lock cascade does,
+ * so the two never deadlock.
+ */
+final class TradeGuards {
+  private final GatewayConfig config;
+  private final QuoteSource remoteQuotes;
+  private final Duration quoteMaxAge;
+  private final AdmissionStore admission = new AdmissionStore();
+  private final GuardianStore guardian = new GuardianStore();
+  private final LockoutStore lockouts = new LockoutStore();
+  private final QuoteStore quotes = new QuoteStore();
+  private final TradeStore trades = new TradeStore();
+  private final ApprovalStore approvals = new ApprovalStore();
+
+  TradeGuards(GatewayConfig config, QuoteSource remoteQuotes) {
+    this.config = config;
+    this.remoteQuotes = remoteQuotes;
+    this.quoteMaxAge = Duration.ofSeconds(config.quoteMaxAgeSeconds);
+  }
+
+  /** Rule 2 and the settings for a new request: the auto-approve reason, or null to wait for a human. */
+  Future<String> admit(SqlConnection conn, NewRequest req, Instant now) {
+    boolean trade = ApprovalTypes.TRADE_EXECUTION.equals(req.type());
+    String ticker = trade ? (String) req.context().get("ticker") : null;
+    return admission.read(conn, ticker, now)
+      .map(f -> Admission.admit(trade, f.guardian(), f.lockout(), f.settings(), config.hitlEnabled));
+  }
+
+  /** Asks the remote quote source before an approval of a trade, outside any transaction (it may be slow). */
+  Future<Void> prefetch(SqlClient pool, UUID id, Decision d) {
+    if (remoteQuotes == null || d != Decision.APPROVE) {
+      return Future.succeededFuture();
+    }
+    return approvals.find(pool, id).compose(a -> {
+      String ticker = a == null || a.status() != ApprovalStatus.PENDING ? null : DecisionGuards.tickerOf(a);
+      return ticker == null ? Future.<Void>succeededFuture() : remoteQuotes.refresh(ticker);
+    }).recover(t -> Future.succeededFuture());
+  }
+
+  /** Taken first in every decision transaction: the shared Guardian lock, then the state. */
+  Future<GuardianState> guardianShared(SqlConnection conn) {
+    return guardian.shared(conn);
+  }
+
+  Future<DecisionGuards> decisionFacts(SqlConnection conn, GuardianState g, Approval a, Decision d, Instant now) {
+    String ticker = DecisionGuards.tickerOf(a);
+    if (ticker == null || d != Decision.APPROVE) {
+      return Future.succeededFuture(new DecisionGuards(g, null, null, quoteMaxAge, config.slippageMaxPercent));
+    }
+    return lockouts.activeFor(conn, ticker, now).compose(lockout -> quotes.latest(conn, ticker)
+      .map(q -> new DecisionGuards(g, lockout, q, quoteMaxAge, config.slippageMaxPercent)));
+  }
+
+  /** A trade request opens its trade: PENDING → AWAITING_APPROVAL. */
+  Future<Change> opened(SqlConnection conn, Change c, Approval a, String actor, String corr, Instant now) {
+    if (!a.isTrade()) {
+      return Future.succeededFuture(c);
+    }
+    String tradeId = tradeId(a);
+    TradeLifecycle.require(tradeId, TradeState.PENDING, TradeState.AWAITING_APPROVAL);
+    Map<String, Object> ctx = a.context();
+    TradeStore.Trade t = new TradeStore.Trade(tradeId, a.id(), DecisionGuards.tickerOf(a), (String) ctx.get("action"),
+      Decimals.parse(ctx.get("quantity")), Decimals.parse(ctx.get("price")), TradeState.AWAITING_APPROVAL, now, now);
+    return trades.insert(conn, t).map(inserted -> inserted
+      ? c.record(TradeLifecycle.entry(a.id(), tradeId, t.ticker(), TradeState.PENDING, TradeState.AWAITING_APPROVAL,
+        actor, corr, now, Map.of()), c.approval)
+      : c);
+  }
+
+  /** After a terminal write: the trade follows the decision, and an approved trade gets its snapshot. */
+  Future<Change> decided(SqlConnection conn, Change c, Approval done, String corr, Instant now) {
+    if (!done.isTrade()) {
+      return Future.succeededFuture(c);
+    }
+    TradeState to = done.status() == ApprovalStatus.APPROVED ? TradeState.ACCEPTED : TradeState.REJECTED;
+    return trades.byApprovalForUpdate(conn, done.id()).compose(t -> {
+      if (t == null || t.state() != TradeState.AWAITING_APPROVAL) {
+        return Future.succeededFuture(c);
+      }
+      return trades.move(conn, t.tradeId(), t.state(), to, now).compose(moved -> {
+        if (!moved) {
+          return Future.succeededFuture(c);
+        }
+        c.record(TradeLifecycle.entry(done.id(), t.tradeId(), t.ticker(), t.state(), to, done.decidedBy(), corr, now,
+          Map.of()), done);
+        if (to != TradeState.ACCEPTED) {
+          return Future.succeededFuture(c);
+        }
+        String snapshotCorr = corr != null ? corr : done.correlationId();
+        return quotes.latest(conn, t.ticker())
+          .compose(q -> trades.insertSnapshot(conn, PostTradeSnapshot.of(done, t.tradeId(), q, now, snapshotCorr)))
+          .map(v -> c);
+      });
+    });
+  }
+
+  /** Trades without an engine-given trade_id are known by their request id. */
+  static String tradeId(Approval a) {
+    return a.tradeId() != null ? a.tradeId() : a.id().toString();
+  }
+
+  Future<TradeStore.Trade> trade(SqlClient c, UUID approvalId) {
+    return trades.byApproval(c, approvalId);
+  }
+
+  Future<PostTradeSnapshot> snapshot(SqlClient c, UUID approvalId) {
+    return trades.snapshot(c, approvalId);
+  }
+}

@@ -1,0 +1,97 @@
+package io.hitl.gateway.audit;
+
+import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.bus.ApprovalJson;
+import io.hitl.gateway.bus.BusActor;
+import io.hitl.gateway.bus.BusErrors;
+import io.hitl.gateway.core.Actor;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.Role;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.Map;
+import java.util.UUID;
+
+/** Journal queries and verification over `hitl.audit.query` and `hitl.audit.verify`. */
+public class AuditVerticle extends VerticleBase {
+  public static final int MAX_LIMIT = 1000;
+  private final Pool pool;
+  private AuditService service;
+
+  public AuditVerticle(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<?> start() {
+    service = new AuditService(pool);
+    return Future.join(
+      vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_QUERY, this::query).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_VERIFY, this::verify).completion());
+  }
+
+  private void query(Message<JsonObject> msg) {
+    try {
+      requireAuditor(BusActor.from(msg.headers()));
+      JsonObject b = msg.body() == null ? new JsonObject() : msg.body();
+      UUID id = null;
+      if (b.getValue("approval_id") != null) {
+        try {
+          id = UUID.fromString(String.valueOf(b.getValue("approval_id")));
+        } catch (IllegalArgumentException e) {
+          throw GatewayException.invalid(Map.of("approval_id", "must be a UUID"));
+        }
+      }
+      int limit;
+      try {
+        limit = Integer.parseInt(String.valueOf(b.getValue("limit", 100)));
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw GatewayException.invalid(Map.of("limit", "must be between 1 and " + MAX_LIMIT));
+      }
+      service.query(id, limit).onSuccess(entries -> {
+        JsonArray a = new JsonArray();
+        entries.forEach(e -> a.add(ApprovalJson.journal(e)));
+        msg.reply(new JsonObject().put("entries", a));
+      }).onFailure(t -> fail(msg, t));
+    } catch (GatewayException e) {
+      BusErrors.fail(msg, e);
+    }
+  }
+
+  private void verify(Message<JsonObject> msg) {
+    try {
+      requireAuditor(BusActor.from(msg.headers()));
+    } catch (GatewayException e) {
+      BusErrors.fail(msg, e);
+      return;
+    }
+    service.verify().onSuccess(r -> msg.reply(new JsonObject()
+      .put("valid", r.valid())
+      .put("journal", new JsonObject()
+        .put("entries_checked", r.journalChecked())
+        .put("first_invalid_seq", r.firstBrokenSeq())
+        .put("problem", r.journalProblem()))
+      .put("approvals", new JsonObject()
+        .put("rows_checked", r.approvalsChecked())
+        .put("invalid_ids", new JsonArray(r.approvalsInvalid().stream().map(UUID::toString).toList())))))
+      .onFailure(t -> fail(msg, t));
+  }
+
+  private static void requireAuditor(Actor actor) {
+    if (!(actor.has(Role.VIEWER) || actor.has(Role.APPROVER))) {
+      throw new GatewayException(ErrorCode.SEC_002, "Role 'viewer', 'approver' or 'admin' is required to read the audit journal");
+    }
+  }
+
+  private static void fail(Message<?> msg, Throwable t) {
+    BusErrors.fail(msg, new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly"));
+  }
+}

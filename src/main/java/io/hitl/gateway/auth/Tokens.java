@@ -1,0 +1,110 @@
+package io.hitl.gateway.auth;
+
+import io.hitl.gateway.config.ConfigKeys;
+import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.Actor;
+import io.hitl.gateway.core.Role;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** JWT service tokens: verification for the API, minting for scripts and development. */
+public final class Tokens {
+  private static final Logger LOG = LoggerFactory.getLogger(Tokens.class);
+  public static final String SECRET_FILE = "jwt-secret";
+
+  private Tokens() {
+  }
+
+  /**
+   * The HS256 secret: HITL_JWT_SECRET, or (with neither it nor a public key set) a development secret
+   * kept in the data directory, generated on first use. Blocking; call before Vert.x starts serving.
+   */
+  public static String secret(GatewayConfig config) {
+    if (config.jwtSecret != null || config.jwtPublicKey != null) {
+      return config.jwtSecret;
+    }
+    Path file = config.dataDir.resolve(SECRET_FILE);
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+      }
+      Files.createDirectories(config.dataDir);
+      byte[] bytes = new byte[32];
+      new SecureRandom().nextBytes(bytes);
+      String secret = HexFormat.of().formatHex(bytes);
+      Files.writeString(file, secret, StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system; the file keeps the default permissions
+      }
+      LOG.warn("{} is not set: generated a development signing secret in {} (set {} in production)",
+        ConfigKeys.HITL_JWT_SECRET, file.toAbsolutePath(), ConfigKeys.HITL_JWT_SECRET);
+      return secret;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not read or create " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static JWTAuth provider(Vertx vertx, GatewayConfig config, String secret) {
+    JWTAuthOptions options = new JWTAuthOptions();
+    if (config.jwtPublicKey != null) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(config.jwtPublicKey));
+    }
+    if (secret != null) {
+      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret));
+    }
+    return JWTAuth.create(vertx, options);
+  }
+
+  public static String mint(JWTAuth auth, String subject, List<String> roles, int ttlSeconds) {
+    return auth.generateToken(new JsonObject().put("roles", new JsonArray(roles)),
+      new JWTOptions().setAlgorithm("HS256").setSubject(subject).setExpiresInSeconds(ttlSeconds));
+  }
+
+  /** Desk role names kept from the `roles` claim (they travel in a comma-separated header). */
+  private static final java.util.regex.Pattern ROLE_NAME = java.util.regex.Pattern.compile(
+    "[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+  private static final int MAX_ROLE_NAMES = 32;
+
+  /** The actor a verified token names: `sub`, the known roles of the `roles` claim and every role name in it. */
+  public static Actor actor(User user) {
+    JsonObject p = user.principal();
+    String subject = p.getString("sub");
+    if (subject == null || subject.isBlank()) {
+      return null;
+    }
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    Object claim = p.getValue("roles");
+    List<?> names = claim instanceof JsonArray ? ((JsonArray) claim).getList()
+      : claim instanceof String ? List.of(((String) claim).split("[ ,]+")) : List.of();
+    Set<String> roleNames = new java.util.LinkedHashSet<>();
+    for (Object n : names) {
+      Role r = Role.parse(String.valueOf(n));
+      if (r != null) {
+        roles.add(r);
+      } else if (ROLE_NAME.matcher(String.valueOf(n)).matches() && roleNames.size() < MAX_ROLE_NAMES) {
+        roleNames.add(String.valueOf(n));
+      }
+    }
+    return new Actor(subject, roles, roleNames);
+  }
+}

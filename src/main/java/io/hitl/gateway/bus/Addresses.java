@@ -1,0 +1,60 @@
+package io.hitl.gateway.bus;
+
+/** Event-bus addresses of the documented contract (docs/architecture.md). */
+public final class Addresses {
+  public static final String APPROVALS_CREATE = "hitl.approvals.create";
+  public static final String APPROVALS_DECIDE = "hitl.approvals.decide";
+  public static final String APPROVALS_CANCEL = "hitl.approvals.cancel";
+  public static final String APPROVALS_GET = "hitl.approvals.get";
+  public static final String APPROVALS_LIST = "hitl.approvals.list";
+  /** Internal: apply what is due for one request now (deadline, escalation notice, reminder). */
+  public static final String APPROVALS_EXPIRE = "hitl.approvals.expire";
+  /** Admin: handle every overdue pending request now. */
+  public static final String APPROVALS_CLEANUP = "hitl.approvals.cleanup";
+  /** Per node: fire the timers due by the clock now and report the timer table. */
+  public static final String EXPIRY_SWEEP = "hitl.expiry.sweep";
+  /** Approver or persona: tick a persona's acknowledgement box on a pending request. */
+  public static final String APPROVALS_ACKNOWLEDGE = "hitl.approvals.acknowledge";
+  /** Requester or admin: ask a rejected or expired request again, linked by lineage. */
+  public static final String APPROVALS_REREQUEST = "hitl.approvals.rerequest";
+  /** Approver: one decision for many requests, each through the normal decide path. */
+  public static final String APPROVALS_BULK_DECIDE = "hitl.approvals.bulk-decide";
+  public static final String POLICIES_GET = "hitl.policies.get";
+  public static final String POLICIES_PUT = "hitl.policies.put";
+  public static final String POLICIES_VERSIONS = "hitl.policies.versions";
+  public static final String POLICIES_DRY_RUN = "hitl.policies.dry-run";
+  /** Published after a new policy version commits: {version, hash}; every node reloads. */
+  public static final String POLICIES_CHANGED = "hitl.policies.changed";
+  public static final String AUDIT_QUERY = "hitl.audit.query";
+  public static final String AUDIT_VERIFY = "hitl.audit.verify";
+  public static final String EVENTS = "hitl.events";
+  public static final String NOTIFY_LIST = "hitl.notify.list";
+  public static final String NOTIFY_RETRY = "hitl.notify.retry";
+  /** Published to make every notifier look for due outbox jobs now. */
+  public static final String NOTIFY_WAKE = "hitl.notify.wake";
+  public static final String CHAT_SLACK = "hitl.chat.slack";
+  public static final String CHAT_DISCORD = "hitl.chat.discord";
+  public static final String CHAT_LINK = "hitl.chat.link";
+  /** Guardian status from JVM services: {state: LOCKED|UNLOCKED, reason}. */
+  public static final String GUARDIAN_STATUS = "guardian.status";
+  public static final String GUARDIAN_GET = "hitl.guardian.get";
+  public static final String GUARDIAN_LOCK = "hitl.guardian.lock";
+  public static final String GUARDIAN_UNLOCK = "hitl.guardian.unlock";
+  public static final String LOCKOUTS_LIST = "hitl.lockouts.list";
+  /** Manual lockouts (admin) and system ones (news_shock, cooldown) from JVM services. */
+  public static final String LOCKOUTS_CREATE = "hitl.lockouts.create";
+  public static final String LOCKOUTS_REMOVE = "hitl.lockouts.remove";
+  public static final String SETTINGS_GET = "hitl.settings.approval.get";
+  public static final String SETTINGS_PUT = "hitl.settings.approval.put";
+  /** Quotes published by engines: {ticker, bid, ask, ts}. */
+  public static final String MARKET_QUOTES = "market.quotes";
+  public static final String QUOTES_PUT = "hitl.market.quotes.put";
+  /** Trade lifecycle reports from engines: {trade_id, event: FILLED|CLOSED|SETTLED}. */
+  public static final String TRADES_EVENT = "hitl.trades.event";
+  public static final String TRADES_GET = "hitl.trades.get";
+  /** The gateway's address space; on a clustered bus every message to it must be authenticated. */
+  public static final String PREFIX = "hitl.";
+
+  private Addresses() {
+  }
+}

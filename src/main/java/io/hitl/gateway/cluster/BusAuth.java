@@ -1,0 +1,115 @@
+package io.hitl.gateway.cluster;
+
+import io.hitl.gateway.auth.Tokens;
+import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.bus.BusErrors;
+import io.hitl.gateway.bus.Headers;
+import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.Actor;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.Role;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.Message;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import java.time.Clock;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authentication of the clustered event bus on a gateway node: joining the cluster is not enough to act.
+ * Every message this node sends to a {@code hitl.*} address is signed with the cluster secret; every
+ * message delivered here on a {@code hitl.*} address must carry either such a signature or, for
+ * request-reply from an event-bus client, a JWT in {@code hitl-token}, whose subject and roles then
+ * replace whatever actor headers the sender claimed. Anything else is refused with SEC-001 before a
+ * consumer sees it (and a publish without a signature is dropped).
+ */
+public final class BusAuth {
+  private static final Logger LOG = LoggerFactory.getLogger(BusAuth.class);
+  public static final String CHANNEL_BUS = "bus";
+
+  private final BusSigner signer;
+  private final JWTAuth auth;
+
+  BusAuth(BusSigner signer, JWTAuth auth) {
+    this.signer = signer;
+    this.auth = auth;
+  }
+
+  /** Installs both interceptors on the node's bus; call before any verticle deploys. */
+  public static void install(Vertx vertx, GatewayConfig config, JWTAuth auth, Clock clock) {
+    BusAuth a = new BusAuth(new BusSigner(config.clusterSecret, config.clusterMaxClockSkewSeconds * 1000L, clock),
+      auth);
+    vertx.eventBus().addOutboundInterceptor(a::outbound);
+    vertx.eventBus().addInboundInterceptor(a::inbound);
+  }
+
+  static boolean guarded(String address) {
+    return address != null && address.startsWith(Addresses.PREFIX);
+  }
+
+  void outbound(DeliveryContext<Object> ctx) {
+    Message<Object> m = ctx.message();
+    if (guarded(m.address())) {
+      try {
+        signer.sign(m.address(), ctx.body(), m.headers());
+      } catch (RuntimeException e) {
+        // the receiving node refuses it as unsigned; the sender gets SEC-001 instead of a silent loss
+        LOG.warn("could not sign a message to {}: {}", m.address(), e.getMessage());
+      }
+    }
+    ctx.next();
+  }
+
+  void inbound(DeliveryContext<Object> ctx) {
+    Message<Object> m = ctx.message();
+    if (!guarded(m.address())) {
+      ctx.next();
+      return;
+    }
+    MultiMap h = m.headers();
+    if (h.contains(Headers.AUTH_SIGNATURE)) {
+      MessageSignature.Verdict v = signer.check(m);
+      if (v.valid()) {
+        ctx.next();
+      } else {
+        refuse(m, "The message signature is invalid: " + v.reason());
+      }
+      return;
+    }
+    String token = h.get(Headers.TOKEN);
+    if (token == null) {
+      refuse(m, "Event-bus messages to " + Addresses.PREFIX + "* need a cluster signature or a token in "
+        + Headers.TOKEN);
+      return;
+    }
+    if (!ctx.send()) {
+      refuse(m, "Only gateway nodes may publish on " + m.address());
+      return;
+    }
+    auth.authenticate(new TokenCredentials(token)).onComplete(ar -> {
+      Actor actor = ar.succeeded() ? Tokens.actor(ar.result()) : null;
+      if (actor == null) {
+        refuse(m, "The token is invalid or expired");
+        return;
+      }
+      h.remove(Headers.TOKEN);
+      h.set(Headers.ACTOR, actor.subject());
+      h.set(Headers.ROLES, actor.roles().stream().map(Role::json).collect(Collectors.joining(",")));
+      h.set(Headers.CHANNEL, CHANNEL_BUS);
+      ctx.next();
+    });
+  }
+
+  private static void refuse(Message<?> m, String detail) {
+    LOG.warn("refused an event-bus message to {} claiming actor '{}': {}", m.address(), m.headers().get(Headers.ACTOR),
+      detail);
+    if (m.replyAddress() != null) {
+      BusErrors.fail(m, new GatewayException(ErrorCode.SEC_001, detail));
+    }
+  }
+}

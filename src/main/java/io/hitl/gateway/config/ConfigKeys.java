@@ -1,0 +1,92 @@
+package io.hitl.gateway.config;
+
+/** Setting names: each is an environment variable and a key of the optional JSON config file. */
+public final class ConfigKeys {
+  public static final String HITL_ENABLED = "HITL_ENABLED";
+  public static final String HITL_TIMEOUT_SECONDS = "HITL_TIMEOUT_SECONDS";
+  public static final String HITL_TIMEOUT_MIN_SECONDS = "HITL_TIMEOUT_MIN_SECONDS";
+  public static final String HITL_TIMEOUT_MAX_SECONDS = "HITL_TIMEOUT_MAX_SECONDS";
+  public static final String HITL_TIMEOUT_ACTION = "HITL_TIMEOUT_ACTION";
+  public static final String HITL_ESCALATE_BEFORE_SECONDS = "HITL_ESCALATE_BEFORE_SECONDS";
+  public static final String HITL_REMINDER_INTERVAL_SECONDS = "HITL_REMINDER_INTERVAL_SECONDS";
+  public static final String HITL_ESCALATION_MAX_LEVEL = "HITL_ESCALATION_MAX_LEVEL";
+  public static final String HITL_ESCALATION_EXTENSION_SECONDS = "HITL_ESCALATION_EXTENSION_SECONDS";
+  public static final String HITL_ESCALATION_TARGETS = "HITL_ESCALATION_TARGETS";
+  public static final String HITL_EXPIRY_SWEEP_SECONDS = "HITL_EXPIRY_SWEEP_SECONDS";
+  public static final String HITL_SLIPPAGE_MAX_PERCENT = "HITL_SLIPPAGE_MAX_PERCENT";
+  public static final String HITL_ALLOWED_OPERATORS = "HITL_ALLOWED_OPERATORS";
+  public static final String HITL_ALLOW_SELF_APPROVAL = "HITL_ALLOW_SELF_APPROVAL";
+  public static final String HITL_REREQUEST_COOLDOWN_SECONDS = "HITL_REREQUEST_COOLDOWN_SECONDS";
+  public static final String HITL_REREQUEST_MAX_PER_LINEAGE = "HITL_REREQUEST_MAX_PER_LINEAGE";
+  public static final String SLACK_WEBHOOK_URL = "SLACK_WEBHOOK_URL";
+  public static final String SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN";
+  public static final String SLACK_SIGNING_SECRET = "SLACK_SIGNING_SECRET";
+  public static final String SLACK_CHANNEL = "SLACK_CHANNEL";
+  public static final String SLACK_API_BASE_URL = "SLACK_API_BASE_URL";
+  public static final String DISCORD_WEBHOOK_URL = "DISCORD_WEBHOOK_URL";
+  public static final String DISCORD_BOT_TOKEN = "DISCORD_BOT_TOKEN";
+  public static final String DISCORD_PUBLIC_KEY = "DISCORD_PUBLIC_KEY";
+  public static final String DISCORD_CHANNEL_ID = "DISCORD_CHANNEL_ID";
+  public static final String DISCORD_API_BASE_URL = "DISCORD_API_BASE_URL";
+  public static final String HITL_DB_URL = "HITL_DB_URL";
+  public static final String HITL_DB_POOL_SIZE = "HITL_DB_POOL_SIZE";
+  public static final String HITL_EMBEDDED_DB_PORT = "HITL_EMBEDDED_DB_PORT";
+  public static final String HITL_HTTP_HOST = "HITL_HTTP_HOST";
+  public static final String HITL_HTTP_PORT = "HITL_HTTP_PORT";
+  public static final String HITL_HTTP_BODY_LIMIT_BYTES = "HITL_HTTP_BODY_LIMIT_BYTES";
+  public static final String HITL_HTTP_INSTANCES = "HITL_HTTP_INSTANCES";
+  public static final String HITL_APPROVAL_INSTANCES = "HITL_APPROVAL_INSTANCES";
+  public static final String HITL_DATA_DIR = "HITL_DATA_DIR";
+  public static final String HITL_PUBLIC_URL = "HITL_PUBLIC_URL";
+  public static final String HITL_JWT_SECRET = "HITL_JWT_SECRET";
+  public static final String HITL_JWT_PUBLIC_KEY = "HITL_JWT_PUBLIC_KEY";
+  public static final String HITL_CLUSTER = "HITL_CLUSTER";
+  public static final String HITL_NOTIFY_CHANNELS = "HITL_NOTIFY_CHANNELS";
+  public static final String HITL_WEBHOOK_URLS = "HITL_WEBHOOK_URLS";
+  public static final String HITL_WEBHOOK_SECRET = "HITL_WEBHOOK_SECRET";
+  public static final String HITL_CHAT_IDENTITIES = "HITL_CHAT_IDENTITIES";
+  public static final String HITL_NOTIFY_MAX_ATTEMPTS = "HITL_NOTIFY_MAX_ATTEMPTS";
+  public static final String HITL_NOTIFY_BACKOFF_BASE_MS = "HITL_NOTIFY_BACKOFF_BASE_MS";
+  public static final String HITL_NOTIFY_BACKOFF_MAX_MS = "HITL_NOTIFY_BACKOFF_MAX_MS";
+  public static final String HITL_NOTIFY_HTTP_TIMEOUT_MS = "HITL_NOTIFY_HTTP_TIMEOUT_MS";
+  public static final String HITL_NOTIFY_POLL_MS = "HITL_NOTIFY_POLL_MS";
+  public static final String HITL_NOTIFY_LEASE_SECONDS = "HITL_NOTIFY_LEASE_SECONDS";
+  public static final String HITL_NOTIFY_CONCURRENCY = "HITL_NOTIFY_CONCURRENCY";
+  public static final String HITL_DEEP_LINK_TTL_SECONDS = "HITL_DEEP_LINK_TTL_SECONDS";
+  public static final String HITL_GUARDIAN_URL = "HITL_GUARDIAN_URL";
+  public static final String HITL_GUARDIAN_POLL_SECONDS = "HITL_GUARDIAN_POLL_SECONDS";
+  public static final String HITL_GUARDIAN_GRACE_SECONDS = "HITL_GUARDIAN_GRACE_SECONDS";
+  public static final String HITL_QUOTE_URL = "HITL_QUOTE_URL";
+  public static final String HITL_QUOTE_MAX_AGE_SECONDS = "HITL_QUOTE_MAX_AGE_SECONDS";
+  public static final String HITL_SSE_HEARTBEAT_SECONDS = "HITL_SSE_HEARTBEAT_SECONDS";
+  public static final String HITL_SSE_CLIENT_BUFFER_BYTES = "HITL_SSE_CLIENT_BUFFER_BYTES";
+  public static final String HITL_STREAM_TOKEN_TTL_SECONDS = "HITL_STREAM_TOKEN_TTL_SECONDS";
+  public static final String HITL_WAIT_MAX_SECONDS = "HITL_WAIT_MAX_SECONDS";
+  public static final String HITL_CLUSTER_SECRET = "HITL_CLUSTER_SECRET";
+  public static final String HITL_CLUSTER_NAME = "HITL_CLUSTER_NAME";
+  public static final String HITL_CLUSTER_HOST = "HITL_CLUSTER_HOST";
+  public static final String HITL_CLUSTER_PORT = "HITL_CLUSTER_PORT";
+  public static final String HITL_CLUSTER_BUS_PORT = "HITL_CLUSTER_BUS_PORT";
+  public static final String HITL_CLUSTER_MEMBERS = "HITL_CLUSTER_MEMBERS";
+  public static final String HITL_CLUSTER_JOIN = "HITL_CLUSTER_JOIN";
+  public static final String HITL_CLUSTER_K8S_SERVICE = "HITL_CLUSTER_K8S_SERVICE";
+  public static final String HITL_CLUSTER_K8S_NAMESPACE = "HITL_CLUSTER_K8S_NAMESPACE";
+  public static final String HITL_CLUSTER_FAILURE_TIMEOUT_SECONDS = "HITL_CLUSTER_FAILURE_TIMEOUT_SECONDS";
+  public static final String HITL_CLUSTER_MAX_CLOCK_SKEW_SECONDS = "HITL_CLUSTER_MAX_CLOCK_SKEW_SECONDS";
+  public static final String HITL_SHUTDOWN_DELAY_SECONDS = "HITL_SHUTDOWN_DELAY_SECONDS";
+  public static final String HITL_SHUTDOWN_GRACE_SECONDS = "HITL_SHUTDOWN_GRACE_SECONDS";
+  public static final String HITL_METRICS_ENABLED = "HITL_METRICS_ENABLED";
+  public static final String HITL_METRICS_TOKEN = "HITL_METRICS_TOKEN";
+  public static final String HITL_METRICS_DB_REFRESH_SECONDS = "HITL_METRICS_DB_REFRESH_SECONDS";
+
+  public static final String DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api";
+  public static final String DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10";
+
+  /** Values that are never logged nor returned. */
+  public static final java.util.Set<String> SECRETS = java.util.Set.of(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
+    SLACK_WEBHOOK_URL, DISCORD_BOT_TOKEN, DISCORD_WEBHOOK_URL, HITL_JWT_SECRET, HITL_DB_URL, HITL_WEBHOOK_SECRET,
+    HITL_WEBHOOK_URLS, HITL_GUARDIAN_URL, HITL_QUOTE_URL, HITL_CLUSTER_SECRET, HITL_METRICS_TOKEN);
+
+  private ConfigKeys() {
+  }
+}

@@ -1,0 +1,584 @@
+package io.hitl.gateway.config;
+
+import static io.hitl.gateway.config.ConfigKeys.*;
+
+import io.hitl.gateway.core.ChatIdentities;
+import io.hitl.gateway.core.RequestValidator;
+import io.hitl.gateway.core.TimeoutAction;
+import io.hitl.gateway.core.TimeoutPolicy;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The validated settings of one gateway process. Built from a flat map of setting name to text
+ * (file values overridden by the environment); any bad value throws {@link ConfigException}.
+ */
+public final class GatewayConfig {
+  private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+
+  private final Map<String, String> raw;
+
+  public final boolean hitlEnabled;
+  public final int timeoutSeconds;
+  public final int timeoutMinSeconds;
+  public final int timeoutMaxSeconds;
+  public final TimeoutAction timeoutAction;
+  public final int escalateBeforeSeconds;
+  public final int reminderIntervalSeconds;
+  public final int escalationMaxLevel;
+  public final int escalationExtensionSeconds;
+  public final List<String> escalationTargets;
+  public final int expirySweepSeconds;
+  public final BigDecimal slippageMaxPercent;
+  public final Set<String> allowedOperators;
+  public final boolean selfApprovalAllowed;
+  public final int reRequestCooldownSeconds;
+  public final int reRequestMaxPerLineage;
+  public final String slackWebhookUrl;
+  public final String slackBotToken;
+  public final String slackSigningSecret;
+  public final String slackChannel;
+  public final String slackApiBaseUrl;
+  public final String discordWebhookUrl;
+  public final String discordBotToken;
+  public final String discordPublicKey;
+  public final String discordChannelId;
+  public final String discordApiBaseUrl;
+  public final String dbUrl;
+  public final int dbPoolSize;
+  public final int embeddedDbPort;
+  public final String httpHost;
+  public final int httpPort;
+  public final int httpBodyLimitBytes;
+  public final int httpInstances;
+  public final int approvalInstances;
+  public final Path dataDir;
+  public final String publicUrl;
+  public final String jwtSecret;
+  public final String jwtPublicKey;
+  public final boolean cluster;
+  public final List<String> webhookUrls;
+  public final String webhookSecret;
+  public final List<String> notifyChannels;
+  public final ChatIdentities chatIdentities;
+  public final int notifyMaxAttempts;
+  public final int notifyBackoffBaseMs;
+  public final int notifyBackoffMaxMs;
+  public final int notifyHttpTimeoutMs;
+  public final int notifyPollMs;
+  public final int notifyLeaseSeconds;
+  public final int notifyConcurrency;
+  public final int deepLinkTtlSeconds;
+  public final String guardianUrl;
+  public final int guardianPollSeconds;
+  public final int guardianGraceSeconds;
+  public final String quoteUrl;
+  public final int quoteMaxAgeSeconds;
+  public final int sseHeartbeatSeconds;
+  public final int sseClientBufferBytes;
+  public final int streamTokenTtlSeconds;
+  public final int waitMaxSeconds;
+  public final String clusterSecret;
+  /** Cluster settings left null keep the value of cluster.xml. */
+  public final String clusterName;
+  public final String clusterHost;
+  public final Integer clusterPort;
+  public final int clusterBusPort;
+  public final List<String> clusterMembers;
+  public final String clusterJoin;
+  public final String clusterK8sService;
+  public final String clusterK8sNamespace;
+  public final Integer clusterFailureTimeoutSeconds;
+  public final int clusterMaxClockSkewSeconds;
+  public final int shutdownDelaySeconds;
+  public final int shutdownGraceSeconds;
+  public final boolean metricsEnabled;
+  public final String metricsToken;
+  public final int metricsDbRefreshSeconds;
+
+  private GatewayConfig(Map<String, String> raw) {
+    this.raw = raw;
+    hitlEnabled = bool(HITL_ENABLED, true);
+    timeoutMinSeconds = integer(HITL_TIMEOUT_MIN_SECONDS, 1, 1, 3600);
+    timeoutMaxSeconds = integer(HITL_TIMEOUT_MAX_SECONDS, 86_400, timeoutMinSeconds, 30 * 86_400);
+    timeoutSeconds = integer(HITL_TIMEOUT_SECONDS, 300, timeoutMinSeconds, timeoutMaxSeconds);
+    timeoutAction = timeoutAction(HITL_TIMEOUT_ACTION);
+    escalateBeforeSeconds = integer(HITL_ESCALATE_BEFORE_SECONDS, 0, 0, timeoutMaxSeconds - 1);
+    reminderIntervalSeconds = integer(HITL_REMINDER_INTERVAL_SECONDS, 0, 0, timeoutMaxSeconds);
+    if (reminderIntervalSeconds > 0 && reminderIntervalSeconds < TimeoutPolicy.MIN_REMINDER_SECONDS) {
+      throw new ConfigException(HITL_REMINDER_INTERVAL_SECONDS, "must be 0 (no reminders) or at least "
+        + TimeoutPolicy.MIN_REMINDER_SECONDS);
+    }
+    escalationMaxLevel = integer(HITL_ESCALATION_MAX_LEVEL, 2, 1, TimeoutPolicy.MAX_LEVEL);
+    escalationExtensionSeconds = integer(HITL_ESCALATION_EXTENSION_SECONDS, timeoutSeconds, timeoutMinSeconds,
+      timeoutMaxSeconds);
+    escalationTargets = targets(HITL_ESCALATION_TARGETS);
+    expirySweepSeconds = integer(HITL_EXPIRY_SWEEP_SECONDS, 5, 1, 3600);
+    slippageMaxPercent = decimal(HITL_SLIPPAGE_MAX_PERCENT, new BigDecimal("0.5"));
+    allowedOperators = list(HITL_ALLOWED_OPERATORS);
+    selfApprovalAllowed = bool(HITL_ALLOW_SELF_APPROVAL, false);
+    reRequestCooldownSeconds = integer(HITL_REREQUEST_COOLDOWN_SECONDS, 60, 0, 86_400);
+    reRequestMaxPerLineage = integer(HITL_REREQUEST_MAX_PER_LINEAGE, 3, 0, 100);
+    slackWebhookUrl = url(SLACK_WEBHOOK_URL, null);
+    slackBotToken = text(SLACK_BOT_TOKEN, null);
+    slackSigningSecret = text(SLACK_SIGNING_SECRET, null);
+    slackChannel = text(SLACK_CHANNEL, null);
+    slackApiBaseUrl = url(SLACK_API_BASE_URL, DEFAULT_SLACK_API_BASE_URL);
+    discordWebhookUrl = url(DISCORD_WEBHOOK_URL, null);
+    discordBotToken = text(DISCORD_BOT_TOKEN, null);
+    discordPublicKey = hex(DISCORD_PUBLIC_KEY, 64);
+    discordChannelId = text(DISCORD_CHANNEL_ID, null);
+    discordApiBaseUrl = url(DISCORD_API_BASE_URL, DEFAULT_DISCORD_API_BASE_URL);
+    dbUrl = dbUrl(HITL_DB_URL);
+    dbPoolSize = integer(HITL_DB_POOL_SIZE, 16, 1, 512);
+    embeddedDbPort = integer(HITL_EMBEDDED_DB_PORT, 0, 0, 65_535);
+    httpHost = text(HITL_HTTP_HOST, "0.0.0.0");
+    httpPort = integer(HITL_HTTP_PORT, 8080, 0, 65_535);
+    httpBodyLimitBytes = integer(HITL_HTTP_BODY_LIMIT_BYTES, 65_536, 1024, 16 * 1024 * 1024);
+    int cores = Runtime.getRuntime().availableProcessors();
+    httpInstances = integer(HITL_HTTP_INSTANCES, cores, 1, 64);
+    approvalInstances = integer(HITL_APPROVAL_INSTANCES, cores, 1, 64);
+    dataDir = Path.of(text(HITL_DATA_DIR, "./data"));
+    publicUrl = url(HITL_PUBLIC_URL, "http://localhost:" + httpPort);
+    jwtSecret = text(HITL_JWT_SECRET, null);
+    if (jwtSecret != null && jwtSecret.length() < 32) {
+      throw new ConfigException(HITL_JWT_SECRET, "must be at least 32 characters");
+    }
+    jwtPublicKey = text(HITL_JWT_PUBLIC_KEY, null);
+    if (jwtPublicKey != null && !jwtPublicKey.contains("-----BEGIN PUBLIC KEY-----")) {
+      throw new ConfigException(HITL_JWT_PUBLIC_KEY, "must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
+    }
+    cluster = bool(HITL_CLUSTER, false);
+    webhookUrls = urls(HITL_WEBHOOK_URLS);
+    webhookSecret = text(HITL_WEBHOOK_SECRET, null);
+    if (!webhookUrls.isEmpty() && (webhookSecret == null || webhookSecret.length() < 16)) {
+      throw new ConfigException(HITL_WEBHOOK_SECRET, "must be set (at least 16 characters) when HITL_WEBHOOK_URLS is set");
+    }
+    notifyChannels = notifyChannels(HITL_NOTIFY_CHANNELS);
+    try {
+      chatIdentities = ChatIdentities.parse(value(HITL_CHAT_IDENTITIES));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(HITL_CHAT_IDENTITIES, e.getMessage());
+    }
+    notifyMaxAttempts = integer(HITL_NOTIFY_MAX_ATTEMPTS, 10, 1, 100);
+    notifyBackoffBaseMs = integer(HITL_NOTIFY_BACKOFF_BASE_MS, 1000, 10, 600_000);
+    notifyBackoffMaxMs = integer(HITL_NOTIFY_BACKOFF_MAX_MS, 600_000, notifyBackoffBaseMs, 86_400_000);
+    notifyHttpTimeoutMs = integer(HITL_NOTIFY_HTTP_TIMEOUT_MS, 10_000, 100, 120_000);
+    notifyPollMs = integer(HITL_NOTIFY_POLL_MS, 1000, 50, 60_000);
+    notifyLeaseSeconds = integer(HITL_NOTIFY_LEASE_SECONDS, 60, 1, 3600);
+    if (notifyLeaseSeconds * 1000L < 3L * notifyHttpTimeoutMs) {
+      throw new ConfigException(HITL_NOTIFY_LEASE_SECONDS, "must be at least three times HITL_NOTIFY_HTTP_TIMEOUT_MS ("
+        + notifyHttpTimeoutMs + " ms), was " + notifyLeaseSeconds);
+    }
+    notifyConcurrency = integer(HITL_NOTIFY_CONCURRENCY, 16, 1, 256);
+    deepLinkTtlSeconds = integer(HITL_DEEP_LINK_TTL_SECONDS, 3600, 60, 30 * 86_400);
+    guardianUrl = url(HITL_GUARDIAN_URL, null);
+    guardianPollSeconds = integer(HITL_GUARDIAN_POLL_SECONDS, 5, 1, 3600);
+    guardianGraceSeconds = integer(HITL_GUARDIAN_GRACE_SECONDS, 30, 0, 86_400);
+    quoteUrl = quoteTemplate(HITL_QUOTE_URL);
+    quoteMaxAgeSeconds = integer(HITL_QUOTE_MAX_AGE_SECONDS, 5, 1, 86_400);
+    sseHeartbeatSeconds = integer(HITL_SSE_HEARTBEAT_SECONDS, 15, 1, 300);
+    sseClientBufferBytes = integer(HITL_SSE_CLIENT_BUFFER_BYTES, 1_048_576, 4096, 64 * 1024 * 1024);
+    streamTokenTtlSeconds = integer(HITL_STREAM_TOKEN_TTL_SECONDS, 60, 5, 3600);
+    waitMaxSeconds = integer(HITL_WAIT_MAX_SECONDS, 60, 1, 3600);
+    clusterSecret = text(HITL_CLUSTER_SECRET, null);
+    if (clusterSecret != null && clusterSecret.length() < 32) {
+      throw new ConfigException(HITL_CLUSTER_SECRET, "must be at least 32 characters");
+    }
+    clusterName = matching(HITL_CLUSTER_NAME, "[A-Za-z0-9._-]{1,64}", "must be 1-64 of letters, digits, . _ -");
+    clusterHost = matching(HITL_CLUSTER_HOST, "[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:]*",
+      "must be the IP address of a local interface");
+    clusterPort = optionalInteger(HITL_CLUSTER_PORT, 1, 65_535);
+    clusterBusPort = integer(HITL_CLUSTER_BUS_PORT, 0, 0, 65_535);
+    clusterMembers = members(HITL_CLUSTER_MEMBERS);
+    clusterJoin = matching(HITL_CLUSTER_JOIN, "tcp|kubernetes", "must be tcp or kubernetes");
+    clusterK8sService = matching(HITL_CLUSTER_K8S_SERVICE, DNS_LABEL, "must be a Kubernetes service name");
+    clusterK8sNamespace = matching(HITL_CLUSTER_K8S_NAMESPACE, DNS_LABEL, "must be a Kubernetes namespace");
+    clusterFailureTimeoutSeconds = optionalInteger(HITL_CLUSTER_FAILURE_TIMEOUT_SECONDS, 2, 300);
+    clusterMaxClockSkewSeconds = integer(HITL_CLUSTER_MAX_CLOCK_SKEW_SECONDS, 30, 1, 600);
+    shutdownDelaySeconds = integer(HITL_SHUTDOWN_DELAY_SECONDS, 0, 0, 300);
+    shutdownGraceSeconds = integer(HITL_SHUTDOWN_GRACE_SECONDS, 20, 0, 600);
+    metricsEnabled = bool(HITL_METRICS_ENABLED, true);
+    metricsToken = text(HITL_METRICS_TOKEN, null);
+    if (metricsToken != null && (metricsToken.length() < 16 || RequestValidator.hasControl(metricsToken))) {
+      throw new ConfigException(HITL_METRICS_TOKEN, "must be at least 16 printable characters");
+    }
+    metricsDbRefreshSeconds = integer(HITL_METRICS_DB_REFRESH_SECONDS, 5, 0, 3600);
+    if (cluster) {
+      requireForCluster();
+    }
+  }
+
+  /** A clustered node shares the bus, the database and the tokens with every other node. */
+  private void requireForCluster() {
+    if (clusterSecret == null) {
+      throw new ConfigException(HITL_CLUSTER_SECRET, "is required when HITL_CLUSTER=true (at least 32 characters, "
+        + "the same on every node)");
+    }
+    if (dbUrl == null) {
+      throw new ConfigException(HITL_DB_URL, "is required when HITL_CLUSTER=true (every node uses the same PostgreSQL)");
+    }
+    if (jwtSecret == null && jwtPublicKey == null) {
+      throw new ConfigException(HITL_JWT_SECRET, "or HITL_JWT_PUBLIC_KEY is required when HITL_CLUSTER=true "
+        + "(every node verifies the same tokens)");
+    }
+  }
+
+  /** Values from the file first, then the environment over them; only known keys are read. */
+  public static GatewayConfig from(Map<String, ?> file, Map<String, String> env) {
+    Map<String, String> merged = new TreeMap<>();
+    if (file != null) {
+      for (Map.Entry<String, ?> e : file.entrySet()) {
+        if (!known(e.getKey())) {
+          throw new ConfigException(e.getKey(), "is not a known setting");
+        }
+        if (e.getValue() != null) {
+          merged.put(e.getKey(), String.valueOf(e.getValue()));
+        }
+      }
+    }
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (known(e.getKey())) {
+        merged.put(e.getKey(), e.getValue());
+      }
+    }
+    return new GatewayConfig(merged);
+  }
+
+  public static GatewayConfig of(Map<String, String> values) {
+    return from(Map.of(), values);
+  }
+
+  private static boolean known(String key) {
+    return KNOWN.contains(key);
+  }
+
+  private static final Set<String> KNOWN = Arrays.stream(ConfigKeys.class.getFields())
+    .filter(f -> f.getType() == String.class && !f.getName().startsWith("DEFAULT_"))
+    .map(f -> {
+      try {
+        return (String) f.get(null);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }).collect(Collectors.toUnmodifiableSet());
+
+  /** A copy with some settings replaced, validated again. */
+  public GatewayConfig with(Map<String, String> overrides) {
+    Map<String, String> m = new TreeMap<>(raw);
+    m.putAll(overrides);
+    return new GatewayConfig(m);
+  }
+
+  public Map<String, String> raw() {
+    return Collections.unmodifiableMap(raw);
+  }
+
+  /** The timeout settings a request gets when its body does not override them. */
+  public TimeoutPolicy timeoutDefaults() {
+    return new TimeoutPolicy(timeoutAction, timeoutSeconds, escalateBeforeSeconds, reminderIntervalSeconds,
+      escalationMaxLevel, escalationExtensionSeconds, escalationTargets);
+  }
+
+  public TimeoutPolicy.Bounds timeoutBounds() {
+    return new TimeoutPolicy.Bounds(timeoutMinSeconds, timeoutMaxSeconds);
+  }
+
+  public boolean slackConfigured() {
+    return slackWebhookUrl != null || (slackBotToken != null && slackChannel != null);
+  }
+
+  public boolean discordConfigured() {
+    return discordWebhookUrl != null || (discordBotToken != null && discordChannelId != null);
+  }
+
+  public boolean webhookConfigured() {
+    return !webhookUrls.isEmpty();
+  }
+
+  /** The settings with secrets masked, for the start-up log. */
+  @Override
+  public String toString() {
+    return raw.entrySet().stream()
+      .map(e -> e.getKey() + "=" + (SECRETS.contains(e.getKey()) ? "****" : e.getValue()))
+      .collect(Collectors.joining(", ", "{", "}"));
+  }
+
+  private String value(String key) {
+    String v = raw.get(key);
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  private String text(String key, String def) {
+    String v = value(key);
+    return v == null ? def : v;
+  }
+
+  private boolean bool(String key, boolean def) {
+    String v = value(key);
+    if (v == null) {
+      return def;
+    }
+    switch (v.toLowerCase(Locale.ROOT)) {
+      case "true":
+      case "1":
+      case "yes":
+        return true;
+      case "false":
+      case "0":
+      case "no":
+        return false;
+      default:
+        throw new ConfigException(key, "must be true or false, was '" + v + "'");
+    }
+  }
+
+  private Integer optionalInteger(String key, int min, int max) {
+    return value(key) == null ? null : integer(key, min, min, max);
+  }
+
+  private String matching(String key, String regex, String problem) {
+    String v = value(key);
+    if (v != null && !v.matches(regex)) {
+      throw new ConfigException(key, problem + ", was '" + v + "'");
+    }
+    return v;
+  }
+
+  private List<String> members(String key) {
+    List<String> out = new ArrayList<>();
+    for (String m : list(key)) {
+      int colon = m.lastIndexOf(':');
+      String host = colon < 0 ? m : m.substring(0, colon);
+      boolean ok = host.matches("[A-Za-z0-9._-]{1,253}");
+      if (ok && colon >= 0) {
+        try {
+          int port = Integer.parseInt(m.substring(colon + 1));
+          ok = port >= 1 && port <= 65_535;
+        } catch (NumberFormatException e) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        throw new ConfigException(key, "must be a comma-separated list of host[:port], was '" + m + "'");
+      }
+      out.add(m);
+    }
+    return List.copyOf(out);
+  }
+
+  private int integer(String key, int def, int min, int max) {
+    String v = value(key);
+    if (v == null) {
+      return def;
+    }
+    try {
+      int i = Integer.parseInt(v);
+      if (i < min || i > max) {
+        throw new ConfigException(key, "must be between " + min + " and " + max + ", was " + v);
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "must be a whole number, was '" + v + "'");
+    }
+  }
+
+  private TimeoutAction timeoutAction(String key) {
+    String v = value(key);
+    if (v == null) {
+      return TimeoutAction.REJECT;
+    }
+    TimeoutAction a = TimeoutAction.parse(v);
+    if (a == null) {
+      throw new ConfigException(key, "must be reject, approve or escalate, was '" + v + "'");
+    }
+    return a;
+  }
+
+  private List<String> targets(String key) {
+    Set<String> s = list(key);
+    if (s.size() > TimeoutPolicy.MAX_TARGETS) {
+      throw new ConfigException(key, "must name at most " + TimeoutPolicy.MAX_TARGETS + " targets");
+    }
+    for (String t : s) {
+      if (t.length() > TimeoutPolicy.MAX_TARGET_LENGTH || RequestValidator.hasControl(t)) {
+        throw new ConfigException(key, "each target must be 1-" + TimeoutPolicy.MAX_TARGET_LENGTH
+          + " printable characters");
+      }
+    }
+    return List.copyOf(s);
+  }
+
+  private BigDecimal decimal(String key, BigDecimal def) {
+    String v = value(key);
+    if (v == null) {
+      return def;
+    }
+    try {
+      BigDecimal d = new BigDecimal(v);
+      if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(100)) > 0) {
+        throw new ConfigException(key, "must be between 0 and 100, was " + v);
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "must be a decimal number, was '" + v + "'");
+    }
+  }
+
+  private Set<String> list(String key) {
+    String v = value(key);
+    if (v == null) {
+      return Set.of();
+    }
+    Set<String> s = new LinkedHashSet<>();
+    for (String part : v.split(",")) {
+      if (!part.isBlank()) {
+        s.add(part.trim());
+      }
+    }
+    return Collections.unmodifiableSet(s);
+  }
+
+  private String url(String key, String def) {
+    String v = value(key);
+    if (v == null) {
+      return def;
+    }
+    try {
+      URI u = new URI(v);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        throw new ConfigException(key, "must be an http(s) URL");
+      }
+      return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(key, "must be an http(s) URL");
+    }
+  }
+
+  private List<String> urls(String key) {
+    String v = value(key);
+    if (v == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      String u = part.trim();
+      if (u.isEmpty()) {
+        continue;
+      }
+      try {
+        URI uri = new URI(u);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+          throw new ConfigException(key, "must be a comma-separated list of http(s) URLs");
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException(key, "must be a comma-separated list of http(s) URLs");
+      }
+      out.add(u);
+    }
+    return List.copyOf(out);
+  }
+
+  /** `auto` (every configured channel), `none`, `both` (slack and discord), or a list of slack, discord, webhook. */
+  private List<String> notifyChannels(String key) {
+    String v = value(key);
+    Set<String> out = new LinkedHashSet<>();
+    if (v == null || v.equalsIgnoreCase("auto")) {
+      if (slackConfigured()) {
+        out.add("slack");
+      }
+      if (discordConfigured()) {
+        out.add("discord");
+      }
+      if (webhookConfigured()) {
+        out.add("webhook");
+      }
+      return List.copyOf(out);
+    }
+    if (v.equalsIgnoreCase("none")) {
+      return List.of();
+    }
+    for (String part : v.toLowerCase(Locale.ROOT).split(",")) {
+      String c = part.trim();
+      if (c.isEmpty()) {
+        continue;
+      }
+      if (c.equals("both")) {
+        out.add("slack");
+        out.add("discord");
+      } else if (c.equals("slack") || c.equals("discord") || c.equals("webhook")) {
+        out.add(c);
+      } else {
+        throw new ConfigException(key, "must be auto, none, both or a list of slack, discord, webhook; was '" + v + "'");
+      }
+    }
+    if (out.contains("slack") && !slackConfigured()) {
+      throw new ConfigException(key, "names slack but Slack is not configured (SLACK_WEBHOOK_URL, or SLACK_BOT_TOKEN and SLACK_CHANNEL)");
+    }
+    if (out.contains("discord") && !discordConfigured()) {
+      throw new ConfigException(key, "names discord but Discord is not configured (DISCORD_WEBHOOK_URL, or DISCORD_BOT_TOKEN and DISCORD_CHANNEL_ID)");
+    }
+    if (out.contains("webhook") && !webhookConfigured()) {
+      throw new ConfigException(key, "names webhook but HITL_WEBHOOK_URLS is not set");
+    }
+    return List.copyOf(out);
+  }
+
+  /** An http(s) URL with a {ticker} placeholder. */
+  private String quoteTemplate(String key) {
+    String v = value(key);
+    if (v == null) {
+      return null;
+    }
+    if (!v.contains("{ticker}")) {
+      throw new ConfigException(key, "must contain the placeholder {ticker}");
+    }
+    try {
+      URI u = new URI(v.replace("{ticker}", "T"));
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        throw new ConfigException(key, "must be an http(s) URL");
+      }
+      return v;
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(key, "must be an http(s) URL");
+    }
+  }
+
+  private String hex(String key, int length) {
+    String v = value(key);
+    if (v == null) {
+      return null;
+    }
+    if (v.length() != length || !v.matches("[0-9a-fA-F]+")) {
+      throw new ConfigException(key, "must be " + length + " hexadecimal characters");
+    }
+    return v.toLowerCase(Locale.ROOT);
+  }
+
+  private String dbUrl(String key) {
+    String v = value(key);
+    if (v == null) {
+      return null;
+    }
+    try {
+      URI u = new URI(v);
+      if (!("postgresql".equals(u.getScheme()) || "postgres".equals(u.getScheme())) || u.getHost() == null) {
+        throw new ConfigException(key, "must look like postgresql://user:password@host:5432/database");
+      }
+      return v;
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(key, "must look like postgresql://user:password@host:5432/database");
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package io.hitl.gateway.expiry;
+
+import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.bus.BusActor;
+import io.hitl.gateway.bus.BusErrors;
+import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.Actor;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Expiry timers (SPEC §2, I4): one timer per pending request this node hears about on `hitl.events`, armed
+ * for the next thing due (deadline, escalation notice or reminder) and cancelled when the request is
+ * decided. A firing timer asks the approval service (`hitl.approvals.expire`) to apply what is due; its
+ * conditional writes make a second node's timer for the same request harmless. Start-up runs
+ * {@link Recovery}; a periodic sweep is the safety net for timers this node never armed.
+ */
+public class ExpiryVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ExpiryVerticle.class);
+  /** Ticks sent to the approval service at once; the rest wait in order. */
+  static final int MAX_IN_FLIGHT = 64;
+  private static final long RETRY_MILLIS = 500;
+  /** The safety net leaves requests due less than this long ago to their timers. */
+  private static final long SAFETY_NET_GRACE_MILLIS = 1000;
+
+  private final GatewayConfig config;
+  private final Pool pool;
+  private final Clock clock;
+  private Scheduler timers;
+  private DeliveryOptions system;
+  private final LinkedHashMap<UUID, Promise<Void>> queued = new LinkedHashMap<>();
+  private final Map<UUID, Promise<Void>> inFlight = new HashMap<>();
+  private long ticks;
+  private long retries;
+  private boolean sweeping;
+  private Recovery.Summary recovery;
+
+  public ExpiryVerticle(GatewayConfig config, Pool pool, Clock clock) {
+    this.config = config;
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    timers = new VertxScheduler(vertx, clock, this::dispatch);
+    system = BusActor.options(Actor.SYSTEM, null);
+    var bus = vertx.eventBus();
+    return Future.join(
+        bus.<JsonObject>consumer(Addresses.EVENTS, m -> onEvent(m.body())).completion(),
+        bus.<JsonObject>localConsumer(Addresses.EXPIRY_SWEEP, this::sweep).completion())
+      .compose(v -> new Recovery(pool, clock, timers, this::dispatch,
+        event -> vertx.eventBus().publish(Addresses.EVENTS, event), config.timeoutDefaults()).run())
+      .onSuccess(s -> {
+        recovery = s;
+        vertx.setPeriodic(config.expirySweepSeconds * 1000L, id -> safetyNet());
+      });
+  }
+
+  /** Arms on events that carry next_timer_at for a pending request; cancels on every decided one. */
+  private void onEvent(JsonObject e) {
+    JsonObject a = e == null ? null : e.getJsonObject("approval");
+    if (a == null) {
+      return;
+    }
+    try {
+      UUID id = UUID.fromString(a.getString("request_id"));
+      if (!"pending".equals(a.getString("status"))) {
+        timers.cancel(id);
+        return;
+      }
+      String next = e.getString("next_timer_at");
+      if (next != null) {
+        timers.schedule(id, Instant.parse(next));
+      }
+    } catch (IllegalArgumentException | DateTimeParseException | ClassCastException ignored) {
+      LOG.warn("ignoring a malformed event on {}", Addresses.EVENTS);
+    }
+  }
+
+  /** Hands a request to the approval service; the future completes when that tick is done (never fails). */
+  Future<Void> dispatch(UUID id) {
+    Promise<Void> p = inFlight.get(id);
+    if (p == null) {
+      p = queued.get(id);
+    }
+    if (p == null) {
+      p = Promise.promise();
+      queued.put(id, p);
+      pump();
+    }
+    return p.future();
+  }
+
+  private void pump() {
+    while (inFlight.size() < MAX_IN_FLIGHT && !queued.isEmpty()) {
+      Iterator<Map.Entry<UUID, Promise<Void>>> it = queued.entrySet().iterator();
+      Map.Entry<UUID, Promise<Void>> next = it.next();
+      it.remove();
+      UUID id = next.getKey();
+      Promise<Void> p = next.getValue();
+      inFlight.put(id, p);
+      tick(id).onComplete(ar -> {
+        inFlight.remove(id);
+        p.complete();
+        pump();
+      });
+    }
+  }
+
+  private Future<Void> tick(UUID id) {
+    ticks++;
+    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_EXPIRE,
+        new JsonObject().put("request_id", id.toString()), system)
+      .map(reply -> {
+        JsonObject body = reply.body();
+        String next = body.getString("next_timer_at");
+        if (next != null && "pending".equals(body.getJsonObject("approval").getString("status"))) {
+          timers.schedule(id, Instant.parse(next));
+        } else {
+          timers.cancel(id);
+        }
+        return (Void) null;
+      })
+      .recover(t -> {
+        GatewayException g = BusErrors.decode(t);
+        if (g.code() == ErrorCode.SEC_080 || g.code() == ErrorCode.SEC_011) {
+          timers.cancel(id);
+        } else {
+          retries++;
+          LOG.warn("timer of request {} could not be applied ({}: {}); retrying in {} ms", id, g.code().code(),
+            g.detail(), RETRY_MILLIS);
+          Instant retry = clock.instant().plusMillis(RETRY_MILLIS);
+          Instant armed = timers.dueAt(id);
+          if (armed == null || armed.isAfter(retry)) {
+            timers.schedule(id, retry);
+          }
+        }
+        return Future.succeededFuture();
+      });
+  }
+
+  /** Fires what the clock says is due now and replies once those ticks, and any already under way, are done. */
+  private void sweep(Message<JsonObject> msg) {
+    List<UUID> due = timers.takeDue();
+    List<Future<Void>> waits = new ArrayList<>();
+    due.forEach(id -> waits.add(dispatch(id)));
+    inFlight.values().forEach(p -> waits.add(p.future()));
+    queued.values().forEach(p -> waits.add(p.future()));
+    Future.join(waits).onComplete(ar -> msg.reply(status().put("fired", due.size())));
+  }
+
+  private JsonObject status() {
+    return new JsonObject().put("armed", timers.size()).put("ticks", ticks).put("retries", retries)
+      .put("in_flight", inFlight.size()).put("queued", queued.size())
+      .put("recovery", recovery == null ? null : recovery.json());
+  }
+
+  /** Timers late after a clock jump, then every overdue request no timer here knew about (lost event, dead node). */
+  private void safetyNet() {
+    timers.takeDue().forEach(this::dispatch);
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    DeliveryOptions o = BusActor.options(Actor.SYSTEM, null).setSendTimeout(60_000);
+    vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_CLEANUP,
+        new JsonObject().put("grace_ms", SAFETY_NET_GRACE_MILLIS), o)
+      .onSuccess(m -> {
+        JsonObject r = m.body();
+        if (r.getInteger("count", 0) > 0 || r.getInteger("notices", 0) > 0) {
+          LOG.warn("safety-net sweep handled {} overdue request(s) and {} escalation notice(s) no timer had fired",
+            r.getInteger("count"), r.getInteger("notices"));
+        }
+      })
+      .onFailure(t -> LOG.warn("safety-net sweep failed: {}", BusErrors.decode(t).detail()))
+      .onComplete(ar -> sweeping = false);
+  }
+}

@@ -1,0 +1,46 @@
+package io.hitl.gateway.notify;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A Slack interaction request: form field `payload` holding JSON. Only `block_actions` from this gateway's
+ * buttons carry a decision; anything else is acknowledged and ignored.
+ */
+public record SlackInteraction(String type, String userId, String teamId, String actionId, ChatAction action,
+    String responseUrl, String channelId, String messageTs) {
+
+  public static final String BLOCK_ACTIONS = "block_actions";
+
+  /** Parses the raw form body; IllegalArgumentException (SEC-010) when there is no readable payload. */
+  public static SlackInteraction parse(byte[] formBody) {
+    String payload = null;
+    String body = new String(formBody, StandardCharsets.UTF_8);
+    for (String pair : body.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals("payload")) {
+        payload = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    if (payload == null) {
+      throw new IllegalArgumentException("payload: form field is missing");
+    }
+    Map<String, Object> p;
+    try {
+      p = Payloads.object(payload.getBytes(StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("payload: " + e.getMessage());
+    }
+    Map<String, Object> first = Payloads.firstOf(p, "actions");
+    String actionId = first == null ? null : Payloads.text(first, "action_id");
+    String value = first == null ? null : Payloads.text(first, "value");
+    String channel = Payloads.text(p, "container", "channel_id");
+    String ts = Payloads.text(p, "container", "message_ts");
+    return new SlackInteraction(Payloads.text(p, "type"), Payloads.text(p, "user", "id"),
+      Payloads.text(p, "user", "team_id") != null ? Payloads.text(p, "user", "team_id") : Payloads.text(p, "team", "id"),
+      actionId, ChatAction.fromSlack(actionId, value), Payloads.text(p, "response_url"),
+      channel != null ? channel : Payloads.text(p, "channel", "id"),
+      ts != null ? ts : Payloads.text(p, "message", "ts"));
+  }
+}

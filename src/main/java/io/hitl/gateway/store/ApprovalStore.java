@@ -1,0 +1,206 @@
+package io.hitl.gateway.store;
+
+import static io.hitl.gateway.store.Json.instant;
+import static io.hitl.gateway.store.Json.json;
+import static io.hitl.gateway.store.Json.odt;
+import static io.hitl.gateway.store.Json.plainMap;
+
+import io.hitl.gateway.core.Approval;
+import io.hitl.gateway.core.ApprovalStatus;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** SQL for approvals and votes; every write goes through the approval verticle's transactions. */
+public final class ApprovalStore {
+  static final String COLUMNS = "id, type, title, description, context, trade_id, requested_by, "
+    + "correlation_id, idempotency_key, policy, policy_hash, status, required_approvals, expires_at, escalate_at, "
+    + "escalation_level, lineage_id, decided_at, decided_by, decision_channel, decision_reason, decision_comment, "
+    + "overrides, row_hash, created_at";
+
+  private static final String INSERT = "INSERT INTO approvals (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, "
+    + "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) "
+    + "ON CONFLICT DO NOTHING RETURNING id";
+  private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM approvals WHERE id = $1";
+  private static final String SELECT_BY_IDS = "SELECT " + COLUMNS + " FROM approvals WHERE id = ANY($1)";
+  private static final String SELECT_FOR_UPDATE = SELECT_BY_ID + " FOR UPDATE";
+  private static final String SELECT_EXISTING = "SELECT " + COLUMNS + " FROM approvals "
+    + "WHERE (requested_by = $1 AND idempotency_key = $2) OR trade_id = $3 ORDER BY created_at LIMIT 1";
+  /** The linearization point of every terminal outcome (SPEC I1). */
+  private static final String UPDATE_TERMINAL = "UPDATE approvals SET status = $2, decided_at = $3, decided_by = $4, "
+    + "decision_channel = $5, decision_reason = $6, decision_comment = $7, row_hash = $8, overrides = $9 "
+    + "WHERE id = $1 AND status = 'PENDING'";
+  private static final String INSERT_VOTE = "INSERT INTO approval_votes (approval_id, approver, decision, channel, "
+    + "comment, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+  private static final String SELECT_APPROVERS = "SELECT approver FROM approval_votes "
+    + "WHERE approval_id = $1 AND decision = 'APPROVE' ORDER BY created_at, approver";
+  private static final String PAGE_BY_ID = "SELECT " + COLUMNS + " FROM approvals WHERE id > $1 ORDER BY id LIMIT $2";
+  /** A batch of pending requests, row-locked, for the Guardian lock cascade. */
+  private static final String PENDING_FOR_UPDATE = "SELECT " + COLUMNS + " FROM approvals WHERE status = 'PENDING' "
+    + "ORDER BY id LIMIT $1 FOR UPDATE";
+  private static final String SELECT_VOTES = "SELECT approver, decision, channel, comment, created_at "
+    + "FROM approval_votes WHERE approval_id = $1 ORDER BY created_at, approver";
+
+  public Future<Boolean> insert(SqlClient c, Approval a) {
+    return c.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
+      a.id(), a.type(), a.title(), a.description(), json(a.context()), a.tradeId(), a.requestedBy(),
+      a.correlationId(), a.idempotencyKey(), json(a.policy()), a.policyHash(), a.status().name(),
+      a.requiredApprovals(), odt(a.expiresAt()), odt(a.escalateAt()), a.escalationLevel(), a.lineageId(),
+      odt(a.decidedAt()), a.decidedBy(), a.decisionChannel(), a.decisionReason(), a.decisionComment(),
+      json(a.overrides()), a.rowHash(), odt(a.createdAt())
+    })).map(rs -> rs.rowCount() == 1);
+  }
+
+  public Future<Approval> find(SqlClient c, UUID id) {
+    return c.preparedQuery(SELECT_BY_ID).execute(Tuple.of(id)).map(ApprovalStore::first);
+  }
+
+  /** The requests with these ids (those that exist), in no particular order. */
+  public Future<List<Approval>> findAll(SqlClient c, java.util.Collection<UUID> ids) {
+    return c.preparedQuery(SELECT_BY_IDS).execute(Tuple.of((Object) ids.toArray(new UUID[0]))).map(rs -> {
+      List<Approval> l = new ArrayList<>();
+      rs.forEach(r -> l.add(map(r)));
+      return l;
+    });
+  }
+
+  /** Every approval in id order, a page at a time (for verification and recovery). */
+  public Future<List<Approval>> pageById(SqlClient c, UUID after, int limit) {
+    return c.preparedQuery(PAGE_BY_ID).execute(Tuple.of(after, limit)).map(rs -> {
+      List<Approval> l = new ArrayList<>();
+      rs.forEach(r -> l.add(map(r)));
+      return l;
+    });
+  }
+
+  public Future<Approval> findForUpdate(SqlClient c, UUID id) {
+    return c.preparedQuery(SELECT_FOR_UPDATE).execute(Tuple.of(id)).map(ApprovalStore::first);
+  }
+
+  /** The request an idempotent retry refers to: same requester and key, or same trade_id. */
+  public Future<Approval> findExisting(SqlClient c, String requestedBy, String idempotencyKey, String tradeId) {
+    return c.preparedQuery(SELECT_EXISTING).execute(Tuple.of(requestedBy, idempotencyKey, tradeId))
+      .map(ApprovalStore::first);
+  }
+
+  /** Conditional write: true only for the one caller that moved the request out of PENDING. */
+  public Future<Boolean> updateTerminal(SqlClient c, Approval a) {
+    return c.preparedQuery(UPDATE_TERMINAL).execute(Tuple.from(new Object[] {
+      a.id(), a.status().name(), odt(a.decidedAt()), a.decidedBy(), a.decisionChannel(), a.decisionReason(),
+      a.decisionComment(), a.rowHash(), json(a.overrides())
+    })).map(rs -> rs.rowCount() == 1);
+  }
+
+  public Future<Boolean> insertVote(SqlClient c, UUID id, String approver, String decision, String channel,
+      String comment, Instant at) {
+    return c.preparedQuery(INSERT_VOTE)
+      .execute(Tuple.of(id, approver, decision, channel, comment, odt(at)))
+      .map(rs -> rs.rowCount() == 1);
+  }
+
+  /** Who approved so far, in vote order. */
+  public Future<Set<String>> approvers(SqlClient c, UUID id) {
+    return c.preparedQuery(SELECT_APPROVERS).execute(Tuple.of(id)).map(rs -> {
+      Set<String> s = new LinkedHashSet<>();
+      rs.forEach(r -> s.add(r.getString(0)));
+      return s;
+    });
+  }
+
+  public Future<List<Vote>> votes(SqlClient c, UUID id) {
+    return c.preparedQuery(SELECT_VOTES).execute(Tuple.of(id)).map(rs -> {
+      List<Vote> l = new ArrayList<>();
+      rs.forEach(r -> l.add(new Vote(r.getString("approver"), r.getString("decision"), r.getString("channel"),
+        r.getString("comment"), instant(r.getOffsetDateTime("created_at")))));
+      return l;
+    });
+  }
+
+  public Future<List<Approval>> pendingForUpdate(SqlClient c, int limit) {
+    return c.preparedQuery(PENDING_FOR_UPDATE).execute(Tuple.of(limit)).map(rs -> {
+      List<Approval> l = new ArrayList<>();
+      rs.forEach(r -> l.add(map(r)));
+      return l;
+    });
+  }
+
+  public record Vote(String approver, String decision, String channel, String comment, Instant at) {
+  }
+
+  /** Keyset page: pending requests by expiry, others newest first. */
+  public Future<List<Approval>> list(SqlClient c, ListQuery q) {
+    List<Object> params = new ArrayList<>();
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM approvals WHERE true");
+    if (q.status() != null) {
+      params.add(q.status().name());
+      sql.append(" AND status = $").append(params.size());
+    }
+    if (q.type() != null) {
+      params.add(q.type());
+      sql.append(" AND type = $").append(params.size());
+    }
+    boolean byExpiry = q.status() == ApprovalStatus.PENDING;
+    if (q.cursor() != null) {
+      params.add(odt(q.cursor().at()));
+      params.add(q.cursor().id());
+      sql.append(byExpiry ? " AND (expires_at, id) > ($" : " AND (created_at, id) < ($")
+        .append(params.size() - 1).append(", $").append(params.size()).append(")");
+    }
+    sql.append(byExpiry ? " ORDER BY expires_at, id" : " ORDER BY created_at DESC, id DESC");
+    params.add(q.limit());
+    sql.append(" LIMIT $").append(params.size());
+    return c.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rs -> {
+      List<Approval> l = new ArrayList<>();
+      rs.forEach(r -> l.add(map(r)));
+      return l;
+    });
+  }
+
+  /** A list filter with its keyset cursor (the sort key and id of the last row of the previous page). */
+  public record ListQuery(ApprovalStatus status, String type, int limit, Cursor cursor) {
+  }
+
+  public record Cursor(Instant at, UUID id) {
+  }
+
+  private static Approval first(RowSet<Row> rs) {
+    return rs.iterator().hasNext() ? map(rs.iterator().next()) : null;
+  }
+
+  static Approval map(Row r) {
+    return new Approval(
+      r.getUUID("id"),
+      r.getString("type"),
+      r.getString("title"),
+      r.getString("description"),
+      plainMap(r.getJsonObject("context")),
+      r.getString("trade_id"),
+      r.getString("requested_by"),
+      r.getString("correlation_id"),
+      r.getString("idempotency_key"),
+      plainMap(r.getJsonObject("policy")),
+      r.getString("policy_hash"),
+      ApprovalStatus.valueOf(r.getString("status")),
+      r.getInteger("required_approvals"),
+      instant(r.getOffsetDateTime("expires_at")),
+      instant(r.getOffsetDateTime("escalate_at")),
+      r.getInteger("escalation_level"),
+      r.getUUID("lineage_id"),
+      instant(r.getOffsetDateTime("decided_at")),
+      r.getString("decided_by"),
+      r.getString("decision_channel"),
+      r.getString("decision_reason"),
+      r.getString("decision_comment"),
+      plainMap(r.getJsonObject("overrides")),
+      r.getString("row_hash"),
+      instant(r.getOffsetDateTime("created_at")));
+  }
+}

@@ -1,0 +1,203 @@
+// Drives the operator console in Debian's Chromium: sign in, a request created through the API shows
+// up without a reload, approve it with the confirmation, reject another with the required reason,
+// export history as CSV, and take screenshots of the main screens. Prints "ALL PASSED" on success.
+//
+// Environment: HITL_URL (gateway base URL), HITL_APPROVER_TOKEN, HITL_SUBMITTER_TOKEN,
+// HITL_SCREENSHOT_DIR (where screenshots go), HITL_CHROMIUM (default /usr/bin/chromium).
+
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const base = need('HITL_URL');
+const approver = need('HITL_APPROVER_TOKEN');
+const submitter = need('HITL_SUBMITTER_TOKEN');
+const shots = need('HITL_SCREENSHOT_DIR');
+const executablePath = process.env.HITL_CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT = 15000;
+
+function need(name) {
+  const v = process.env[name];
+  if (!v) {
+    console.error('missing environment variable ' + name);
+    process.exit(2);
+  }
+  return v;
+}
+
+function ok(message) {
+  console.log('OK ' + message);
+}
+
+async function call(method, path, token, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(method + ' ' + path + ' -> ' + res.status + ' ' + text);
+  return text ? JSON.parse(text) : null;
+}
+
+const trade = (ticker, action, quantity, price, riskPct, confidence, timeout, reason) =>
+  call('POST', '/api/v1/approvals/trade', submitter, {
+    ticker, action, quantity, price, risk_pct: riskPct, confidence, strategy: 'momentum', reason, timeout_seconds: timeout,
+  });
+
+const profile = mkdtempSync(join(tmpdir(), 'hitl-chromium-'));
+mkdirSync(shots, { recursive: true });
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  viewport: { width: 1280, height: 820 },
+  acceptDownloads: true,
+  locale: 'en-GB',
+  timezoneId: 'UTC',
+});
+const problems = [];
+let failed = false;
+try {
+  const page = context.pages()[0] || await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('pageerror', e => problems.push('page error: ' + e.message));
+  page.on('console', m => {
+    // refused calls are logged by Chromium itself; the console shows them to the operator in words
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console error: ' + m.text());
+  });
+
+  const seeded = [
+    await trade('AAPL', 'BUY', 100, '187.20', 0.5, 0.9, 240, 'Breakout above the 50-day average'),
+    await trade('TSLA', 'SELL', 40, '251.30', 2.5, 0.7, 900, 'Momentum fading after earnings'),
+    await trade('7203.T', 'BUY', 100, '2850.5', 1.5, 0.85, 1800, 'Strong momentum'),
+    await trade('NVDA', 'BUY', 25, '131.05', 6, 0.6, 75, 'Gap up on guidance'),
+  ];
+  await call('POST', '/api/v1/approvals', submitter, {
+    type: 'RISK_LIMIT_CHANGE', title: 'Raise daily loss limit to 2%', description: 'Volatility regime change',
+    context: { limit: 'daily_loss_pct', from: '1.5', to: '2.0' }, timeout_seconds: 3600,
+  });
+
+  await page.goto(base + '/');
+  await page.waitForURL(/\/console\/#\/signin\?next=%2Fpending$/);
+  ok('/ leads to the console sign-in');
+
+  const forged = approver.slice(0, -3) + (approver.endsWith('AAA') ? 'BBB' : 'AAA');
+  await page.fill('#token', forged);
+  await page.click('#signin-button');
+  await page.waitForSelector('#banner:not([hidden])');
+  const refusal = await page.textContent('#banner-text');
+  assert.match(refusal, /refused this token.*SEC-001/);
+  ok('a bad token is refused in words: ' + refusal);
+
+  await page.fill('#token', approver);
+  await page.click('#signin-button');
+  for (const r of seeded) await page.waitForSelector(`#pending-rows tr[data-id="${r.request_id}"]`);
+  await page.waitForSelector('#live.on');
+  ok('signed in; ' + seeded.length + ' seeded requests listed; live stream connected');
+
+  const order = await page.$$eval('#pending-rows tr[data-id]', rows => rows.map(r => r.dataset.id));
+  assert.deepEqual(order.slice(0, 4), [seeded[3], seeded[0], seeded[1], seeded[2]].map(r => r.request_id));
+  ok('sorted by expiry');
+
+  await page.evaluate(() => { window.__sameDocument = true; });
+  const t0 = Date.now();
+  const fresh = await trade('MSFT', 'BUY', 60, '415.10', 1.2, 0.8, 600, 'Cloud revenue beat');
+  await page.waitForSelector(`#pending-rows tr[data-id="${fresh.request_id}"]`);
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was reloaded');
+  ok('a request created through the API appeared without reload after ' + (Date.now() - t0) + ' ms');
+  await page.screenshot({ path: join(shots, 'pending.png') });
+
+  await page.check(`#pending-rows tr[data-id="${fresh.request_id}"] input[type=checkbox]`);
+  await page.click('#bulk-approve');
+  await page.waitForSelector('dialog[open]');
+  assert.match(await page.textContent('dialog[open] h2'), /Approve 1 request/);
+  await page.click('dialog[open] button[data-confirm]');
+  await page.waitForSelector(`#pending-rows tr[data-id="${fresh.request_id}"]`, { state: 'detached' });
+  const approved = await call('GET', '/api/v1/approvals/' + fresh.request_id, approver);
+  assert.equal(approved.status, 'approved');
+  assert.equal(approved.decision_channel, 'console');
+  ok('approved with the confirmation; it left the pending list (channel ' + approved.decision_channel + ')');
+
+  const tsla = seeded[1];
+  await page.click(`#pending-rows tr[data-id="${tsla.request_id}"] a`);
+  await page.waitForSelector('#detail #reject');
+  await page.waitForSelector('#detail #history li');
+  await page.screenshot({ path: join(shots, 'detail.png'), fullPage: true });
+  await page.fill('#comment', 'Spread too wide right now');
+  await page.click('#reject');
+  await page.waitForSelector('dialog[open]');
+  await page.click('dialog[open] button[data-confirm]');
+  assert.match(await page.textContent('dialog[open] .error'), /reason is required/);
+  await page.fill('dialog[open] textarea[name=reason]', 'Risk above desk limit');
+  await page.click('dialog[open] button[data-confirm]');
+  await page.waitForSelector('#detail .status.rejected');
+  const rejected = await call('GET', '/api/v1/approvals/' + tsla.request_id, approver);
+  assert.equal(rejected.status, 'rejected');
+  assert.equal(rejected.decision_reason, 'Risk above desk limit');
+  assert.equal(rejected.decision_comment, 'Spread too wide right now');
+  ok('rejected from the detail screen only once a reason was given');
+
+  await page.click('nav a[data-nav=history]');
+  await page.waitForSelector(`#history-rows tr[data-id="${fresh.request_id}"]`);
+  await page.selectOption('#history-status', 'approved');
+  await page.click('#history-apply');
+  await page.waitForSelector(`#history-rows tr[data-id="${tsla.request_id}"]`, { state: 'detached' });
+  await page.waitForSelector(`#history-rows tr[data-id="${fresh.request_id}"]`);
+  await page.selectOption('#history-status', '');
+  await page.click('#history-apply');
+  await page.waitForSelector(`#history-rows tr[data-id="${tsla.request_id}"]`);
+  await page.screenshot({ path: join(shots, 'history.png') });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  const csvPath = join(profile, 'export.csv');
+  await download.saveAs(csvPath);
+  const csv = readFileSync(csvPath, 'utf8').trim().split(/\r\n/);
+  assert.match(download.suggestedFilename(), /^hitl-history-\d{4}-\d{2}-\d{2}\.csv$/);
+  assert.equal(csv[0].split(',')[0], 'request_id');
+  const approvedLine = csv.find(l => l.startsWith(fresh.request_id));
+  assert.ok(approvedLine && approvedLine.includes(',approved,') && approvedLine.includes(',console,'), approvedLine);
+  assert.ok(csv.some(l => l.startsWith(tsla.request_id) && l.includes('Risk above desk limit')));
+  ok('history exported as CSV (' + (csv.length - 1) + ' rows)');
+
+  await page.click('nav a[data-nav=guardian]');
+  await page.waitForSelector('#guardian h2');
+  await page.waitForSelector('#lockouts h2');
+  await page.waitForFunction(() => !document.querySelector('#guardian').textContent.includes('Loading'));
+  await page.screenshot({ path: join(shots, 'guardian.png') });
+  ok('guardian screen: ' + (await page.textContent('#guardian')).replace(/\s+/g, ' ').trim().slice(0, 80));
+  await page.click('nav a[data-nav=settings]');
+  await page.waitForFunction(() => !document.querySelector('#settings').textContent.includes('Loading'));
+  await page.screenshot({ path: join(shots, 'settings.png') });
+  ok('settings screen: ' + (await page.textContent('#settings')).replace(/\s+/g, ' ').trim().slice(0, 80));
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.click('nav a[data-nav=pending]');
+  await page.waitForSelector(`#pending-rows tr[data-id="${seeded[0].request_id}"]`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, 'the pending screen is ' + overflow + ' px wider than a phone');
+  await page.screenshot({ path: join(shots, 'pending-phone.png'), fullPage: true });
+  ok('pending screen fits a 390 px wide phone');
+
+  await page.setViewportSize({ width: 1280, height: 820 });
+  await page.click('#signout');
+  await page.waitForSelector('#token');
+  const aapl = seeded[0];
+  await page.goto(base + '/console/#/signin?token=' + approver + '&next=/approvals/' + aapl.request_id);
+  await page.waitForSelector('#detail #approve');
+  assert.equal(await page.evaluate(() => location.hash.includes('token')), false, 'the token stayed in the address bar');
+  assert.match(await page.textContent('#detail h1'), /BUY 100 AAPL/);
+  ok('a deep link signs in, drops the token from the address and opens the request');
+
+  assert.deepEqual(problems, []);
+  console.log('ALL PASSED');
+} catch (e) {
+  failed = true;
+  console.error('FAILED: ' + (e && e.stack || e));
+  if (problems.length) console.error(problems.join('\n'));
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,82 @@
+package io.hitl.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.TestGateway;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+  record Run(int code, String out, String err) {
+  }
+
+  static Run run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+      new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    return new Run(code, out.toString(StandardCharsets.UTF_8).trim(), err.toString(StandardCharsets.UTF_8).trim());
+  }
+
+  @Test
+  void mintedTokensAreAcceptedByAGatewayWithTheSameSecret() {
+    Run minted = run(Map.of("HITL_JWT_SECRET", TestGateway.SECRET), "token", "--subject", "alice", "--roles",
+      "approver,viewer", "--ttl", "600");
+    assertThat(minted.code()).isZero();
+    assertThat(minted.out()).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+    try (TestGateway gw = TestGateway.start()) {
+      assertThat(gw.call("GET", "/api/v1/approvals", minted.out(), null).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void withoutASecretTheDevelopmentSecretInTheDataDirectoryIsUsedByBoth() {
+    Path data = TestGateway.tempDir();
+    Map<String, String> env = Map.of("HITL_DATA_DIR", data.toString());
+    Run minted = run(env, "token", "--subject", "engine-1", "--roles", "submitter");
+    assertThat(minted.code()).isZero();
+    assertThat(Files.exists(data.resolve("jwt-secret"))).isTrue();
+    assertThat(minted.out()).doesNotContain(readSecret(data));
+    try (TestGateway gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("HITL_JWT_SECRET", "",
+        "HITL_DATA_DIR", data.toString()))) {
+      assertThat(gw.call("POST", "/api/v1/approvals/trade", minted.out(), TestGateway.trade()).status()).isEqualTo(201);
+    }
+  }
+
+  @Test
+  void badArgumentsAndSettingsExitWithUsageOrSec040() {
+    assertThat(run(Map.of(), "token", "--subject", "x", "--roles", "king").err()).contains("unknown role 'king'");
+    assertThat(run(Map.of(), "token", "--subject", "x").code()).isEqualTo(2);
+    assertThat(run(Map.of(), "frobnicate").code()).isEqualTo(2);
+    Run bad = run(Map.of("HITL_HTTP_PORT", "99999"));
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("SEC-040").contains("HITL_HTTP_PORT");
+  }
+
+  @Test
+  void aConfigFileIsReadAndValidated() throws Exception {
+    Path file = TestGateway.tempDir().resolve("conf.json");
+    Files.writeString(file, "{\"HITL_TIMEOUT_SECONDS\": -4}");
+    Run bad = run(Map.of(), "--conf", file.toString(), "token", "--subject", "a", "--roles", "viewer");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("HITL_TIMEOUT_SECONDS");
+    Files.writeString(file, "{\"HITL_JWT_SECRET\": \"" + TestGateway.SECRET + "\"}");
+    Run ok = run(Map.of(), "--conf", file.toString(), "token", "--subject", "a", "--roles", "viewer");
+    assertThat(ok.code()).isZero();
+  }
+
+  private static String readSecret(Path data) {
+    try {
+      return Files.readString(data.resolve("jwt-secret")).trim();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package io.hitl.gateway.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.bus.Headers;
+import io.hitl.gateway.client.ApprovalClient;
+import io.hitl.gateway.client.ApprovalEvent;
+import io.hitl.gateway.client.ApprovalView;
+import io.hitl.gateway.client.BusCredentials;
+import io.hitl.gateway.core.ApprovalStatus;
+import io.hitl.gateway.core.Decision;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.Role;
+import io.hitl.gateway.support.ClusterSettings;
+import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.TestGateway;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A clustered gateway node and an event-bus client member, both in this JVM but talking over the
+ * clustered bus (TCP on loopback): the typed client, and every way a member without valid credentials
+ * is refused.
+ */
+class BusAuthTest {
+  static ClusterSettings cluster;
+  static TestGateway gw;
+  static Vertx client;
+  static ApprovalClient engine;
+  static ApprovalClient alice;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new ClusterSettings(1);
+    gw = TestGateway.start(TestDb.freshEmbedded(), cluster.node(0));
+    client = ClusterSetup.joinAsClient(cluster.client()).toCompletionStage().toCompletableFuture()
+      .get(60, TimeUnit.SECONDS);
+    engine = ApprovalClient.create(client, BusCredentials.token(gw.token("engine-1", "submitter")));
+    alice = engine.withCredentials(BusCredentials.token(gw.token("alice", "approver")));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (client != null) {
+      client.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    if (gw != null) {
+      gw.close();
+    }
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+        : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static GatewayException refusal(Future<?> f) {
+    try {
+      await(f);
+    } catch (GatewayException e) {
+      return e;
+    }
+    throw new AssertionError("expected a refusal");
+  }
+
+  static ReplyException replyFailure(Future<?> f) {
+    try {
+      await(f);
+    } catch (ReplyException e) {
+      return e;
+    }
+    throw new AssertionError("expected a ReplyException");
+  }
+
+  static JsonObject trade() {
+    return TestGateway.trade().put("type", "TRADE_EXECUTION");
+  }
+
+  static UUID pending() {
+    return await(engine.create(trade())).approval().requestId();
+  }
+
+  @Test
+  void aTokenClientCreatesDecidesAndReadsThroughTheBusAndSeesTheEvents() throws Exception {
+    List<ApprovalEvent> events = new CopyOnWriteArrayList<>();
+    var sub = await(engine.onEvent(events::add));
+    // a subscription reaches the other members asynchronously: retry until a warm-up event arrives
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    boolean live = false;
+    while (!live && System.nanoTime() < until) {
+      UUID warmUp = pending();
+      long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (!(live = events.stream().anyMatch(e -> warmUp.equals(id(e)))) && System.nanoTime() < wait) {
+        Thread.sleep(20);
+      }
+    }
+    assertThat(live).as("the event subscription became live").isTrue();
+    try {
+      ApprovalClient.Created c = await(engine.create(trade(), "bus-key-1"));
+      assertThat(c.created()).isTrue();
+      ApprovalView a = c.approval();
+      assertThat(a.status()).isEqualTo(ApprovalStatus.PENDING);
+      assertThat(a.requestedBy()).isEqualTo("engine-1");
+      assertThat(a.title()).isEqualTo("BUY 100 7203.T");
+      assertThat(await(engine.create(trade(), "bus-key-1")).created()).isFalse();
+
+      ApprovalView decided = await(alice.decide(a.requestId(), Decision.APPROVE, null, "fine"));
+      assertThat(decided.status()).isEqualTo(ApprovalStatus.APPROVED);
+      assertThat(decided.decidedBy()).isEqualTo("alice");
+      assertThat(decided.decisionChannel()).isEqualTo("bus");
+      assertThat(await(alice.get(a.requestId())).json().getJsonArray("votes")).hasSize(1);
+
+      ApprovalClient.Page page = await(alice.list(ApprovalClient.ListQuery.withStatus(ApprovalStatus.APPROVED)));
+      assertThat(page.items()).extracting(ApprovalView::requestId).contains(a.requestId());
+
+      UUID other = pending();
+      assertThat(await(engine.cancel(other, "changed my mind")).status()).isEqualTo(ApprovalStatus.CANCELLED);
+
+      waitFor(() -> events.stream().filter(e -> other.equals(id(e))).count() == 2);
+      assertThat(events.stream().filter(e -> a.requestId().equals(id(e))).map(ApprovalEvent::event))
+        .containsExactly("created", "decided");
+      ApprovalEvent d = events.stream().filter(e -> e.event().equals("decided") && a.requestId().equals(id(e)))
+        .findFirst().orElseThrow();
+      assertThat(d.actor()).isEqualTo("alice");
+      assertThat(d.seq()).isPositive();
+      assertThat(d.approval().status()).isEqualTo(ApprovalStatus.APPROVED);
+    } finally {
+      await(sub.unregister());
+    }
+  }
+
+  @Test
+  void refusalsArriveAsTypedFailuresWithTheirSecCode() {
+    UUID id = pending();
+    await(alice.decide(id, Decision.REJECT, "too big", null));
+    GatewayException late = refusal(alice.decide(id, Decision.APPROVE, null, null));
+    assertThat(late.code()).isEqualTo(ErrorCode.SEC_012);
+    assertThat(late.extensions()).containsKey("outcome");
+    assertThat(refusal(alice.get(UUID.randomUUID())).code()).isEqualTo(ErrorCode.SEC_011);
+    assertThat(refusal(engine.decide(pending(), Decision.APPROVE, null, null)).code()).isEqualTo(ErrorCode.SEC_002);
+    assertThat(refusal(engine.create(new JsonObject().put("type", "TRADE_EXECUTION"))).code())
+      .isEqualTo(ErrorCode.SEC_010);
+    assertThat(refusal(alice.decide(id, null, null, null)).code()).isEqualTo(ErrorCode.SEC_010);
+  }
+
+  @Test
+  void holdersOfTheClusterSecretActAsTheSubjectTheyName() {
+    ApprovalClient risk = engine.withCredentials(BusCredentials.clusterSecret(ClusterSettings.SECRET, "risk-service",
+      Role.SUBMITTER));
+    ApprovalView a = await(risk.create(trade())).approval();
+    assertThat(a.requestedBy()).isEqualTo("risk-service");
+    ApprovalClient desk = engine.withCredentials(BusCredentials.clusterSecret(ClusterSettings.SECRET, "desk-bob",
+      Role.APPROVER));
+    assertThat(await(desk.decide(a.requestId(), Decision.APPROVE, null, null)).decidedBy()).isEqualTo("desk-bob");
+  }
+
+  @Test
+  void aMemberWithoutCredentialsCannotDecideEvenClaimingToBeAdmin() {
+    UUID id = pending();
+    DeliveryOptions claimed = new DeliveryOptions().addHeader(Headers.ACTOR, "mallory").addHeader(Headers.ROLES,
+      "admin");
+    ReplyException e = replyFailure(client.eventBus().request(Addresses.APPROVALS_DECIDE, decideBody(id), claimed));
+    assertSec001(e);
+    assertThat(new JsonObject(e.getMessage()).getString("detail")).contains("cluster signature or a token");
+    assertSec001(replyFailure(client.eventBus().request(Addresses.APPROVALS_CANCEL,
+      new JsonObject().put("request_id", id.toString()), claimed)));
+    assertSec001(replyFailure(client.eventBus().request(Addresses.AUDIT_QUERY, new JsonObject(), claimed)));
+    assertSec001(replyFailure(client.eventBus().request(Addresses.APPROVALS_CREATE, trade(), claimed)));
+    assertThat(await(alice.get(id)).status()).isEqualTo(ApprovalStatus.PENDING);
+  }
+
+  @Test
+  void forgedTamperedReplayedElsewhereAndStaleSignaturesAreRefused() {
+    UUID id = pending();
+    JsonObject body = decideBody(id);
+    BusSigner wrongSecret = new BusSigner("not-the-cluster-secret-0123456789abcdef", 30_000, Clock.systemUTC());
+    assertSec001(send(Addresses.APPROVALS_DECIDE, body, signedAsAdmin(wrongSecret, Addresses.APPROVALS_DECIDE, body)));
+
+    BusSigner right = new BusSigner(ClusterSettings.SECRET, 30_000, Clock.systemUTC());
+    DeliveryOptions otherBody = signedAsAdmin(right, Addresses.APPROVALS_DECIDE, decideBody(UUID.randomUUID()));
+    assertSec001(send(Addresses.APPROVALS_DECIDE, body, otherBody));
+
+    DeliveryOptions forCancel = signedAsAdmin(right, Addresses.APPROVALS_CANCEL, body);
+    assertSec001(send(Addresses.APPROVALS_DECIDE, body, forCancel));
+
+    DeliveryOptions promoted = signedAsAdmin(right, Addresses.APPROVALS_DECIDE, body);
+    promoted.getHeaders().set(Headers.ACTOR, "mallory");
+    assertSec001(send(Addresses.APPROVALS_DECIDE, body, promoted));
+
+    BusSigner late = new BusSigner(ClusterSettings.SECRET, 30_000,
+      Clock.fixed(Instant.now().minusSeconds(120), ZoneOffset.UTC));
+    ReplyException stale = replyFailure(client.eventBus().request(Addresses.APPROVALS_DECIDE, body,
+      signedAsAdmin(late, Addresses.APPROVALS_DECIDE, body)));
+    assertSec001(stale);
+    assertThat(new JsonObject(stale.getMessage()).getString("detail")).contains("away from this node's clock");
+
+    assertThat(await(alice.get(id)).status()).isEqualTo(ApprovalStatus.PENDING);
+    JsonObject ok = (JsonObject) await(send(Addresses.APPROVALS_DECIDE, body,
+      signedAsAdmin(right, Addresses.APPROVALS_DECIDE, body))).body();
+    assertThat(ok.getJsonObject("approval").getString("decided_by")).isEqualTo("ops-admin");
+  }
+
+  @Test
+  void forgedExpiredAndMalformedTokensAreRefused() {
+    UUID id = pending();
+    JWTAuth other = JWTAuth.create(client, new JWTAuthOptions().addPubSecKey(
+      new PubSecKeyOptions().setAlgorithm("HS256").setBuffer("another-secret-another-secret-123456")));
+    String forged = other.generateToken(new JsonObject().put("roles", new JsonArray().add("admin")),
+      new JWTOptions().setSubject("mallory"));
+    String expired = gw.gateway.auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin"))
+        .put("exp", System.currentTimeMillis() / 1000 - 120).put("iat", System.currentTimeMillis() / 1000 - 600),
+      new JWTOptions().setSubject("alice").setNoTimestamp(true));
+    String noSubject = gw.gateway.auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin")));
+    for (String token : List.of(forged, expired, "not.a.token", noSubject)) {
+      GatewayException e = refusal(alice.withCredentials(BusCredentials.token(token))
+        .decide(id, Decision.APPROVE, null, null));
+      assertThat(e.code()).as(token).isEqualTo(ErrorCode.SEC_001);
+    }
+    assertThat(await(alice.get(id)).status()).isEqualTo(ApprovalStatus.PENDING);
+  }
+
+  @Test
+  void theTokenDecidesWhoActsNotTheHeadersBesideIt() {
+    UUID id = pending();
+    DeliveryOptions o = new DeliveryOptions().addHeader(Headers.TOKEN, gw.token("vic", "viewer"))
+      .addHeader(Headers.ACTOR, "ops-admin").addHeader(Headers.ROLES, "admin");
+    ReplyException e = replyFailure(client.eventBus().request(Addresses.APPROVALS_DECIDE, decideBody(id), o));
+    assertThat(e.failureCode()).isEqualTo(2);
+    assertThat(new JsonObject(e.getMessage()).getString("code")).isEqualTo("SEC-002");
+  }
+
+  @Test
+  void eventsPublishedWithoutTheClusterSignatureNeverReachGatewayConsumers() throws Exception {
+    List<JsonObject> seen = new CopyOnWriteArrayList<>();
+    var consumer = gw.gateway.vertx().eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> seen.add(m.body()));
+    await(consumer.completion());
+    try {
+      JsonObject forged = new JsonObject().put("event", "decided").put("forged", true);
+      client.eventBus().publish(Addresses.EVENTS, forged, new DeliveryOptions().addHeader(Headers.ACTOR, "system"));
+      client.eventBus().publish(Addresses.EVENTS, forged, new DeliveryOptions().addHeader(Headers.TOKEN,
+        gw.token("ops-admin", "admin")));
+      UUID id = pending();
+      waitFor(() -> seen.stream().anyMatch(e -> e.getJsonObject("approval") != null
+        && id.toString().equals(e.getJsonObject("approval").getString("request_id"))));
+      Thread.sleep(300);
+      assertThat(seen).noneMatch(e -> e.getBoolean("forged", false));
+    } finally {
+      await(consumer.unregister());
+    }
+  }
+
+  private static JsonObject decideBody(UUID id) {
+    return new JsonObject().put("request_id", id.toString()).put("decision", "approve");
+  }
+
+  private static DeliveryOptions signedAsAdmin(BusSigner signer, String address, JsonObject body) {
+    DeliveryOptions o = new DeliveryOptions().addHeader(Headers.ACTOR, "ops-admin").addHeader(Headers.ROLES, "admin");
+    MultiMap h = o.getHeaders();
+    signer.sign(address, body, h);
+    return o;
+  }
+
+  private static Future<io.vertx.core.eventbus.Message<Object>> send(String address, JsonObject body,
+      DeliveryOptions o) {
+    return client.eventBus().request(address, body, o);
+  }
+
+  private static void assertSec001(Future<?> f) {
+    assertSec001(replyFailure(f));
+  }
+
+  private static void assertSec001(ReplyException e) {
+    assertThat(e.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+    assertThat(e.failureCode()).isEqualTo(1);
+    assertThat(new JsonObject(e.getMessage()).getString("code")).isEqualTo("SEC-001");
+  }
+
+  private static UUID id(ApprovalEvent e) {
+    return e.approval() == null ? null : e.approval().requestId();
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+}
