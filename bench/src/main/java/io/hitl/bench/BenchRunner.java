@@ -1,0 +1,264 @@
+package io.hitl.bench;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+
+/** Runs every SPEC §8 measurement in one go and reports them side by side with their targets. */
+public final class BenchRunner {
+  private static final String SECRET = "bench-secret-0123456789-0123456789-abcdef";
+  private static final String TRADE = "{\"ticker\":\"7203.T\",\"action\":\"BUY\",\"quantity\":100,\"price\":\"2850.5\","
+    + "\"strategy\":\"bench\",\"confidence\":0.8,\"risk_pct\":0.5,\"timeout_seconds\":3600}";
+
+  private final boolean quick;
+  private final Path out = Path.of("target", "bench");
+  private final Path jar = Path.of("target", "hitl-gateway.jar");
+  private final List<JsonObject> figures = new ArrayList<>();
+  private final Path dataDir;
+  private final int dbPort;
+  private final Map<String, String> env = new HashMap<>();
+  private final String submitter = Jwt.mint(SECRET, "bench-engine", "submitter");
+  private final String approver = Jwt.mint(SECRET, "bench-operator", "approver");
+
+  private BenchRunner(boolean quick) throws Exception {
+    this.quick = quick;
+    Files.createDirectories(out);
+    dataDir = Files.createTempDirectory(out.toAbsolutePath(), "data-");
+    dbPort = freePort();
+    // HITL_* settings of the bench's own environment reach the gateway, for tuning experiments
+    System.getenv().forEach((k, v) -> {
+      if (k.startsWith("HITL_")) {
+        env.put(k, v);
+      }
+    });
+    env.put("HITL_DATA_DIR", dataDir.toString());
+    env.put("HITL_EMBEDDED_DB_PORT", String.valueOf(dbPort));
+    env.put("HITL_HTTP_PORT", String.valueOf(freePort()));
+    env.put("HITL_HTTP_HOST", "127.0.0.1");
+    env.put("HITL_JWT_SECRET", SECRET);
+    env.put("HITL_LOG_LEVEL", "WARN");
+    // approvals of trades need a fresh quote: the run prices its one ticker once and keeps it fresh
+    env.put("HITL_QUOTE_MAX_AGE_SECONDS", "86400");
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("--quick");
+    new BenchRunner(quick).run();
+  }
+
+  private String jdbc() {
+    return "jdbc:postgresql://127.0.0.1:" + dbPort + "/hitl";
+  }
+
+  private void run() throws Exception {
+    long t0 = System.nanoTime();
+    Path log = out.resolve("gateway.log");
+    Files.deleteIfExists(log);
+    double seconds = quick ? 4 : 30;
+    double peak;
+    try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log);
+         Load load = new Load(gw.httpPort, 128)) {
+      Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
+        "{\"ticker\":\"7203.T\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+      if (quoted.status() != 200) {
+        throw new IllegalStateException("the quote was refused: " + quoted.body());
+      }
+      load.saturate(32, quick ? 2 : 10, i -> create(), r -> { });
+
+      Load.Throughput creates = load.saturate(64, seconds, i -> create(), r -> { });
+      peak = creates.perSecond();
+      Double tps = pgbench(seconds);
+      figure("durable creates/s over HTTP", creates.perSecond(), "req/s", tps, "pgbench simple-update TPS",
+        tps == null ? null : creates.perSecond() / tps, "≥ 1.0× pgbench", tps != null && creates.perSecond() >= tps,
+        Map.of("failed", creates.failed(), "concurrency", 64, "seconds", seconds));
+
+      double rate = Math.max(10, peak / 2);
+      int count = (int) Math.min(rate * seconds, quick ? 4000 : 60_000);
+      List<String> ids = Collections.synchronizedList(new ArrayList<>());
+      while (ids.size() < count) {
+        load.saturate(64, 1, i -> create(), r -> {
+          if (ids.size() < count) {
+            ids.add(new JsonObject(r.body()).getString("request_id"));
+          }
+        });
+      }
+      Load.Latency decisions = load.openLoop(rate, count, i -> new Load.Req(HttpMethod.POST,
+        "/api/v1/approvals/" + ids.get(i) + "/approve", approver, "{}"));
+      Histogram h = decisions.histogram();
+      if (decisions.failed() > 0) {
+        throw new IllegalStateException(decisions.failed() + " of " + count + " decisions failed; see " + log);
+      }
+      figure("decision latency p99 at half of peak", h.getValueAtPercentile(99) / 1000.0, "ms", null, null, null,
+        "< 10 ms", h.getValueAtPercentile(99) < 10_000, Map.of("p50_ms", h.getValueAtPercentile(50) / 1000.0,
+          "p999_ms", h.getValueAtPercentile(99.9) / 1000.0, "max_ms", h.getMaxValue() / 1000.0,
+          "target_rate", rate, "achieved_rate", decisions.achievedRate(), "decisions", decisions.ok(),
+          "failed", decisions.failed()));
+
+      expiry(load, quick ? 1_000 : 10_000, quick ? 5 : 20);
+
+      // the embedded PostgreSQL lives as long as the gateway: seed before stopping it
+      long have = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
+      Seeder.pending(jdbc(), (int) Math.max(0, (quick ? 10_000 : 100_000) - have), Instant.now().plusSeconds(7200),
+        3_600_000);
+    }
+
+    try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log)) {
+      long now = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
+      figure("restart with " + now + " pending → ready", gw.secondsToReady(), "s", null, null, null, "< 5 s",
+        gw.secondsToReady() < 5, Map.of("pending", now, "heap_used_mib_after_gc", gw.heapUsedMib()));
+    }
+
+    if (!quick) {
+      try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log)) {
+        long have = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
+        Seeder.pending(jdbc(), (int) Math.max(0, 1_000_000 - have), Instant.now().plusSeconds(7200), 3_600_000);
+      }
+      try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log)) {
+        long now = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
+        double heap = gw.heapUsedMib();
+        figure("heap with " + now + " pending and live timers", heap, "MiB", null, null, null, "< 1024 MiB",
+          heap < 1024, Map.of("pending", now, "seconds_to_ready", gw.secondsToReady(), "max_heap", "1g"));
+      }
+    }
+
+    JsonObject results = new JsonObject()
+      .put("mode", quick ? "quick" : "full")
+      .put("at", Instant.now().toString())
+      .put("machine", machine())
+      .put("seconds", (System.nanoTime() - t0) / 1e9)
+      .put("figures", new JsonArray(figures));
+    Files.writeString(out.resolve("results.json"), results.encodePrettily());
+    print(results);
+  }
+
+  /**
+   * Creates `count` requests that all time out after `timeoutSeconds`, waits for every one to expire, and
+   * reads how late each expiry committed (decided_at − expires_at) and how often each was expired.
+   */
+  private void expiry(Load load, int count, int timeoutSeconds) throws Exception {
+    String body = TRADE.replace("\"timeout_seconds\":3600", "\"timeout_seconds\":" + timeoutSeconds);
+    String tag = "expiry-" + System.nanoTime();
+    List<String> created = Collections.synchronizedList(new ArrayList<>());
+    while (created.size() < count) {
+      load.saturate(32, 0.5, i -> new Load.Req(HttpMethod.POST, "/api/v1/approvals/trade", submitter,
+        body.replace("\"strategy\":\"bench\"", "\"strategy\":\"" + tag + "\"")), r -> created.add("x"));
+    }
+    String mine = "context->>'strategy' = '" + tag + "'";
+    long deadline = System.nanoTime() + (timeoutSeconds + 120) * 1_000_000_000L;
+    while (Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING' AND " + mine) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("requests still pending long after their deadline");
+      }
+      Thread.sleep(250);
+    }
+    Histogram late = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    long early = 0;
+    try (Connection c = DriverManager.getConnection(jdbc(), "postgres", null);
+         ResultSet rs = c.createStatement().executeQuery("SELECT (extract(epoch FROM decided_at - expires_at) "
+           + "* 1000000)::bigint FROM approvals WHERE " + mine)) {
+      while (rs.next()) {
+        long micros = rs.getLong(1);
+        if (micros < 0) {
+          early++;
+        } else {
+          late.recordValue(Math.min(micros, late.getHighestTrackableValue()));
+        }
+      }
+    }
+    long twice = Seeder.count(jdbc(), "SELECT count(*) FROM (SELECT j.approval_id FROM journal j JOIN approvals a "
+      + "ON a.id = j.approval_id WHERE j.action = 'expired' AND a." + mine + " GROUP BY j.approval_id "
+      + "HAVING count(*) > 1) t");
+    long total = late.getTotalCount() + early;
+    figure("expiry lateness p99 over " + total + " timers", late.getValueAtPercentile(99) / 1000.0, "ms", null,
+      null, null, "< 50 ms, none early, none twice",
+      late.getValueAtPercentile(99) < 50_000 && early == 0 && twice == 0,
+      Map.of("p50_ms", late.getValueAtPercentile(50) / 1000.0, "max_ms", late.getMaxValue() / 1000.0,
+        "early", early, "expired_twice", twice, "timeout_seconds", timeoutSeconds));
+  }
+
+  private Load.Req create() {
+    return new Load.Req(HttpMethod.POST, "/api/v1/approvals/trade", submitter, TRADE);
+  }
+
+  /** pgbench's built-in simple-update script against the same PostgreSQL, same duration. */
+  private Double pgbench(double seconds) throws Exception {
+    String bin = which("pgbench");
+    if (bin == null) {
+      return null;
+    }
+    String host = "--host=127.0.0.1";
+    String port = "--port=" + dbPort;
+    GatewayProcess.run(which("psql") == null ? "true" : which("psql"), host, port, "--username=postgres",
+      "--dbname=postgres", "-c", "CREATE DATABASE pgbench");
+    GatewayProcess.run(bin, host, port, "--username=postgres", "-i", "-s", "10", "-q", "pgbench");
+    String o = GatewayProcess.run(bin, host, port, "--username=postgres", "-N", "-c", "16", "-j", "2", "-T",
+      String.valueOf((int) seconds), "pgbench");
+    Matcher m = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)").matcher(o);
+    return m.find() ? Double.parseDouble(m.group(1)) : null;
+  }
+
+  private void figure(String name, double value, String unit, Double reference, String referenceName, Double ratio,
+      String target, boolean met, Map<String, Object> details) {
+    figures.add(new JsonObject().put("figure", name).put("value", round(value)).put("unit", unit)
+      .put("reference", reference == null ? null : round(reference)).put("reference_name", referenceName)
+      .put("ratio", ratio == null ? null : round(ratio)).put("target", target).put("met", met)
+      .put("details", new JsonObject(new HashMap<>(details))));
+  }
+
+  private static double round(double d) {
+    return Math.round(d * 100) / 100.0;
+  }
+
+  private static JsonObject machine() throws Exception {
+    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+      .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+    return new JsonObject().put("cores", Runtime.getRuntime().availableProcessors()).put("cpu", cpu)
+      .put("memory", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "))
+      .put("java", System.getProperty("java.version"));
+  }
+
+  private static void print(JsonObject results) {
+    System.out.printf("%n%-44s %14s %24s %20s %5s%n", "figure", "measured", "reference", "target", "met");
+    for (Object o : results.getJsonArray("figures")) {
+      JsonObject f = (JsonObject) o;
+      String ref = f.getValue("reference") == null ? "-" : f.getValue("reference") + " (" + f.getValue("ratio") + "×)";
+      System.out.printf("%-44s %14s %24s %20s %5s%n", f.getString("figure"), f.getValue("value") + " "
+        + f.getString("unit"), ref, f.getString("target"), f.getBoolean("met") ? "yes" : "NO");
+    }
+    System.out.printf("%n%s run on %s; details in target/bench/results.json%n", results.getString("mode"),
+      results.getJsonObject("machine").encode());
+  }
+
+  private static String which(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

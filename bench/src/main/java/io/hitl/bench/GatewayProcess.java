@@ -1,0 +1,99 @@
+package io.hitl.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** The gateway jar as a child process, as an operator would run it. */
+final class GatewayProcess implements AutoCloseable {
+  private final Process process;
+  final int httpPort;
+  final long startedNanos;
+  final long readyNanos;
+
+  private GatewayProcess(Process process, int httpPort, long startedNanos, long readyNanos) {
+    this.process = process;
+    this.httpPort = httpPort;
+    this.startedNanos = startedNanos;
+    this.readyNanos = readyNanos;
+  }
+
+  static GatewayProcess start(Path jar, Map<String, String> env, String heap, Path log) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx" + heap, "-XX:+UseG1GC", "-jar", jar.toString());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    int port = Integer.parseInt(env.get("HITL_HTTP_PORT"));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    long deadline = t0 + Duration.ofSeconds(300).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("gateway exited with " + p.exitValue() + "; see " + log);
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return new GatewayProcess(p, port, t0, System.nanoTime());
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(20);
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("gateway not ready within 300 s; see " + log);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  double secondsToReady() {
+    return (readyNanos - startedNanos) / 1e9;
+  }
+
+  /** Used heap after a full GC, in MiB, read with jcmd. */
+  double heapUsedMib() throws Exception {
+    run(jcmd(), String.valueOf(pid()), "GC.run");
+    String info = run(jcmd(), String.valueOf(pid()), "GC.heap_info");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+    if (!m.find()) {
+      throw new IllegalStateException("unexpected GC.heap_info output: " + info);
+    }
+    return Long.parseLong(m.group(1)) / 1024.0;
+  }
+
+  static String run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    return out;
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String jcmd() {
+    File f = Path.of(System.getProperty("java.home"), "bin", "jcmd").toFile();
+    return f.exists() ? f.toString() : "jcmd";
+  }
+
+  /** SIGTERM, as an orchestrator stops it; waits for a clean exit. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.hitl.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import org.HdrHistogram.Histogram;
+
+/** HTTP load against one gateway: closed-loop saturation, and open-loop at a fixed rate. */
+final class Load implements AutoCloseable {
+  record Req(HttpMethod method, String path, String token, String body) {
+  }
+
+  record Reply(int status, String body) {
+  }
+
+  /** Completed requests per second, and how many of them failed. */
+  record Throughput(double perSecond, long ok, long failed) {
+  }
+
+  /** Latency in microseconds measured from each request's intended send time. */
+  record Latency(Histogram histogram, long ok, long failed, double achievedRate) {
+  }
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClientAgent client;
+
+  Load(int port, int connections) {
+    client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+      .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+  }
+
+  Future<Reply> call(Req r) {
+    RequestOptions o = new RequestOptions().setMethod(r.method()).setURI(r.path())
+      .putHeader("Authorization", "Bearer " + r.token()).putHeader("Content-Type", "application/json");
+    return client.request(o)
+      .compose(req -> r.body() == null ? req.send() : req.send(Buffer.buffer(r.body())))
+      .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString())));
+  }
+
+  /** Keeps `concurrency` requests in flight for `seconds`. */
+  Throughput saturate(int concurrency, double seconds, IntFunction<Req> next, Consumer<Reply> onOk) throws Exception {
+    CompletableFuture<Throughput> done = new CompletableFuture<>();
+    Context ctx = vertx.getOrCreateContext();
+    ctx.runOnContext(v -> {
+      long start = System.nanoTime();
+      long end = start + (long) (seconds * 1e9);
+      AtomicLong ok = new AtomicLong();
+      AtomicLong failed = new AtomicLong();
+      AtomicLong issued = new AtomicLong();
+      AtomicLong active = new AtomicLong(concurrency);
+      Runnable[] loop = new Runnable[1];
+      loop[0] = () -> {
+        if (System.nanoTime() >= end) {
+          if (active.decrementAndGet() == 0) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            done.complete(new Throughput(ok.get() / elapsed, ok.get(), failed.get()));
+          }
+          return;
+        }
+        call(next.apply((int) issued.getAndIncrement())).onComplete(ar -> {
+          if (ar.succeeded() && ar.result().status() < 300) {
+            ok.incrementAndGet();
+            onOk.accept(ar.result());
+          } else {
+            failed.incrementAndGet();
+          }
+          loop[0].run();
+        });
+      };
+      for (int i = 0; i < concurrency; i++) {
+        loop[0].run();
+      }
+    });
+    return done.get(Math.round(seconds) + 120, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Sends `count` requests at `rate` per second whatever the replies do (open loop); each latency is
+   * measured from when the request was due, so a stall is charged to every request it delays.
+   */
+  Latency openLoop(double rate, int count, IntFunction<Req> next) throws Exception {
+    CompletableFuture<Latency> done = new CompletableFuture<>();
+    Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    Context ctx = vertx.getOrCreateContext();
+    ctx.runOnContext(v -> {
+      long start = System.nanoTime();
+      long[] sent = {0};
+      long[] finished = {0};
+      long[] failed = {0};
+      long timer = vertx.setPeriodic(1, id -> {
+        long due = Math.min(count, (long) ((System.nanoTime() - start) / 1e9 * rate) + 1);
+        while (sent[0] < due) {
+          long i = sent[0]++;
+          long intended = start + (long) (i / rate * 1e9);
+          call(next.apply((int) i)).onComplete(ar -> {
+            long micros = Math.max(0, (System.nanoTime() - intended) / 1000);
+            if (ar.succeeded() && ar.result().status() < 300) {
+              h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
+            } else {
+              failed[0]++;
+            }
+            if (++finished[0] == count) {
+              double elapsed = (System.nanoTime() - start) / 1e9;
+              done.complete(new Latency(h, count - failed[0], failed[0], count / elapsed));
+            }
+          });
+        }
+        if (sent[0] >= count) {
+          vertx.cancelTimer(id);
+        }
+      });
+      if (count == 0) {
+        vertx.cancelTimer(timer);
+        done.complete(new Latency(h, 0, 0, 0));
+      }
+    });
+    return done.get((long) (count / rate) + 120, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
