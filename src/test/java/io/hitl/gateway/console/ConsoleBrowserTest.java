@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * target/console-screenshots, or to the folder named by -Dhitl.screenshots.
  */
 class ConsoleBrowserTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  /** The browser: HITL_CHROMIUM when set (the script reads the same variable), else Debian's Chromium. */
+  static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("HITL_CHROMIUM", "/usr/bin/chromium"));
   static final Path SCRIPTS = Path.of("src/test/browser");
 
   @Test
