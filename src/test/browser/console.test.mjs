@@ -1,8 +1,8 @@
 // Drives the operator console in Debian's Chromium: sign in, a request created through the API shows
 // up without a reload, approve it with the confirmation, reject another with the required reason,
-// export history as CSV, and take screenshots of the main screens. Prints "ALL PASSED" on success.
+// export history as CSV, lock and unlock trading as an admin, and take screenshots of the main screens. Prints "ALL PASSED" on success.
 //
-// Environment: HITL_URL (gateway base URL), HITL_APPROVER_TOKEN, HITL_SUBMITTER_TOKEN,
+// Environment: HITL_URL (gateway base URL), HITL_APPROVER_TOKEN, HITL_SUBMITTER_TOKEN, HITL_ADMIN_TOKEN,
 // HITL_SCREENSHOT_DIR (where screenshots go), HITL_CHROMIUM (default /usr/bin/chromium).
 
 import { chromium } from 'playwright-core';
@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 const base = need('HITL_URL');
 const approver = need('HITL_APPROVER_TOKEN');
 const submitter = need('HITL_SUBMITTER_TOKEN');
+const admin = need('HITL_ADMIN_TOKEN');
 const shots = need('HITL_SCREENSHOT_DIR');
 const executablePath = process.env.HITL_CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 15000;
@@ -189,6 +190,34 @@ try {
   assert.equal(await page.evaluate(() => location.hash.includes('token')), false, 'the token stayed in the address bar');
   assert.match(await page.textContent('#detail h1'), /BUY 100 AAPL/);
   ok('a deep link signs in, drops the token from the address and opens the request');
+
+  await page.click('#signout');
+  await page.waitForSelector('#token');
+  await page.goto(base + '/console/#/signin?token=' + admin + '&next=/guardian');
+  await page.waitForSelector('#guardian-lock:not([disabled])');
+  assert.equal(await page.textContent('#guardian-state'), 'UNLOCKED');
+  assert.ok(!(await page.textContent('#guardian')).includes('{"'), 'the Guardian screen shows raw JSON');
+  await page.click('#guardian-lock');
+  await page.waitForSelector('dialog[open]');
+  await page.fill('dialog[open] textarea[name=reason]', 'Exchange outage drill');
+  await page.click('dialog[open] button[data-confirm]');
+  await page.waitForSelector('#guardian-unlock:not([disabled])');
+  assert.equal(await page.textContent('#guardian-state'), 'LOCKED');
+  const locked = await call('GET', '/api/v1/guardian', approver);
+  assert.equal(locked.state, 'locked');
+  assert.equal(locked.changed_by, 'root-admin');
+  assert.ok(locked.rejected > 0 || locked.blocked_by_guardian > 0, JSON.stringify(locked));
+  // the lock rejected every pending request: the count in the navigation follows on this screen too
+  assert.equal((await call('GET', '/api/v1/approvals?status=pending', approver)).items.length, 0);
+  await page.waitForSelector('#pending-count', { state: 'hidden' });
+  await page.screenshot({ path: join(shots, 'guardian-locked.png') });
+  await page.click('#guardian-unlock');
+  await page.waitForSelector('dialog[open]');
+  await page.fill('dialog[open] textarea[name=reason]', 'Drill over');
+  await page.click('dialog[open] button[data-confirm]');
+  await page.waitForSelector('#guardian-lock:not([disabled])');
+  assert.equal((await call('GET', '/api/v1/guardian', approver)).state, 'unlocked');
+  ok('an admin locked and unlocked trading from the Guardian screen, each with a reason');
 
   assert.deepEqual(problems, []);
   console.log('ALL PASSED');

@@ -3,6 +3,7 @@
 
 import { token, claims, roles, signOut } from './api.js';
 import { live } from './live.js';
+import * as pendingCount from './pendingCount.js';
 import { clear, clearBanner, showError } from './ui.js';
 import * as signin from './views/signin.js';
 import * as pending from './views/pending.js';
@@ -64,6 +65,7 @@ function route() {
   const { path, params } = parseHash();
   if (path !== '/signin' && !signedIn()) {
     live.stop();
+    pendingCount.stop();
     location.replace('#/signin?next=' + encodeURIComponent(path));
     return;
   }
@@ -76,7 +78,10 @@ function route() {
   clearBanner();
   header();
   document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.nav === nav));
-  if (path !== '/signin') live.start();
+  if (path !== '/signin') {
+    pendingCount.follow();
+    live.start();
+  }
   const main = clear(document.getElementById('view'));
   cleanup = view.render(main, { match: path.match(re), params, go }) || null;
 }
@@ -97,6 +102,7 @@ function init() {
   document.getElementById('signout').addEventListener('click', () => {
     signOut();
     live.stop();
+    pendingCount.stop();
     clearBanner();
     go('/signin');
   });

@@ -134,8 +134,14 @@ export function unavailable(box, title, err, message) {
   }
 }
 
+// A fact as text; a nested object (the watched endpoint, say) as its own list of facts, not raw JSON.
 function show(key, v) {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return v.length ? v.map(x => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : '—';
+  if (typeof v === 'object') {
+    const entries = Object.entries(v);
+    if (!entries.length) return '—';
+    return el('dl', { class: 'kv nested' }, entries.map(([k, x]) => [el('dt', {}, k.replace(/_/g, ' ')), el('dd', {}, show(k, x))]));
+  }
   return /_at$|^since$|^until$/.test(key) ? fmtTime(v) : String(v);
 }

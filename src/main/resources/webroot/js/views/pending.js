@@ -88,9 +88,6 @@ export function render(main, { go }) {
     }
     all.checked = rows.length > 0 && rows.every(a => selected.has(a.request_id));
     summary.textContent = loaded ? rows.length + ' shown of ' + items.size + ' pending' : '';
-    const count = document.getElementById('pending-count');
-    count.textContent = String(items.size);
-    count.hidden = items.size === 0;
     document.title = (items.size ? '(' + items.size + ') ' : '') + 'Pending · HITL Console';
     buttons();
   }

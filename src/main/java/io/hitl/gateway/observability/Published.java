@@ -49,7 +49,8 @@ public final class Published {
       .with("type", text(a, "type"))
       .with("seq", event.getValue("seq"))
       .errorCode(alert ? ErrorCode.SEC_080.code() : null)
-      .log(LOG, level, "request {} {}{}", id, text(event, "action"), reason == null ? "" : " (" + reason + ")");
+      .log(LOG, level, "{}{}{}", id == null ? "" : "request " + id + " ", text(event, "action"),
+        reason == null ? "" : " (" + reason + ")");
   }
 
   private static String text(JsonObject o, String key) {

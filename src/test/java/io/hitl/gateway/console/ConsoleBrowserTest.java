@@ -47,6 +47,7 @@ class ConsoleBrowserTest {
     pb.environment().put("HITL_URL", "http://127.0.0.1:" + gw.port);
     pb.environment().put("HITL_APPROVER_TOKEN", gw.token("alice", "approver"));
     pb.environment().put("HITL_SUBMITTER_TOKEN", gw.token("trading-engine", "submitter"));
+    pb.environment().put("HITL_ADMIN_TOKEN", gw.token("root-admin", "admin"));
     pb.environment().put("HITL_SCREENSHOT_DIR", shots.toString());
     pb.environment().put("HITL_CHROMIUM", CHROMIUM.toString());
     Process p = pb.start();
