@@ -50,7 +50,7 @@ final class PemFiles {
     return Path.of(value);
   }
 
-  /** A PEM private key: PKCS#8 (BEGIN PRIVATE KEY, RSA, EC or Ed25519) or PKCS#1 (BEGIN RSA PRIVATE KEY). */
+  /** A PEM private key: PKCS#8 (BEGIN PRIVATE KEY: RSA, EC or Ed25519), BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY. */
   static Path privateKey(String key, String value) {
     if (value == null) {
       return null;
@@ -59,7 +59,7 @@ final class PemFiles {
     Matcher m = BLOCK.matcher(text);
     while (m.find()) {
       byte[] der = decode(key, m.group(2));
-      if (m.group(1).equals("RSA PRIVATE KEY") && der.length > 0) {
+      if ((m.group(1).equals("RSA PRIVATE KEY") || m.group(1).equals("EC PRIVATE KEY")) && der.length > 0) {
         return Path.of(value);
       }
       if (m.group(1).equals("PRIVATE KEY") && pkcs8(der)) {
