@@ -174,6 +174,54 @@ class RateLimitTest {
     }
   }
 
+  @Test
+  void purgingDropsOnlyBucketsThatHaveRefilledSoNoLimitIsForgotten() {
+    String engine = gw1.token("engine-purge", "submitter");
+    Map<String, String> from = Map.of("X-Forwarded-For", "198.51.100.10");
+    for (int i = 0; i < 4; i++) {
+      assertThat(create(gw1, engine, from).status()).isEqualTo(201);
+    }
+    RateLimitPurge purge = new RateLimitPurge(gw1.gateway.config(), gw1.gateway.pool(), clock);
+    long idle = RateLimitPurge.fullAfterMs(gw1.gateway.config());
+    // four tokens at two a minute: full again after two minutes
+    assertThat(idle).isEqualTo(120_000);
+    await(purge.purge(idle));
+    assertThat(bucketExists("c:engine-purge")).isTrue();
+    assertThat(create(gw2, engine, from).status()).isEqualTo(429);
+
+    clock.advance(Duration.ofMillis(idle - 1000));
+    await(purge.purge(idle));
+    assertThat(bucketExists("c:engine-purge")).isTrue();
+    clock.advance(Duration.ofMillis(1001));
+    await(purge.purge(idle));
+    assertThat(bucketExists("c:engine-purge")).isFalse();
+    for (int i = 0; i < 4; i++) {
+      assertThat(create(gw2, engine, from).status()).isEqualTo(201);
+    }
+    assertThat(create(gw1, engine, from).status()).isEqualTo(429);
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean bucketExists(String key) {
+    try (Connection c = TestDb.jdbc(db);
+         PreparedStatement s = c.prepareStatement("SELECT count(*) FROM rate_limit_buckets WHERE bucket_key = ?")) {
+      s.setString(1, key);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) == 1;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Response create(TestGateway node, String token, Map<String, String> headers) {
     return node.call("POST", "/api/v1/approvals/trade", token, TestGateway.trade(), headers);
   }
