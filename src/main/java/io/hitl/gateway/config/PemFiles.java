@@ -50,7 +50,7 @@ final class PemFiles {
     return Path.of(value);
   }
 
-  /** A PEM private key: PKCS#8 (BEGIN PRIVATE KEY: RSA, EC or Ed25519), BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY. */
+  /** An unencrypted PEM private key: PKCS#8 (RSA, EC or Ed25519), or BEGIN RSA / EC PRIVATE KEY. */
   static Path privateKey(String key, String value) {
     if (value == null) {
       return null;

@@ -33,7 +33,8 @@ class RateLimitTest {
     "HITL_RATE_LIMIT_PER_IP", "4",
     "HITL_RATE_LIMIT_BURST", "4",
     "HITL_TRUSTED_PROXIES", "127.0.0.1");
-  static final Pattern LIMITED = Pattern.compile("hitl_rate_limited_total\\{[^}]*scope=\"(caller|ip)\"[^}]*} ([0-9.]+)");
+  static final Pattern LIMITED =
+    Pattern.compile("hitl_rate_limited_total\\{[^}]*scope=\"(caller|ip)\"[^}]*} ([0-9.]+)");
   static MutableClock clock;
   static String db;
   static TestGateway gw1;

@@ -62,7 +62,8 @@ class TlsTest {
 
   @Test
   void anEngineWithACertificateFromTheTrustedCaCreatesOverTls() throws Exception {
-    HttpResponse<String> r = send(client(engineCert), "POST", "/api/v1/approvals/trade", gw.token("engine-1", "submitter"),
+    HttpResponse<String> r = send(client(engineCert), "POST", "/api/v1/approvals/trade",
+      gw.token("engine-1", "submitter"),
       TestGateway.trade().put("ticker", "MTLS.T"));
     assertThat(r.statusCode()).isEqualTo(201);
     assertThat(approvalsOf("engine-1")).isEqualTo(1);
@@ -143,7 +144,8 @@ class TlsTest {
       throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + gw.port + path))
       .timeout(Duration.ofSeconds(30))
-      .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+      .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }

@@ -177,7 +177,8 @@ public final class TestCerts {
       boolean ca, GeneralNames altNames) {
     Instant now = Instant.now();
     try {
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).add(BigInteger.ONE),
+      BigInteger serial = new BigInteger(64, RANDOM).add(BigInteger.ONE);
+      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial,
         Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject,
         subjectKeys.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
