@@ -12,6 +12,7 @@ import io.hitl.gateway.cluster.NodeStatus;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.expiry.ExpiryVerticle;
 import io.hitl.gateway.intake.HttpVerticle;
+import io.hitl.gateway.intake.RateLimitPurge;
 import io.hitl.gateway.notify.ChatVerticle;
 import io.hitl.gateway.notify.NotifyVerticle;
 import io.hitl.gateway.guardian.GuardianVerticle;
@@ -102,9 +103,10 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));
       await(v.deployVerticle(new NotifyVerticle(config, pool, clock)));
+      await(v.deployVerticle(new RateLimitPurge(config, pool, clock)));
       Streams streams = new Streams(pool, config, clock, auth,
         new StreamTokens(v, secret, clock, config.streamTokenTtlSeconds));
-      String http = await(v.deployVerticle(() -> new HttpVerticle(config, auth, pool, streams),
+      String http = await(v.deployVerticle(() -> new HttpVerticle(config, auth, pool, streams, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));
       LOG.info("ready: HTTP on {}:{}, {} database, {}, started in {} ms", config.httpHost, config.httpPort,
         database.embedded() ? "embedded" : "external", config.cluster ? "clustered with "

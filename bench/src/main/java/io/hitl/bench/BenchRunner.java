@@ -47,6 +47,9 @@ public final class BenchRunner {
         env.put(k, v);
       }
     });
+    // the runs measure the gateway's capacity from one client, which the per-caller and per-address limits would cap
+    env.putIfAbsent("HITL_RATE_LIMIT_PER_CALLER", "0");
+    env.putIfAbsent("HITL_RATE_LIMIT_PER_IP", "0");
     env.put("HITL_DATA_DIR", dataDir.toString());
     env.put("HITL_EMBEDDED_DB_PORT", String.valueOf(dbPort));
     env.put("HITL_HTTP_PORT", String.valueOf(freePort()));

@@ -78,6 +78,14 @@ public final class ConfigKeys {
   public static final String HITL_METRICS_ENABLED = "HITL_METRICS_ENABLED";
   public static final String HITL_METRICS_TOKEN = "HITL_METRICS_TOKEN";
   public static final String HITL_METRICS_DB_REFRESH_SECONDS = "HITL_METRICS_DB_REFRESH_SECONDS";
+  public static final String HITL_RATE_LIMIT_PER_CALLER = "HITL_RATE_LIMIT_PER_CALLER";
+  public static final String HITL_RATE_LIMIT_PER_IP = "HITL_RATE_LIMIT_PER_IP";
+  public static final String HITL_RATE_LIMIT_BURST = "HITL_RATE_LIMIT_BURST";
+  public static final String HITL_TRUSTED_PROXIES = "HITL_TRUSTED_PROXIES";
+  public static final String HITL_TLS_CERT_FILE = "HITL_TLS_CERT_FILE";
+  public static final String HITL_TLS_KEY_FILE = "HITL_TLS_KEY_FILE";
+  public static final String HITL_REQUIRE_CLIENT_CERT = "HITL_REQUIRE_CLIENT_CERT";
+  public static final String HITL_TLS_CLIENT_CA_FILE = "HITL_TLS_CLIENT_CA_FILE";
 
   public static final String DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api";
   public static final String DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10";

@@ -106,6 +106,15 @@ public final class GatewayConfig {
   public final boolean metricsEnabled;
   public final String metricsToken;
   public final int metricsDbRefreshSeconds;
+  /** Requests per minute per token subject / per client address on intake and decisions; 0 = no limit. */
+  public final int rateLimitPerCaller;
+  public final int rateLimitPerIp;
+  public final int rateLimitBurst;
+  public final Set<String> trustedProxies;
+  public final Path tlsCertFile;
+  public final Path tlsKeyFile;
+  public final boolean requireClientCert;
+  public final Path tlsClientCaFile;
 
   private GatewayConfig(Map<String, String> raw) {
     this.raw = raw;
@@ -215,6 +224,25 @@ public final class GatewayConfig {
       throw new ConfigException(HITL_METRICS_TOKEN, "must be at least 16 printable characters");
     }
     metricsDbRefreshSeconds = integer(HITL_METRICS_DB_REFRESH_SECONDS, 5, 0, 3600);
+    rateLimitPerCaller = integer(HITL_RATE_LIMIT_PER_CALLER, 600, 0, 1_000_000);
+    rateLimitPerIp = integer(HITL_RATE_LIMIT_PER_IP, 1200, 0, 1_000_000);
+    rateLimitBurst = integer(HITL_RATE_LIMIT_BURST, 60, 1, 100_000);
+    trustedProxies = ipAddresses(HITL_TRUSTED_PROXIES);
+    tlsCertFile = PemFiles.certificates(HITL_TLS_CERT_FILE, value(HITL_TLS_CERT_FILE));
+    tlsKeyFile = PemFiles.privateKey(HITL_TLS_KEY_FILE, value(HITL_TLS_KEY_FILE));
+    if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+      String missing = tlsCertFile == null ? HITL_TLS_CERT_FILE : HITL_TLS_KEY_FILE;
+      throw new ConfigException(missing, "is required when "
+        + (tlsCertFile == null ? HITL_TLS_KEY_FILE : HITL_TLS_CERT_FILE) + " is set (TLS needs both)");
+    }
+    requireClientCert = bool(HITL_REQUIRE_CLIENT_CERT, false);
+    tlsClientCaFile = PemFiles.certificates(HITL_TLS_CLIENT_CA_FILE, value(HITL_TLS_CLIENT_CA_FILE));
+    if (requireClientCert && tlsCertFile == null) {
+      throw new ConfigException(HITL_REQUIRE_CLIENT_CERT, "needs TLS: set HITL_TLS_CERT_FILE and HITL_TLS_KEY_FILE");
+    }
+    if (requireClientCert && tlsClientCaFile == null) {
+      throw new ConfigException(HITL_TLS_CLIENT_CA_FILE, "is required when HITL_REQUIRE_CLIENT_CERT=true");
+    }
     if (cluster) {
       requireForCluster();
     }
@@ -303,6 +331,10 @@ public final class GatewayConfig {
     return discordWebhookUrl != null || (discordBotToken != null && discordChannelId != null);
   }
 
+  public boolean tlsEnabled() {
+    return tlsCertFile != null;
+  }
+
   public boolean webhookConfigured() {
     return !webhookUrls.isEmpty();
   }
@@ -354,6 +386,40 @@ public final class GatewayConfig {
       throw new ConfigException(key, problem + ", was '" + v + "'");
     }
     return v;
+  }
+
+  /** IP literals only: a host name would need a DNS lookup and could change under the gateway. */
+  private Set<String> ipAddresses(String key) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String ip : list(key)) {
+      String literal = ipLiteral(ip);
+      if (literal == null) {
+        throw new ConfigException(key, "must be a comma-separated list of IP addresses, was '" + ip + "'");
+      }
+      out.add(literal);
+    }
+    return Collections.unmodifiableSet(out);
+  }
+
+  /** The address in the form the HTTP server reports it, or null when {@code ip} is not an IP literal. */
+  static String ipLiteral(String ip) {
+    if (ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+      for (String octet : ip.split("\\.")) {
+        if (Integer.parseInt(octet) > 255) {
+          return null;
+        }
+      }
+      return ip;
+    }
+    if (!ip.contains(":") || !ip.matches("[0-9a-fA-F:.]+")) {
+      return null;
+    }
+    try {
+      // a text with a colon is parsed as an IPv6 literal, never looked up
+      return java.net.InetAddress.getByName(ip).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
   }
 
   private List<String> members(String key) {

@@ -21,7 +21,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
@@ -30,6 +33,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,14 +54,16 @@ public class HttpVerticle extends VerticleBase {
   private final JWTAuth auth;
   private final Pool pool;
   private final Streams streams;
+  private final Clock clock;
   private StreamApi stream;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, JWTAuth auth, Pool pool, Streams streams) {
+  public HttpVerticle(GatewayConfig config, JWTAuth auth, Pool pool, Streams streams, Clock clock) {
     this.config = config;
     this.auth = auth;
     this.pool = pool;
     this.streams = streams;
+    this.clock = clock;
   }
 
   @Override
@@ -80,20 +86,23 @@ public class HttpVerticle extends VerticleBase {
     router.get("/metrics").handler(new MetricsEndpoint(config, metrics)::handle);
     router.route(API + "/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimitBytes));
     router.route(API + "/*").handler(this::authenticate);
+    RateLimiter limit = new RateLimiter(config, pool, clock, metrics);
+    ClientCerts engine = new ClientCerts(config.requireClientCert);
 
-    router.post(API + "/approvals/trade").handler(this::createTrade);
-    router.post(API + "/approvals/decision").handler(this::decision);
-    router.post(API + "/approvals").handler(this::create);
+    router.post(API + "/approvals/trade").handler(engine::require).handler(limit::handle).handler(this::createTrade);
+    router.post(API + "/approvals/decision").handler(limit::handle).handler(this::decision);
+    router.post(API + "/approvals").handler(engine::require).handler(limit::handle).handler(this::create);
     router.post(API + "/approvals/cleanup").handler(this::cleanup);
     router.get(API + "/approvals").handler(this::list);
     router.get(API + "/approvals/:id").handler(this::get);
-    router.post(API + "/approvals/:id/approve").handler(this::approve);
-    router.post(API + "/approvals/:id/reject").handler(this::reject);
-    router.delete(API + "/approvals/:id").handler(this::cancel);
-    router.post(API + "/approvals/trade/batch").handler(this::createBatch);
-    router.post(API + "/approvals/bulk-decision").handler(this::bulkDecision);
+    router.post(API + "/approvals/:id/approve").handler(limit::handle).handler(this::approve);
+    router.post(API + "/approvals/:id/reject").handler(limit::handle).handler(this::reject);
+    router.delete(API + "/approvals/:id").handler(limit::handle).handler(this::cancel);
+    router.post(API + "/approvals/trade/batch").handler(engine::require).handler(limit::handle)
+      .handler(this::createBatch);
+    router.post(API + "/approvals/bulk-decision").handler(limit::handle).handler(this::bulkDecision);
     router.post(API + "/approvals/:id/acknowledge").handler(this::acknowledge);
-    router.post(API + "/approvals/:id/re-request").handler(this::reRequest);
+    router.post(API + "/approvals/:id/re-request").handler(limit::handle).handler(this::reRequest);
     router.get(API + "/policies").handler(this::policy);
     router.put(API + "/policies").handler(this::putPolicy);
     router.get(API + "/policies/versions").handler(this::policyVersions);
@@ -113,8 +122,26 @@ public class HttpVerticle extends VerticleBase {
       "No resource at " + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(405, ctx -> Problems.send(ctx, new GatewayException(ErrorCode.SEC_010,
       "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path()), 405));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost).setPort(config.httpPort));
+    server = vertx.createHttpServer(serverOptions(config));
     return stream.start().compose(v -> server.requestHandler(router).listen());
+  }
+
+  /**
+   * Plain HTTP, or TLS from the PEM files. With HITL_REQUIRE_CLIENT_CERT the server asks every client for a
+   * certificate signed by the trusted CA but does not insist (ClientAuth is per server, and the console's
+   * browsers have none); the engine intake routes then refuse a call without one ({@link ClientCerts}).
+   */
+  static HttpServerOptions serverOptions(GatewayConfig config) {
+    HttpServerOptions o = new HttpServerOptions().setHost(config.httpHost).setPort(config.httpPort);
+    if (config.tlsEnabled()) {
+      o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertFile.toString())
+        .setKeyPath(config.tlsKeyFile.toString()));
+      if (config.requireClientCert) {
+        o.setTrustOptions(new PemTrustOptions().addCertPath(config.tlsClientCaFile.toString()))
+          .setClientAuth(ClientAuth.REQUEST);
+      }
+    }
+    return o;
   }
 
   /** Stops accepting connections and lets in-flight requests finish, within the shutdown grace period. */

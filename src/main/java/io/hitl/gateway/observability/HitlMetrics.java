@@ -62,6 +62,7 @@ public final class HitlMetrics implements Shareable {
   private final Counter escalations;
   private final Counter reminders;
   private final Counter integrityAlerts;
+  private final Map<String, Counter> rateLimited = new HashMap<>();
   private final Map<String, Counter> blockedByGuardian = new HashMap<>();
   /** Series created on first use: every operation and SEC code at zero would be hundreds of lines. */
   private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
@@ -136,6 +137,11 @@ public final class HitlMetrics implements Shareable {
     Gauge.builder("hitl.oldest.pending.age", this, HitlMetrics::oldestPendingAgeSeconds).baseUnit("seconds")
       .description("Age of the oldest pending request, whole cluster (read from PostgreSQL); 0 when none")
       .register(registry);
+    for (String scope : List.of("caller", "ip")) {
+      rateLimited.put(scope, Counter.builder("hitl.rate.limited")
+        .description("Intake and decision calls refused with SEC-060, by the bucket that was empty").tag("scope", scope)
+        .register(registry));
+    }
     Gauge.builder("hitl.sse.connections", sseConnections, AtomicLong::get)
       .description("SSE streams open on this node").register(registry);
   }
@@ -245,6 +251,14 @@ public final class HitlMetrics implements Shareable {
     }
     if (code == ErrorCode.SEC_020 && (op.equals("create") || op.equals("decide"))) {
       blockedByGuardian.get(op.equals("create") ? "create" : "decision").increment();
+    }
+  }
+
+  /** Counts a call refused by a rate limit; {@code scope} is caller or ip. */
+  public void rateLimited(String scope) {
+    Counter c = rateLimited.get(scope);
+    if (c != null) {
+      c.increment();
     }
   }
 

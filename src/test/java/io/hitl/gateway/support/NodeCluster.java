@@ -107,6 +107,9 @@ public final class NodeCluster implements AutoCloseable {
   private Node launchNode(int i, Map<String, String> extra) throws IOException {
     int httpPort = TestGateway.freePort();
     Map<String, String> env = new HashMap<>(settings.node(i));
+    // tests send bursts from one subject and one address; tests about rate limits set their own
+    env.putIfAbsent("HITL_RATE_LIMIT_PER_CALLER", "0");
+    env.putIfAbsent("HITL_RATE_LIMIT_PER_IP", "0");
     env.put("HITL_DB_URL", dbUrl);
     env.put("HITL_HTTP_PORT", String.valueOf(httpPort));
     env.put("HITL_HTTP_HOST", "127.0.0.1");

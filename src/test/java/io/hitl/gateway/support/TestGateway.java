@@ -64,6 +64,9 @@ public final class TestGateway implements AutoCloseable {
     if (!pricing) {
       env.put("HITL_QUOTE_MAX_AGE_SECONDS", "86400");
     }
+    // tests send bursts from one subject and one address; tests about rate limits set their own
+    env.put("HITL_RATE_LIMIT_PER_CALLER", "0");
+    env.put("HITL_RATE_LIMIT_PER_IP", "0");
     // closing a test gateway never waits long for requests a test left open
     env.put("HITL_SHUTDOWN_GRACE_SECONDS", "2");
     env.putAll(settings);
