@@ -106,6 +106,9 @@ public final class GatewayConfig {
   public final boolean metricsEnabled;
   public final String metricsToken;
   public final int metricsDbRefreshSeconds;
+  /** The OTLP/HTTP traces URL (OTLP_ENDPOINT + /v1/traces), or null: tracing off. */
+  public final String otlpTracesUrl;
+  public final String otelServiceName;
 
   private GatewayConfig(Map<String, String> raw) {
     this.raw = raw;
@@ -215,6 +218,10 @@ public final class GatewayConfig {
       throw new ConfigException(HITL_METRICS_TOKEN, "must be at least 16 printable characters");
     }
     metricsDbRefreshSeconds = integer(HITL_METRICS_DB_REFRESH_SECONDS, 5, 0, 3600);
+    otlpTracesUrl = otlpTracesUrl(OTLP_ENDPOINT);
+    String service = matching(OTEL_SERVICE_NAME, "[A-Za-z0-9][A-Za-z0-9._-]{0,99}",
+      "must be 1 to 100 letters, digits, dots, dashes or underscores");
+    otelServiceName = service == null ? DEFAULT_OTEL_SERVICE_NAME : service;
     if (cluster) {
       requireForCluster();
     }
@@ -464,6 +471,18 @@ public final class GatewayConfig {
     } catch (java.net.URISyntaxException e) {
       throw new ConfigException(key, "must be an http(s) URL");
     }
+  }
+
+  /** The collector's base URL as OTEL_EXPORTER_OTLP_ENDPOINT takes it; a URL already naming /v1/traces is kept. */
+  private String otlpTracesUrl(String key) {
+    String base = url(key, null);
+    if (base == null) {
+      return null;
+    }
+    if (base.contains("?") || base.contains("#")) {
+      throw new ConfigException(key, "must be an http(s) URL without a query or fragment");
+    }
+    return base.endsWith("/v1/traces") ? base : base + "/v1/traces";
   }
 
   private List<String> urls(String key) {
