@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.support.FakeChatApi;
+import io.hitl.gateway.support.FakeChatApi.Answer;
 import io.hitl.gateway.support.MutableClock;
 import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
@@ -44,6 +45,11 @@ class TracingTest {
         "SLACK_BOT_TOKEN", "xoxb-trace-test-token",
         "SLACK_CHANNEL", "C0TRACE",
         "SLACK_API_BASE_URL", slack.url() + "/api",
+        "DISCORD_BOT_TOKEN", "discord-trace-test-token",
+        "DISCORD_CHANNEL_ID", "9001",
+        "DISCORD_API_BASE_URL", slack.url() + "/discord",
+        "HITL_NOTIFY_BACKOFF_BASE_MS", "100",
+        "HITL_NOTIFY_BACKOFF_MAX_MS", "400",
         "HITL_EXPIRY_SWEEP_SECONDS", "3600"),
       new MutableClock(), Tracing.exportingTo(spans, "hitl-gateway-test"));
     engine = gw.token("engine-1", "submitter");
@@ -146,7 +152,35 @@ class TracingTest {
     assertThat(post.getAttributes().get(Tracing.OUTCOME)).isEqualTo("delivered");
     assertThat(post.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR);
     assertThat(spans.getFinishedSpanItems().stream().map(s -> s.getAttributes().asMap().toString() + s.getName()))
-      .noneMatch(text -> text.contains("xoxb-trace-test-token") || text.contains(engine) || text.contains(alice));
+      .noneMatch(text -> text.contains("xoxb-trace-test-token") || text.contains("discord-trace-test-token")
+        || text.contains(engine) || text.contains(alice));
+  }
+
+  @Test
+  void aSlackCallToBeRetriedEndsItsSpanAsAnError() {
+    slack.script(c -> c.path().equals("/api/chat.postMessage") && c.body().contains("trace-retry-strategy"),
+      Answer.status(500));
+    String id = create(Map.of("strategy", "trace-retry-strategy"));
+    SpanData failed = await(s -> s.getName().equals(Tracing.SLACK + "chat.postMessage")
+      && id.equals(s.getAttributes().get(Tracing.REQUEST_ID)) && s.getStatus().getStatusCode() == StatusCode.ERROR);
+    assertThat(failed.getAttributes().get(Tracing.OUTCOME)).isEqualTo("retry");
+    SpanData retried = await(s -> s.getName().equals(Tracing.SLACK + "chat.postMessage")
+      && id.equals(s.getAttributes().get(Tracing.REQUEST_ID)) && s.getStatus().getStatusCode() != StatusCode.ERROR);
+    assertThat(retried.getAttributes().get(Tracing.OUTCOME)).isEqualTo("delivered");
+  }
+
+  @Test
+  void discordCreateAndEditAreClientSpansNamingTheRequest() {
+    String id = create(Map.of());
+    SpanData post = await(s -> s.getName().equals(Tracing.DISCORD + "create_message")
+      && id.equals(s.getAttributes().get(Tracing.REQUEST_ID)));
+    assertThat(post.getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(post.getAttributes().get(Tracing.OUTCOME)).isEqualTo("delivered");
+
+    assertThat(gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, Map.of()).status()).isEqualTo(200);
+    SpanData edit = await(s -> s.getName().equals(Tracing.DISCORD + "edit_message")
+      && id.equals(s.getAttributes().get(Tracing.REQUEST_ID)));
+    assertThat(edit.getAttributes().get(Tracing.OUTCOME)).isEqualTo("delivered");
   }
 
   private static String create(Map<String, Object> extra) {
