@@ -28,6 +28,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -91,8 +92,10 @@ public final class Tracing implements Shareable {
   }
 
   private static Tracing with(SpanProcessor processor, String serviceName) {
-    Resource resource = Resource.getDefault().merge(Resource.create(
-      Attributes.of(AttributeKey.stringKey("service.name"), serviceName)));
+    // one instance id per process, so the spans of each cluster node can be told apart
+    Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
+      AttributeKey.stringKey("service.name"), serviceName,
+      AttributeKey.stringKey("service.instance.id"), UUID.randomUUID().toString())));
     SdkTracerProvider provider = SdkTracerProvider.builder().setResource(resource).addSpanProcessor(processor).build();
     // not registered as the global OpenTelemetry: two gateways in one JVM keep their own exporters
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(provider)

@@ -2,69 +2,46 @@ package io.hitl.gateway.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
+import io.hitl.gateway.support.OtlpReceiver;
+import io.hitl.gateway.support.OtlpReceiver.Span;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.internal.VertxInternal;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** OTLP_ENDPOINT against a local OTLP/HTTP receiver, and no tracing at all without it. */
 class OtlpExportTest {
-  record Post(String path, String contentType, byte[] body) {
-    String text() {
-      // protobuf keeps strings as UTF-8 bytes: span names, attribute values and the service name are readable
-      return new String(body, StandardCharsets.ISO_8859_1);
-    }
-  }
-
-  HttpServer receiver;
-  final List<Post> posts = new CopyOnWriteArrayList<>();
+  OtlpReceiver receiver;
 
   @BeforeEach
-  void startReceiver() throws IOException {
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        in.transferTo(bytes);
-        posts.add(new Post(exchange.getRequestURI().getPath(), exchange.getRequestHeaders().getFirst("Content-Type"),
-          bytes.toByteArray()));
-      }
-      // an empty ExportTraceServiceResponse: everything accepted
-      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    receiver.start();
+  void startReceiver() {
+    receiver = new OtlpReceiver();
   }
 
   @AfterEach
   void stopReceiver() {
-    receiver.stop(0);
+    receiver.close();
   }
 
   @Test
   void spansOfACreateAndAnApprovalReachTheCollectorByTheTimeTheGatewayHasStopped() {
-    TestGateway gw = TestGateway.start(TestDb.freshEmbedded(), Map.of(
-      "OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.getAddress().getPort(),
+    TestGateway gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("OTLP_ENDPOINT", receiver.url(),
       "OTEL_SERVICE_NAME", "hitl-gateway-otlp-test"));
     String engine = gw.token("engine-1", "submitter");
     String alice = gw.token("alice", "approver");
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     String id;
     try {
       assertThat(((VertxInternal) gw.gateway.vertx()).tracer()).isNotNull();
-      Response created = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade());
+      Response created = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade(),
+        Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
       assertThat(created.status()).as(created.body()).isEqualTo(201);
       id = created.json().getString("request_id");
       Response approved = gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, Map.of());
@@ -74,13 +51,27 @@ class OtlpExportTest {
       gw.close();
     }
 
-    assertThat(posts).isNotEmpty().allSatisfy(p -> {
+    assertThat(receiver.posts()).isNotEmpty().allSatisfy(p -> {
       assertThat(p.path()).isEqualTo("/v1/traces");
       assertThat(p.contentType()).isEqualTo("application/x-protobuf");
     });
-    String all = String.join("\n", posts.stream().map(Post::text).toList());
-    assertThat(all).contains("hitl-gateway-otlp-test", Tracing.CREATE, Tracing.DECIDE, id, "hitl.approvals.create",
-      "/api/v1/approvals/trade");
+    List<Span> spans = receiver.spans();
+    assertThat(spans).allSatisfy(s -> assertThat(s.resource()).containsEntry("service.name", "hitl-gateway-otlp-test"));
+    Span create = one(spans, s -> s.name().equals(Tracing.CREATE) && id.equals(s.attributes().get("hitl.request_id")));
+    assertThat(create.traceId()).isEqualTo(traceId);
+    Span busIn = one(spans, s -> s.spanId().equals(create.parentSpanId()));
+    Span busOut = one(spans, s -> s.spanId().equals(busIn.parentSpanId()));
+    Span http = one(spans, s -> s.spanId().equals(busOut.parentSpanId()));
+    assertThat(busIn.kind()).isEqualTo(Span.SERVER);
+    assertThat(busOut.kind()).isEqualTo(Span.CLIENT);
+    assertThat(busOut.attributes()).containsEntry("messaging.destination.name", "hitl.approvals.create");
+    assertThat(http.kind()).isEqualTo(Span.SERVER);
+    assertThat(http.attributes()).containsEntry("url.path", "/api/v1/approvals/trade");
+    assertThat(http.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+    one(spans, s -> s.name().equals(Tracing.DECIDE) && id.equals(s.attributes().get("hitl.request_id")));
+
+    String all = String.join("\n", receiver.posts().stream()
+      .map(p -> new String(p.body(), StandardCharsets.ISO_8859_1)).toList());
     assertThat(all).doesNotContain(engine).doesNotContain(alice).doesNotContain(TestGateway.SECRET);
   }
 
@@ -97,6 +88,12 @@ class OtlpExportTest {
     } finally {
       gw.close();
     }
-    assertThat(posts).isEmpty();
+    assertThat(receiver.posts()).isEmpty();
+  }
+
+  private static Span one(List<Span> spans, Predicate<Span> which) {
+    List<Span> found = spans.stream().filter(which).toList();
+    assertThat(found).as("spans received: %s", spans).hasSize(1);
+    return found.get(0);
   }
 }
