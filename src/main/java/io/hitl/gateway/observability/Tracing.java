@@ -31,6 +31,7 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +113,7 @@ public final class Tracing implements Shareable {
   }
 
   /** A Vert.x builder with tracing applied to {@code options} when on; untouched when off. */
-  public VertxBuilder builder(VertxOptions options, java.util.function.Function<VertxOptions, VertxBuilder> next) {
+  public VertxBuilder builder(VertxOptions options, Function<VertxOptions, VertxBuilder> next) {
     if (!enabled()) {
       return next.apply(options);
     }
