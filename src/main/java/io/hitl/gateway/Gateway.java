@@ -21,6 +21,7 @@ import io.hitl.gateway.market.MarketVerticle;
 import io.hitl.gateway.observability.HitlMetrics;
 import io.hitl.gateway.observability.Logging;
 import io.hitl.gateway.observability.Published;
+import io.hitl.gateway.observability.Tracing;
 import io.hitl.gateway.observability.VertxMetricsSetup;
 import io.hitl.gateway.policy.PolicyCache;
 import io.hitl.gateway.policy.PolicyService;
@@ -57,18 +58,26 @@ public final class Gateway implements AutoCloseable {
   private final Pool pool;
   private final JWTAuth auth;
   private final String httpDeployment;
+  private final Tracing tracing;
 
   private Gateway(GatewayConfig config, Database database, Vertx vertx, Pool pool, JWTAuth auth,
-      String httpDeployment) {
+      String httpDeployment, Tracing tracing) {
     this.config = config;
     this.database = database;
     this.vertx = vertx;
     this.pool = pool;
     this.auth = auth;
     this.httpDeployment = httpDeployment;
+    this.tracing = tracing;
   }
 
   public static Gateway start(GatewayConfig config, Clock clock) {
+    return start(config, clock, null);
+  }
+
+  /** With {@code tracing} instead of the one OTLP_ENDPOINT describes (null: from the settings). */
+  public static Gateway start(GatewayConfig config, Clock clock, Tracing tracing) {
+    Tracing traces = tracing != null ? tracing : Tracing.from(config);
     long t0 = System.nanoTime();
     LOG.info("starting with {}", config);
     String secret = Tokens.secret(config);
@@ -78,7 +87,8 @@ public final class Gateway implements AutoCloseable {
     try {
       database.migrate();
       VertxMetricsSetup metricsSetup = new VertxMetricsSetup(config);
-      vertx = config.cluster ? joinCluster(config, metricsSetup) : standalone(metricsSetup);
+      vertx = config.cluster ? joinCluster(config, metricsSetup, traces) : standalone(metricsSetup, traces);
+      Tracing.install(vertx, traces);
       Pool pool = database.pool(vertx, config.dbPoolSize);
       JWTAuth auth = Tokens.provider(vertx, config, secret);
       if (config.cluster) {
@@ -112,7 +122,7 @@ public final class Gateway implements AutoCloseable {
         database.embedded() ? "embedded" : "external", config.cluster ? "clustered with "
           + NodeStatus.of(v).clusterNodes() + " node(s)" : "standalone",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-      return new Gateway(config, database, v, pool, auth, http);
+      return new Gateway(config, database, v, pool, auth, http, traces);
     } catch (RuntimeException e) {
       if (vertx != null) {
         try {
@@ -122,22 +132,23 @@ public final class Gateway implements AutoCloseable {
         }
       }
       database.close();
+      traces.close();
       throw e;
     }
   }
 
-  private static Vertx standalone(VertxMetricsSetup metrics) {
-    Vertx vertx = metrics.builder(new VertxOptions()).build();
+  private static Vertx standalone(VertxMetricsSetup metrics, Tracing tracing) {
+    Vertx vertx = tracing.builder(new VertxOptions(), metrics::builder).build();
     NodeStatus.register(vertx, null, null);
     return vertx;
   }
 
   /** Joins the Hazelcast cluster of cluster.xml and the HITL_CLUSTER_* settings; blocking. */
-  private static Vertx joinCluster(GatewayConfig config, VertxMetricsSetup metrics) {
+  private static Vertx joinCluster(GatewayConfig config, VertxMetricsSetup metrics, Tracing tracing) {
     com.hazelcast.config.Config hz = ClusterSetup.hazelcastConfig(config, false);
     hz.setProperty("hazelcast.logging.type", "slf4j");
     HazelcastClusterManager manager = new HazelcastClusterManager(hz);
-    Vertx vertx = await(metrics.builder(ClusterSetup.vertxOptions(config)).withClusterManager(manager)
+    Vertx vertx = await(tracing.builder(ClusterSetup.vertxOptions(config), metrics::builder).withClusterManager(manager)
       .buildClustered());
     NodeStatus.register(vertx, manager::isActive, () -> ClusterSetup.dataMembers(manager));
     return vertx;
@@ -190,6 +201,7 @@ public final class Gateway implements AutoCloseable {
       await(vertx.close());
       LOG.info("stopped{}", config.cluster ? " and left the cluster" : "");
     } finally {
+      tracing.close();
       database.close();
     }
   }

@@ -13,8 +13,12 @@ import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.observability.HitlMetrics;
 import io.hitl.gateway.observability.Refusals;
+import io.hitl.gateway.observability.Tracing;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.Json;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -36,6 +40,7 @@ public class ApprovalVerticle extends VerticleBase {
   private final Function<VerticleBase, ApprovalService> serviceFactory;
   private ApprovalService service;
   private HitlMetrics metrics;
+  private Tracing tracing;
 
   /** The factory gets this verticle so the service publishes through its Vert.x instance. */
   public ApprovalVerticle(Function<VerticleBase, ApprovalService> serviceFactory) {
@@ -46,6 +51,7 @@ public class ApprovalVerticle extends VerticleBase {
   public Future<?> start() {
     service = serviceFactory.apply(this);
     metrics = HitlMetrics.of(vertx);
+    tracing = Tracing.of(vertx);
     var bus = vertx.eventBus();
     // a node's timers and sweeps are applied by its own approval service: an expiry never waits on the
     // event bus routing it to another member, which may be the one that just died
@@ -65,14 +71,14 @@ public class ApprovalVerticle extends VerticleBase {
   }
 
   private void create(Message<JsonObject> msg) {
-    handle(msg, actor -> service.create(Json.plainMap(body(msg)), actor, corr(msg),
+    traced(msg, Tracing.CREATE, actor -> service.create(Json.plainMap(body(msg)), actor, corr(msg),
         msg.headers().get(Headers.IDEMPOTENCY_KEY))
       .map(c -> new JsonObject().put("created", c.created()).put("approval", view(c.approval()))));
   }
 
   private void decide(Message<JsonObject> msg) {
     JsonObject b = body(msg);
-    handle(msg, actor -> service.decide(uuid(b.getValue("request_id")), Decision.parse(string(b, "decision")),
+    traced(msg, Tracing.DECIDE, actor -> service.decide(uuid(b.getValue("request_id")), Decision.parse(string(b, "decision")),
         string(b, "reason"), string(b, "comment"), edits(b), channel(msg), actor, corr(msg))
       .compose(this::withProgress).map(a -> new JsonObject().put("approval", a)));
   }
@@ -153,7 +159,7 @@ public class ApprovalVerticle extends VerticleBase {
 
   private void expire(Message<JsonObject> msg) {
     JsonObject b = body(msg);
-    handle(msg, actor -> service.onTimer(uuid(b.getValue("request_id")), actor, corr(msg))
+    traced(msg, Tracing.EXPIRE, actor -> service.onTimer(uuid(b.getValue("request_id")), actor, corr(msg))
       .map(t -> new JsonObject().put("approval", view(t.approval())).put("outcome", t.outcome())
         .put("next_timer_at", io.hitl.gateway.core.Times.format(t.nextTimerAt()))));
   }
@@ -299,5 +305,34 @@ public class ApprovalVerticle extends VerticleBase {
 
   private void handle(Message<JsonObject> msg, Function<Actor, Future<JsonObject>> work) {
     BusReplies.answer(msg, work, t -> Refusals.observe(metrics, msg, t));
+  }
+
+  /** {@link #handle} inside a domain span, child of the event-bus span of {@code msg} when tracing is on. */
+  private void traced(Message<JsonObject> msg, String name, Function<Actor, Future<JsonObject>> work) {
+    String corr = corr(msg);
+    handle(msg, actor -> tracing.span(name, SpanKind.INTERNAL,
+      corr == null ? Attributes.empty() : Attributes.of(Tracing.CORRELATION_ID, corr), () -> work.apply(actor),
+      ApprovalVerticle::describe));
+  }
+
+  /** What a span says about its result: the request, never its content; a timer that escalated is named so. */
+  private static void describe(Span span, JsonObject reply) {
+    JsonObject a = reply.getJsonObject("approval");
+    if (a != null) {
+      span.setAttribute(Tracing.REQUEST_ID, String.valueOf(a.getValue("request_id")));
+      span.setAttribute(Tracing.TYPE, String.valueOf(a.getValue("type")));
+      span.setAttribute(Tracing.STATUS, String.valueOf(a.getValue("status")));
+    }
+    String outcome = reply.getString("outcome");
+    if (outcome != null) {
+      span.setAttribute(Tracing.OUTCOME, outcome);
+      if ("escalated".equals(outcome) || "notice".equals(outcome)) {
+        span.updateName(Tracing.ESCALATE);
+      }
+    } else if (reply.containsKey("created")) {
+      span.setAttribute(Tracing.OUTCOME, Boolean.TRUE.equals(reply.getBoolean("created")) ? "created" : "replayed");
+    } else {
+      span.setAttribute(Tracing.OUTCOME, "ok");
+    }
   }
 }

@@ -86,14 +86,19 @@ public final class ConfigKeys {
   public static final String HITL_TLS_KEY_FILE = "HITL_TLS_KEY_FILE";
   public static final String HITL_REQUIRE_CLIENT_CERT = "HITL_REQUIRE_CLIENT_CERT";
   public static final String HITL_TLS_CLIENT_CA_FILE = "HITL_TLS_CLIENT_CA_FILE";
+  /** OTLP/HTTP collector base URL (spans go to {@code <url>/v1/traces}); unset = no tracing at all. */
+  public static final String OTLP_ENDPOINT = "OTLP_ENDPOINT";
+  public static final String OTEL_SERVICE_NAME = "OTEL_SERVICE_NAME";
 
   public static final String DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api";
   public static final String DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10";
+  public static final String DEFAULT_OTEL_SERVICE_NAME = "hitl-gateway";
 
   /** Values that are never logged nor returned. */
   public static final java.util.Set<String> SECRETS = java.util.Set.of(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
     SLACK_WEBHOOK_URL, DISCORD_BOT_TOKEN, DISCORD_WEBHOOK_URL, HITL_JWT_SECRET, HITL_DB_URL, HITL_WEBHOOK_SECRET,
-    HITL_WEBHOOK_URLS, HITL_GUARDIAN_URL, HITL_QUOTE_URL, HITL_CLUSTER_SECRET, HITL_METRICS_TOKEN);
+    HITL_WEBHOOK_URLS, HITL_GUARDIAN_URL, HITL_QUOTE_URL, HITL_CLUSTER_SECRET, HITL_METRICS_TOKEN,
+    OTLP_ENDPOINT);
 
   private ConfigKeys() {
   }

@@ -115,6 +115,9 @@ public final class GatewayConfig {
   public final Path tlsKeyFile;
   public final boolean requireClientCert;
   public final Path tlsClientCaFile;
+  /** The OTLP/HTTP traces URL (OTLP_ENDPOINT + /v1/traces), or null: tracing off. */
+  public final String otlpTracesUrl;
+  public final String otelServiceName;
 
   private GatewayConfig(Map<String, String> raw) {
     this.raw = raw;
@@ -243,6 +246,10 @@ public final class GatewayConfig {
     if (requireClientCert && tlsClientCaFile == null) {
       throw new ConfigException(HITL_TLS_CLIENT_CA_FILE, "is required when HITL_REQUIRE_CLIENT_CERT=true");
     }
+    otlpTracesUrl = otlpTracesUrl(OTLP_ENDPOINT);
+    String service = matching(OTEL_SERVICE_NAME, "[A-Za-z0-9][A-Za-z0-9._-]{0,99}",
+      "must be 1 to 100 letters, digits, dots, dashes or underscores");
+    otelServiceName = service == null ? DEFAULT_OTEL_SERVICE_NAME : service;
     if (cluster) {
       requireForCluster();
     }
@@ -530,6 +537,18 @@ public final class GatewayConfig {
     } catch (java.net.URISyntaxException e) {
       throw new ConfigException(key, "must be an http(s) URL");
     }
+  }
+
+  /** The collector's base URL as OTEL_EXPORTER_OTLP_ENDPOINT takes it; a URL already naming /v1/traces is kept. */
+  private String otlpTracesUrl(String key) {
+    String base = url(key, null);
+    if (base == null) {
+      return null;
+    }
+    if (base.contains("?") || base.contains("#")) {
+      throw new ConfigException(key, "must be an http(s) URL without a query or fragment");
+    }
+    return base.endsWith("/v1/traces") ? base : base + "/v1/traces";
   }
 
   private List<String> urls(String key) {

@@ -2,6 +2,7 @@ package io.hitl.gateway.notify;
 
 import io.hitl.gateway.bus.ApprovalJson;
 import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.observability.Tracing;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.ChatStore;
 import io.hitl.gateway.store.DeliveryStore;
@@ -39,13 +40,13 @@ final class Deliveries {
   private record Synced(Outcome outcome, ChatStore.ChatMessage message) {
   }
 
-  Deliveries(Pool pool, GatewayConfig config, Clock clock, Http http) {
+  Deliveries(Pool pool, GatewayConfig config, Clock clock, Http http, Tracing tracing) {
     this.pool = pool;
     this.config = config;
     this.clock = clock;
     this.http = http;
-    this.slack = new SlackApi(http, config, clock);
-    this.discord = new DiscordApi(http, config, clock);
+    this.slack = new SlackApi(http, config, clock, tracing);
+    this.discord = new DiscordApi(http, config, clock, tracing);
   }
 
   Future<Map<Long, Outcome>> deliver(List<DeliveryStore.Job> group) {
@@ -126,8 +127,8 @@ final class Deliveries {
     UUID id = UUID.fromString(f.requestId());
     return link(f, channel, now).compose(link -> {
       boolean isSlack = JobPlan.SLACK.equals(channel);
-      Future<Sent> sent = isSlack ? slack.post(SlackMessages.message(f, link), null, null)
-        : discord.post(DiscordMessages.message(f, link));
+      Future<Sent> sent = isSlack ? slack.post(id, SlackMessages.message(f, link), null, null)
+        : discord.post(id, DiscordMessages.message(f, link));
       return sent.compose(s -> {
         if (!s.outcome().ok()) {
           return Future.succeededFuture(new Synced(s.outcome(), null));
@@ -151,28 +152,30 @@ final class Deliveries {
   private Future<Sent> edit(String channel, MessageFacts f, ChatStore.ChatMessage m, Instant now) {
     if (JobPlan.SLACK.equals(channel)) {
       if (slack.canEdit(m)) {
-        return link(f, channel, now).compose(link -> slack.update(m.destination(), m.messageRef(),
+        return link(f, channel, now).compose(link -> slack.update(m.approvalId(), m.destination(), m.messageRef(),
           SlackMessages.message(f, link)));
       }
       if (m.responseUrl() != null && m.responseUrlExpiresAt() != null && now.isBefore(m.responseUrlExpiresAt())) {
-        return link(f, channel, now).compose(link -> slack.replaceOriginal(m.responseUrl(),
+        return link(f, channel, now).compose(link -> slack.replaceOriginal(m.approvalId(), m.responseUrl(),
           SlackMessages.message(f, link)));
       }
-      return slack.post(SlackMessages.notice(Notices.statusLine(f)), m.destination(), m.messageRef());
+      return slack.post(m.approvalId(), SlackMessages.notice(Notices.statusLine(f)), m.destination(), m.messageRef());
     }
     if (m.messageRef() != null) {
       return link(f, channel, now).compose(link -> discord.edit(m, DiscordMessages.message(f, link)));
     }
-    return discord.post(DiscordMessages.notice(Notices.statusLine(f), null));
+    return discord.post(m.approvalId(), DiscordMessages.notice(Notices.statusLine(f), null));
   }
 
   private Future<Outcome> notice(String channel, String text, ChatStore.ChatMessage m) {
+    UUID requestId = m == null ? null : m.approvalId();
     if (JobPlan.SLACK.equals(channel)) {
-      return slack.post(SlackMessages.notice(text), m == null ? null : m.destination(), m == null ? null : m.messageRef())
+      return slack.post(requestId, SlackMessages.notice(text), m == null ? null : m.destination(),
+        m == null ? null : m.messageRef())
         .map(Sent::outcome);
     }
     String replyTo = m != null && "bot".equals(m.via()) ? m.messageRef() : null;
-    return discord.post(DiscordMessages.notice(text, replyTo)).map(Sent::outcome);
+    return discord.post(requestId, DiscordMessages.notice(text, replyTo)).map(Sent::outcome);
   }
 
   private Future<Outcome> standalone(DeliveryStore.Job job) {

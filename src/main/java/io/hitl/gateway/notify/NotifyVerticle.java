@@ -6,6 +6,7 @@ import io.hitl.gateway.bus.BusErrors;
 import io.hitl.gateway.bus.Headers;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.observability.HitlMetrics;
+import io.hitl.gateway.observability.Tracing;
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
@@ -81,7 +82,8 @@ public class NotifyVerticle extends VerticleBase {
       Duration.ofMillis(config.notifyBackoffMaxMs));
     client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(config.notifyHttpTimeoutMs)
       .setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(Math.max(4, config.notifyConcurrency)));
-    deliveries = new Deliveries(pool, config, clock, new Http(client, config.notifyHttpTimeoutMs));
+    deliveries = new Deliveries(pool, config, clock, new Http(client, config.notifyHttpTimeoutMs),
+      Tracing.of(vertx));
     var bus = vertx.eventBus();
     return Future.join(
       bus.<Object>consumer(Addresses.EVENTS, m -> pump()).completion(),

@@ -3,6 +3,7 @@ package io.hitl.gateway.support;
 import io.hitl.gateway.Gateway;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.observability.Tracing;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -46,6 +47,11 @@ public final class TestGateway implements AutoCloseable {
   }
 
   public static TestGateway start(String dbUrl, Map<String, String> settings, MutableClock clock) {
+    return start(dbUrl, settings, clock, null);
+  }
+
+  /** With the gateway's spans going to {@code tracing} (null: as OTLP_ENDPOINT says). */
+  public static TestGateway start(String dbUrl, Map<String, String> settings, MutableClock clock, Tracing tracing) {
     int port = freePort();
     Map<String, String> env = new HashMap<>();
     if (dbUrl != null) {
@@ -71,7 +77,7 @@ public final class TestGateway implements AutoCloseable {
     env.put("HITL_SHUTDOWN_GRACE_SECONDS", "2");
     env.putAll(settings);
     GatewayConfig config = GatewayConfig.of(env);
-    TestGateway gw = new TestGateway(Gateway.start(config, clock), clock, dbUrl, port);
+    TestGateway gw = new TestGateway(Gateway.start(config, clock, tracing), clock, dbUrl, port);
     if (!pricing) {
       gw.quote("7203.T", "2850", "2851");
     }
