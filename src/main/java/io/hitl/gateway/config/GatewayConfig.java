@@ -2,6 +2,7 @@ package io.hitl.gateway.config;
 
 import static io.hitl.gateway.config.ConfigKeys.*;
 
+import io.hitl.gateway.core.CallbackUrl;
 import io.hitl.gateway.core.ChatIdentities;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.TimeoutAction;
@@ -71,6 +72,10 @@ public final class GatewayConfig {
   public final List<String> webhookUrls;
   public final String webhookSecret;
   public final List<String> notifyChannels;
+  /** Hosts a request's callback_url may name: exact names, or `*.suffix` for any name under suffix. */
+  public final List<String> callbackAllowedHosts;
+  public final String callbackSecret;
+  public final boolean callbackAllowHttp;
   public final ChatIdentities chatIdentities;
   public final int notifyMaxAttempts;
   public final int notifyBackoffBaseMs;
@@ -166,6 +171,14 @@ public final class GatewayConfig {
       throw new ConfigException(HITL_WEBHOOK_SECRET, "must be set (at least 16 characters) when HITL_WEBHOOK_URLS is set");
     }
     notifyChannels = notifyChannels(HITL_NOTIFY_CHANNELS);
+    callbackAllowedHosts = callbackHosts(HITL_CALLBACK_ALLOWED_HOSTS);
+    callbackSecret = text(HITL_CALLBACK_SECRET, null);
+    if (!callbackAllowedHosts.isEmpty() && (callbackSecret == null || callbackSecret.length() < 32
+        || RequestValidator.hasControl(callbackSecret))) {
+      throw new ConfigException(HITL_CALLBACK_SECRET, "must be set (at least 32 printable characters) when "
+        + "HITL_CALLBACK_ALLOWED_HOSTS is set");
+    }
+    callbackAllowHttp = bool(HITL_CALLBACK_ALLOW_HTTP, false);
     try {
       chatIdentities = ChatIdentities.parse(value(HITL_CHAT_IDENTITIES));
     } catch (IllegalArgumentException e) {
@@ -305,6 +318,10 @@ public final class GatewayConfig {
 
   public boolean webhookConfigured() {
     return !webhookUrls.isEmpty();
+  }
+
+  public boolean callbacksEnabled() {
+    return !callbackAllowedHosts.isEmpty();
   }
 
   /** The settings with secrets masked, for the start-up log. */
@@ -464,6 +481,19 @@ public final class GatewayConfig {
     } catch (java.net.URISyntaxException e) {
       throw new ConfigException(key, "must be an http(s) URL");
     }
+  }
+
+  private List<String> callbackHosts(String key) {
+    List<String> out = new ArrayList<>();
+    for (String h : list(key)) {
+      String host = h.toLowerCase(java.util.Locale.ROOT);
+      if (!CallbackUrl.validPattern(host)) {
+        throw new ConfigException(key, "must be a comma-separated list of host names, each exact or *.suffix; '"
+          + h + "' is not");
+      }
+      out.add(host);
+    }
+    return List.copyOf(out);
   }
 
   private List<String> urls(String key) {

@@ -5,6 +5,8 @@ import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.ChatStore;
 import io.hitl.gateway.store.DeliveryStore;
+import io.hitl.gateway.store.TradeStore;
+import io.hitl.gateway.core.guard.TradeLifecycle;
 import io.hitl.gateway.store.Json;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -34,6 +36,7 @@ final class Deliveries {
   private final Http http;
   private final ApprovalStore approvals = new ApprovalStore();
   private final ChatStore chat = new ChatStore();
+  private final TradeStore trades = new TradeStore();
 
   /** The message after a sync: how the send went and where the message now is. */
   private record Synced(Outcome outcome, ChatStore.ChatMessage message) {
@@ -61,6 +64,9 @@ final class Deliveries {
       case JobPlan.WEBHOOK:
         f = webhook(first).map(o -> all(group, o));
         break;
+      case Callbacks.CHANNEL:
+        f = callback(first).map(o -> all(group, o));
+        break;
       default:
         f = Future.succeededFuture(all(group, Outcome.failed("no sender for channel '" + first.channel() + "'")));
     }
@@ -78,12 +84,14 @@ final class Deliveries {
       }
       Future<List<ApprovalStore.Vote>> votes = a.requiredApprovals() > 1 ? approvals.votes(pool, id)
         : Future.succeededFuture(List.of());
-      return votes.compose(vs -> chat.findMessage(pool, id, channel).compose(existing -> {
+      return votes.compose(vs -> reportedTradeState(a.tradeId()).compose(tradeState -> chat.findMessage(pool, id,
+          channel).compose(existing -> {
         Instant now = now();
         Map<String, Object> view = Json.plainMap(ApprovalJson.approval(a, now).getMap());
         List<String> approvedBy = new ArrayList<>();
         vs.stream().filter(v -> "APPROVE".equals(v.decision())).forEach(v -> approvedBy.add(v.approver()));
         view.put("approved_by", approvedBy);
+        view.put("trade_state", tradeState);
         MessageFacts facts = MessageFacts.of(view);
         return sync(channel, facts, existing, now).compose(s -> {
           Map<Long, Outcome> out = new LinkedHashMap<>();
@@ -104,8 +112,17 @@ final class Deliveries {
           }
           return chain.map(x -> out);
         });
-      }));
+      })));
     });
+  }
+
+  /** The engine-reported state of a request's trade (filled, closed, settled), shown on its message; else null. */
+  private Future<String> reportedTradeState(String tradeId) {
+    if (tradeId == null) {
+      return Future.succeededFuture(null);
+    }
+    return trades.find(pool, tradeId).map(t -> t == null || !TradeLifecycle.REPORTED.contains(t.state()) ? null
+      : t.state().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** Posts the message if it was never posted, edits it if the request changed since, else leaves it. */
@@ -196,6 +213,37 @@ final class Deliveries {
       bytes.getBytes()));
     headers.put("X-Hitl-Event", job.kind());
     headers.put("X-Hitl-Delivery", String.valueOf(job.id()));
+    return http.send(HttpMethod.POST, (String) url, headers, bytes)
+      .map(r -> Outcome.http(what, r.status(), r.retryAfter(), r.body(), now()))
+      .recover(t -> Future.succeededFuture(Outcome.transport(what, Http.problem(t))));
+  }
+
+  /**
+   * An engine callback: the stored body plus `delivery_id` (the job id, also sent as Idempotency-Key so the
+   * engine can drop a repeat after a lost answer), signed over the exact bytes sent.
+   */
+  @SuppressWarnings("unchecked")
+  private Future<Outcome> callback(DeliveryStore.Job job) {
+    Object url = job.payload() == null ? null : job.payload().get("url");
+    Object body = job.payload() == null ? null : job.payload().get("body");
+    if (!(url instanceof String) || !(body instanceof Map)) {
+      return Future.succeededFuture(Outcome.failed("callback job " + job.id() + " has no url or body"));
+    }
+    if (config.callbackSecret == null) {
+      return Future.succeededFuture(Outcome.failed("callback: HITL_CALLBACK_SECRET is not set"));
+    }
+    String what = "callback " + host((String) url);
+    String deliveryId = String.valueOf(job.id());
+    Map<String, Object> signed = new LinkedHashMap<>((Map<String, Object>) body);
+    signed.put("delivery_id", deliveryId);
+    Buffer bytes = Buffer.buffer(new JsonObject(signed).encode());
+    long ts = now().getEpochSecond();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(CallbackSignature.TIMESTAMP, String.valueOf(ts));
+    headers.put(CallbackSignature.SIGNATURE, CallbackSignature.header(config.callbackSecret, ts, bytes.getBytes()));
+    headers.put("X-HITL-Event", job.kind());
+    headers.put("X-HITL-Delivery", deliveryId);
+    headers.put("Idempotency-Key", "hitl-callback-" + deliveryId);
     return http.send(HttpMethod.POST, (String) url, headers, bytes)
       .map(r -> Outcome.http(what, r.status(), r.retryAfter(), r.body(), now()))
       .recover(t -> Future.succeededFuture(Outcome.transport(what, Http.problem(t))));

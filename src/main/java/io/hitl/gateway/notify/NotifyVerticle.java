@@ -223,8 +223,8 @@ public class NotifyVerticle extends VerticleBase {
       }
       JsonObject b = msg.body() == null ? new JsonObject() : msg.body();
       String status = option(b, "status", STATUSES, "status", "pending, sending, sent, failed");
-      String channel = option(b, "channel", Set.of(JobPlan.SLACK, JobPlan.DISCORD, JobPlan.WEBHOOK), "channel",
-        "slack, discord, webhook");
+      String channel = option(b, "channel", Set.of(JobPlan.SLACK, JobPlan.DISCORD, JobPlan.WEBHOOK,
+        Callbacks.CHANNEL), "channel", "slack, discord, webhook, callback");
       UUID approvalId = b.getValue("approval_id") == null ? null : uuid(b.getValue("approval_id"), "approval_id");
       int limit = number(b.getValue("limit", 50), "limit", 1, MAX_PAGE);
       Long before = b.getValue("cursor") == null ? null : (long) number(b.getValue("cursor"), "cursor", 1, Integer.MAX_VALUE);
@@ -274,7 +274,7 @@ public class NotifyVerticle extends VerticleBase {
     }).onFailure(t -> BusErrors.fail(msg, t instanceof GatewayException ? (GatewayException) t : unavailable()));
   }
 
-  /** A job as the API shows it; a webhook job's URL is reduced to its host (paths and queries can hold secrets). */
+  /** A job as the API shows it; a webhook or callback job's URL is reduced to its host (paths and queries can hold secrets). */
   static JsonObject view(DeliveryStore.Job j) {
     Map<String, Object> payload = j.payload() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(j.payload());
     Object url = payload.remove("url");
