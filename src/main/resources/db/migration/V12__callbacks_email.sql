@@ -15,3 +15,8 @@ $$;
 
 CREATE TRIGGER approval_callbacks_no_update_delete BEFORE UPDATE OR DELETE ON approval_callbacks
   FOR EACH ROW EXECUTE FUNCTION approval_callbacks_write_once();
+
+-- Email fallback: when a request's chat message fails for good, the recipients get one email about it,
+-- however many of its chat jobs fail.
+CREATE UNIQUE INDEX outbox_email_fallback_once ON outbox (approval_id)
+  WHERE channel = 'email' AND kind = 'chat.failed';

@@ -75,6 +75,16 @@ public final class GatewayConfig {
   /** Hosts a request's callback_url may name: exact names, or `*.suffix` for any name under suffix. */
   public final List<String> callbackAllowedHosts;
   public final String callbackSecret;
+  public final String smtpHost;
+  public final int smtpPort;
+  public final String smtpUsername;
+  public final String smtpPassword;
+  /** disabled, optional or required. */
+  public final String smtpStartTls;
+  public final String smtpFrom;
+  public final List<String> emailRecipients;
+  /** Email the recipients once when a request's chat message could not be delivered for good. */
+  public final boolean emailFallback;
   public final boolean callbackAllowHttp;
   public final ChatIdentities chatIdentities;
   public final int notifyMaxAttempts;
@@ -169,6 +179,34 @@ public final class GatewayConfig {
     webhookSecret = text(HITL_WEBHOOK_SECRET, null);
     if (!webhookUrls.isEmpty() && (webhookSecret == null || webhookSecret.length() < 16)) {
       throw new ConfigException(HITL_WEBHOOK_SECRET, "must be set (at least 16 characters) when HITL_WEBHOOK_URLS is set");
+    }
+    smtpHost = matching(HITL_SMTP_HOST, "[A-Za-z0-9.:-]{1,253}", "must be a host name or IP address");
+    smtpPort = integer(HITL_SMTP_PORT, 587, 1, 65_535);
+    smtpUsername = text(HITL_SMTP_USERNAME, null);
+    smtpPassword = text(HITL_SMTP_PASSWORD, null);
+    if ((smtpUsername == null) != (smtpPassword == null)) {
+      throw new ConfigException(smtpUsername == null ? HITL_SMTP_USERNAME : HITL_SMTP_PASSWORD,
+        "must be set together with " + (smtpUsername == null ? HITL_SMTP_PASSWORD : HITL_SMTP_USERNAME));
+    }
+    String startTls = value(HITL_SMTP_STARTTLS);
+    smtpStartTls = startTls == null ? "required" : startTls.toLowerCase(Locale.ROOT);
+    if (!Set.of("disabled", "optional", "required").contains(smtpStartTls)) {
+      throw new ConfigException(HITL_SMTP_STARTTLS, "must be disabled, optional or required, was '" + startTls + "'");
+    }
+    smtpFrom = text(HITL_SMTP_FROM, null);
+    if (smtpFrom != null && !EMAIL.matcher(smtpFrom).matches()) {
+      throw new ConfigException(HITL_SMTP_FROM, "must be an email address");
+    }
+    emailRecipients = emails(HITL_EMAIL_RECIPIENTS);
+    if (smtpHost != null && smtpFrom == null) {
+      throw new ConfigException(HITL_SMTP_FROM, "is required when HITL_SMTP_HOST is set");
+    }
+    if (smtpHost == null && !emailRecipients.isEmpty()) {
+      throw new ConfigException(HITL_SMTP_HOST, "is required when HITL_EMAIL_RECIPIENTS is set");
+    }
+    emailFallback = bool(HITL_EMAIL_FALLBACK, emailConfigured());
+    if (emailFallback && !emailConfigured()) {
+      throw new ConfigException(HITL_EMAIL_FALLBACK, "needs HITL_SMTP_HOST, HITL_SMTP_FROM and HITL_EMAIL_RECIPIENTS");
     }
     notifyChannels = notifyChannels(HITL_NOTIFY_CHANNELS);
     callbackAllowedHosts = callbackHosts(HITL_CALLBACK_ALLOWED_HOSTS);
@@ -318,6 +356,10 @@ public final class GatewayConfig {
 
   public boolean webhookConfigured() {
     return !webhookUrls.isEmpty();
+  }
+
+  public boolean emailConfigured() {
+    return smtpHost != null && !emailRecipients.isEmpty();
   }
 
   public boolean callbacksEnabled() {
@@ -483,6 +525,20 @@ public final class GatewayConfig {
     }
   }
 
+  private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile(
+    "[^\\s@<>,;\"()\\[\\]]{1,64}@[A-Za-z0-9.-]{1,189}");
+
+  private List<String> emails(String key) {
+    List<String> out = new ArrayList<>();
+    for (String e : list(key)) {
+      if (!EMAIL.matcher(e).matches()) {
+        throw new ConfigException(key, "must be a comma-separated list of email addresses; '" + e + "' is not");
+      }
+      out.add(e);
+    }
+    return List.copyOf(out);
+  }
+
   private List<String> callbackHosts(String key) {
     List<String> out = new ArrayList<>();
     for (String h : list(key)) {
@@ -547,10 +603,11 @@ public final class GatewayConfig {
       if (c.equals("both")) {
         out.add("slack");
         out.add("discord");
-      } else if (c.equals("slack") || c.equals("discord") || c.equals("webhook")) {
+      } else if (c.equals("slack") || c.equals("discord") || c.equals("webhook") || c.equals("email")) {
         out.add(c);
       } else {
-        throw new ConfigException(key, "must be auto, none, both or a list of slack, discord, webhook; was '" + v + "'");
+        throw new ConfigException(key, "must be auto, none, both or a list of slack, discord, webhook, email; was '"
+          + v + "'");
       }
     }
     if (out.contains("slack") && !slackConfigured()) {
@@ -561,6 +618,9 @@ public final class GatewayConfig {
     }
     if (out.contains("webhook") && !webhookConfigured()) {
       throw new ConfigException(key, "names webhook but HITL_WEBHOOK_URLS is not set");
+    }
+    if (out.contains("email") && !emailConfigured()) {
+      throw new ConfigException(key, "names email but HITL_SMTP_HOST and HITL_EMAIL_RECIPIENTS are not set");
     }
     return List.copyOf(out);
   }

@@ -12,7 +12,11 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.SMTPException;
 import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,6 +38,7 @@ final class Deliveries {
   private final SlackApi slack;
   private final DiscordApi discord;
   private final Http http;
+  private final MailClient mail;
   private final ApprovalStore approvals = new ApprovalStore();
   private final ChatStore chat = new ChatStore();
   private final TradeStore trades = new TradeStore();
@@ -42,8 +47,10 @@ final class Deliveries {
   private record Synced(Outcome outcome, ChatStore.ChatMessage message) {
   }
 
-  Deliveries(Pool pool, GatewayConfig config, Clock clock, Http http) {
+  /** {@code mail} is null when no SMTP server is configured. */
+  Deliveries(Pool pool, GatewayConfig config, Clock clock, Http http, MailClient mail) {
     this.pool = pool;
+    this.mail = mail;
     this.config = config;
     this.clock = clock;
     this.http = http;
@@ -66,6 +73,9 @@ final class Deliveries {
         break;
       case Callbacks.CHANNEL:
         f = callback(first).map(o -> all(group, o));
+        break;
+      case JobPlan.EMAIL:
+        f = email(first).map(o -> all(group, o));
         break;
       default:
         f = Future.succeededFuture(all(group, Outcome.failed("no sender for channel '" + first.channel() + "'")));
@@ -247,6 +257,52 @@ final class Deliveries {
     return http.send(HttpMethod.POST, (String) url, headers, bytes)
       .map(r -> Outcome.http(what, r.status(), r.retryAfter(), r.body(), now()))
       .recover(t -> Future.succeededFuture(Outcome.transport(what, Http.problem(t))));
+  }
+
+  /** An email to HITL_EMAIL_RECIPIENTS: a new request, the chat-failure fallback, or a notice about no request. */
+  private Future<Outcome> email(DeliveryStore.Job job) {
+    if (mail == null || !config.emailConfigured()) {
+      return Future.succeededFuture(Outcome.failed("email: HITL_SMTP_HOST or HITL_EMAIL_RECIPIENTS is not set"));
+    }
+    if (job.approvalId() == null) {
+      return sendMail(EmailMessages.notice(Notices.standalone(job.kind(), job.payload())));
+    }
+    UUID id = job.approvalId();
+    return approvals.find(pool, id).compose(a -> {
+      if (a == null) {
+        return Future.succeededFuture(Outcome.failed("request " + id + " does not exist"));
+      }
+      if (!a.integrityOk()) {
+        return Future.succeededFuture(Outcome.failed("SEC-080: request " + id
+          + " failed its integrity check; its content is not sent"));
+      }
+      MessageFacts facts = MessageFacts.of(Json.plainMap(ApprovalJson.approval(a, now()).getMap()));
+      String console = config.publicUrl + DeepLinks.consoleLocation(id.toString());
+      Map<String, Object> p = job.payload() == null ? Map.of() : job.payload();
+      return sendMail(EmailMessages.CHAT_FAILED.equals(job.kind())
+        ? EmailMessages.chatFailed(facts, console, text(p.get("failed_channel")), text(p.get("error")))
+        : EmailMessages.newRequest(facts, console));
+    });
+  }
+
+  private Future<Outcome> sendMail(EmailMessages.Mail m) {
+    MailMessage msg = new MailMessage().setFrom(config.smtpFrom).setTo(config.emailRecipients)
+      .setSubject(m.subject()).setText(m.text()).setHtml(m.html());
+    return mail.sendMail(msg).timeout(config.notifyHttpTimeoutMs, TimeUnit.MILLISECONDS)
+      .map(r -> Outcome.delivered())
+      .recover(t -> Future.succeededFuture(smtpOutcome(t)));
+  }
+
+  /** 5xx replies are permanent refusals; 4xx replies, refused connections and timeouts are worth retrying. */
+  static Outcome smtpOutcome(Throwable t) {
+    if (t instanceof SMTPException) {
+      SMTPException e = (SMTPException) t;
+      String reply = e.getReplyMessage() == null ? "" : e.getReplyMessage();
+      String error = "email: SMTP " + (reply.startsWith(String.valueOf(e.getReplyCode())) ? reply
+        : e.getReplyCode() + " " + reply);
+      return e.isPermanent() ? Outcome.failed(error) : Outcome.retry(error);
+    }
+    return Outcome.transport("email", Http.problem(t));
   }
 
   /** A fresh one-time console link for a pending request (stored hashed before it is sent). */
