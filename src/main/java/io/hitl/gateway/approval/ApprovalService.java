@@ -194,11 +194,8 @@ public final class ApprovalService {
       if (callbackUrl == null) {
         return created(conn, new Change(fresh), fresh, policy, actor, corr, now, Map.of(), admitted);
       }
-      // the journal keeps the URL's hash: the write-once callback row can be checked against the chain
-      Map<String, Object> extra = Map.of("callback_host", java.net.URI.create(callbackUrl).getHost(),
-        "callback_url_sha256", Hashing.sha256Hex(callbackUrl));
-      return callbacks.insert(conn, fresh.id(), callbackUrl, now)
-        .compose(x -> created(conn, new Change(fresh), fresh, policy, actor, corr, now, extra, admitted));
+      return callbacks.insert(conn, fresh.id(), callbackUrl, now).compose(x -> created(conn, new Change(fresh), fresh,
+        policy, actor, corr, now, callbackAudit(Map.of(), callbackUrl), admitted));
     }))).map(c -> new Created(c.approval, c.created)).recover(t -> createRefused(t, req, actor, corr));
   }
 
@@ -488,8 +485,11 @@ public final class ApprovalService {
           extra.put("re_requested_from", source.id().toString());
           extra.put("re_request", lineage.reRequests() + 1);
           extra.put("reason", why);
+          // the new request reports to the same engine callback as the one it repeats
           return guards.admit(conn, req, now).compose(admitted -> approvals.insert(conn, fresh)
-            .compose(ok -> created(conn, c, fresh, policy, actor, corr, now, extra, admitted)));
+            .compose(ok -> callbacks.copy(conn, source.id(), fresh.id(), now))
+            .compose(url -> created(conn, c, fresh, policy, actor, corr, now, url == null ? extra
+              : callbackAudit(extra, url), admitted)));
         });
       }))).map(c -> new Created(c.approval, c.created))
       .recover(t -> refused(t, id, actor, "rerequest_refused", Map.of(), corr));
@@ -871,6 +871,14 @@ public final class ApprovalService {
       publish(c);
       return c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c);
     });
+  }
+
+  /** The journal keeps the callback URL's host and hash: the write-once row can be checked against the chain. */
+  private static Map<String, Object> callbackAudit(Map<String, Object> extra, String url) {
+    Map<String, Object> m = new LinkedHashMap<>(extra);
+    m.put("callback_host", java.net.URI.create(url).getHost());
+    m.put("callback_url_sha256", Hashing.sha256Hex(url));
+    return m;
   }
 
   /** A callback job per terminal outcome in {@code c} of a request that named a callback_url. */

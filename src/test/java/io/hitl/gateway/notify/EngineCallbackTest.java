@@ -47,7 +47,8 @@ class EngineCallbackTest {
       Map.entry("HITL_NOTIFY_BACKOFF_BASE_MS", "100"),
       Map.entry("HITL_NOTIFY_BACKOFF_MAX_MS", "400"),
       Map.entry("HITL_NOTIFY_MAX_ATTEMPTS", "8"),
-      Map.entry("HITL_NOTIFY_POLL_MS", "200")));
+      Map.entry("HITL_NOTIFY_POLL_MS", "200"),
+      Map.entry("HITL_REREQUEST_COOLDOWN_SECONDS", "0")));
     engine = gw.token("engine-1", "submitter");
     alice = gw.token("alice", "approver");
     viewer = gw.token("vic", "viewer");
@@ -157,12 +158,20 @@ class EngineCallbackTest {
   }
 
   @Test
-  void aRejectionAndACancelReachTheCallbackAndARequestWithoutOneGetsNone() {
+  void aRejectionItsReRequestAndACancelReachTheCallbackAndARequestWithoutOneGetsNone() {
     String rejected = create("CB.REJ", "T-CB-3", "/hooks/outcomes");
     gw.call("POST", "/api/v1/approvals/" + rejected + "/reject", alice, Map.of("reason", "too big"));
     Call r = fake.await("POST", "/hooks/outcomes", c -> c.body().contains(rejected), 1, WAIT).get(0);
     assertThat(r.json().getString("event")).isEqualTo("approval.rejected");
     assertThat(r.json().getString("reason")).isEqualTo("too big");
+
+    Response again = gw.call("POST", "/api/v1/approvals/" + rejected + "/re-request", engine, Map.of("reason", "smaller"));
+    assertThat(again.status()).as(again.body()).isBetween(200, 201);
+    String second = again.json().getString("request_id");
+    gw.call("POST", "/api/v1/approvals/" + second + "/reject", alice, Map.of("reason", "still no"));
+    Call repeat = fake.await("POST", "/hooks/outcomes", x -> x.body().contains(second), 1, WAIT).get(0);
+    assertThat(repeat.json().getString("event")).isEqualTo("approval.rejected");
+    assertThat(repeat.json().getString("reason")).isEqualTo("still no");
 
     String cancelled = create("CB.CAN", "T-CB-4", "/hooks/outcomes");
     Response c = gw.call("DELETE", "/api/v1/approvals/" + cancelled, engine, Map.of("reason", "stale signal"));
