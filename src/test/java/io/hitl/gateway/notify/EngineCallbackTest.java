@@ -189,6 +189,20 @@ class EngineCallbackTest {
   }
 
   @Test
+  void anExpiryReachesTheCallback() {
+    gw.quote("CB.EXP", "2850", "2851");
+    Response r = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("ticker", "CB.EXP")
+      .put("timeout_seconds", 1).put("callback_url", fake.url() + "/hooks/expiries"));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    String id = r.json().getString("request_id");
+    Call expired = fake.await("POST", "/hooks/expiries", c -> c.body().contains(id), 1, WAIT).get(0);
+    assertSigned(expired);
+    assertThat(expired.json().getString("event")).isEqualTo("approval.expired");
+    assertThat(expired.json().getString("decided_by")).isEqualTo("system");
+    assertThat(expired.json().getString("reason")).isEqualTo("HITL_TIMEOUT");
+  }
+
+  @Test
   void callbackUrlsOutsideTheAllowlistOrMalformedAreRefusedWithoutAnyChange() {
     int before = gw.call("GET", "/api/v1/audit?limit=1000", viewer, null).json().getJsonArray("entries").size();
     Map<String, String> bad = Map.of(
