@@ -96,7 +96,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     while (!closed) {
       try {
         Socket s = server.accept();
-        Thread t = new Thread(() -> session(s), "fake-smtp-session");
+        Thread t = new Thread(() -> converse(s), "fake-smtp-connection");
         t.setDaemon(true);
         t.start();
       } catch (IOException e) {
@@ -107,7 +107,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     }
   }
 
-  private void session(Socket s) {
+  private void converse(Socket s) {
     try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
          OutputStream out = s.getOutputStream()) {
       reply(out, "220 fake.smtp.test ESMTP ready");
