@@ -2,6 +2,8 @@ package io.hitl.gateway.notify;
 
 import io.hitl.gateway.bus.ApprovalJson;
 import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.CallbackUrl;
+import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.ChatStore;
 import io.hitl.gateway.store.DeliveryStore;
@@ -243,6 +245,12 @@ final class Deliveries {
       return Future.succeededFuture(Outcome.failed("callback: HITL_CALLBACK_SECRET is not set"));
     }
     String what = "callback " + host((String) url);
+    try {
+      // the allowlist in force now, not the one at create, decides (a host removed since gets nothing)
+      CallbackUrl.check(url, config.callbackAllowedHosts, config.callbackAllowHttp);
+    } catch (GatewayException e) {
+      return Future.succeededFuture(Outcome.failed(what + ": " + e.detail()));
+    }
     String deliveryId = String.valueOf(job.id());
     Map<String, Object> signed = new LinkedHashMap<>((Map<String, Object>) body);
     signed.put("delivery_id", deliveryId);
