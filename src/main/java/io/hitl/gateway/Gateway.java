@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
         changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed)), policies, pool)));
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
         Published.observed(metrics, event -> x.eventBus().publish(Addresses.EVENTS, event)), quotes, policies))));
-      await(v.deployVerticle(new MarketVerticle(pool, clock)));
+      await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
       await(v.deployVerticle(new AuditVerticle(pool)));
       await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),

@@ -4,6 +4,7 @@ import io.hitl.gateway.bus.ApprovalJson;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Approval;
+import io.hitl.gateway.core.CallbackUrl;
 import io.hitl.gateway.core.ApprovalStatus;
 import io.hitl.gateway.core.Decision;
 import io.hitl.gateway.core.DecisionRules;
@@ -17,6 +18,7 @@ import io.hitl.gateway.core.Role;
 import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.TimeoutPolicy;
 import io.hitl.gateway.core.TimeoutRules;
+import io.hitl.gateway.notify.Callbacks;
 import io.hitl.gateway.notify.JobPlan;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
 import io.hitl.gateway.core.policy.AcknowledgementRules;
@@ -29,6 +31,7 @@ import io.hitl.gateway.core.policy.SelfApproval;
 import io.hitl.gateway.policy.PolicyCache;
 import io.hitl.gateway.store.AcknowledgementStore;
 import io.hitl.gateway.store.ApprovalStore;
+import io.hitl.gateway.store.CallbackStore;
 import io.hitl.gateway.store.Json;
 import io.hitl.gateway.store.JournalStore;
 import io.hitl.gateway.store.LineageStore;
@@ -76,6 +79,8 @@ public final class ApprovalService {
     "The deadline passed and the request was escalated");
   public static final Set<String> CHANNELS = Set.of("api", "console", "slack", "discord", "bus", "email");
   private static final int MAX_IDEMPOTENCY_KEY = 128;
+  private static final Set<String> TERMINAL_ACTIONS = Set.of(Events.APPROVED, Events.REJECTED, Events.EXPIRED,
+    Events.CANCELLED);
   private static final Set<ErrorCode> GUARD_REFUSALS = Set.of(ErrorCode.SEC_020, ErrorCode.SEC_021);
 
   private final Pool pool;
@@ -93,6 +98,7 @@ public final class ApprovalService {
   private final PolicyCache policies;
   private final AcknowledgementStore acknowledgements = new AcknowledgementStore();
   private final LineageStore lineages = new LineageStore();
+  private final CallbackStore callbacks = new CallbackStore();
 
   public record Created(Approval approval, boolean created) {
   }
@@ -139,10 +145,14 @@ public final class ApprovalService {
     return Times.micros(clock.instant());
   }
 
-  public Future<Created> create(Map<String, Object> body, Actor actor, String corr, String idempotencyKey) {
+  public Future<Created> create(Map<String, Object> request, Actor actor, String corr, String idempotencyKey) {
     NewRequest req;
+    String callbackUrl;
+    Map<String, Object> body = new LinkedHashMap<>(request);
     try {
       actor.require(Role.SUBMITTER, "create approval requests");
+      callbackUrl = CallbackUrl.check(body.remove(CallbackUrl.FIELD), config.callbackAllowedHosts,
+        config.callbackAllowHttp);
       req = validator.parse(body);
       if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY
           || !idempotencyKey.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f))) {
@@ -153,12 +163,12 @@ public final class ApprovalService {
       return Future.failedFuture(e);
     }
     return policies.active(pool).recover(ApprovalService::dbFailure)
-      .compose(active -> create(req, body, actor, corr, idempotencyKey, active));
+      .compose(active -> create(req, body, actor, corr, idempotencyKey, callbackUrl, active));
   }
 
   /** The create under the policy document in force: matched, snapshotted, inserted (or the existing one returned). */
   private Future<Created> create(NewRequest req, Map<String, Object> body, Actor actor, String corr,
-      String idempotencyKey, PolicyRules.Active active) {
+      String idempotencyKey, String callbackUrl, PolicyRules.Active active) {
     PolicyRules.Resolution policy;
     try {
       policy = PolicyRules.resolve(active, req.type(), req.context(), req.timeoutSeconds(), body, policies.limits());
@@ -181,7 +191,11 @@ public final class ApprovalService {
           return Future.succeededFuture(new Change(existing));
         });
       }
-      return created(conn, new Change(fresh), fresh, policy, actor, corr, now, Map.of(), admitted);
+      if (callbackUrl == null) {
+        return created(conn, new Change(fresh), fresh, policy, actor, corr, now, Map.of(), admitted);
+      }
+      return callbacks.insert(conn, fresh.id(), callbackUrl, now).compose(x -> created(conn, new Change(fresh), fresh,
+        policy, actor, corr, now, callbackAudit(Map.of(), callbackUrl), admitted));
     }))).map(c -> new Created(c.approval, c.created)).recover(t -> createRefused(t, req, actor, corr));
   }
 
@@ -471,8 +485,11 @@ public final class ApprovalService {
           extra.put("re_requested_from", source.id().toString());
           extra.put("re_request", lineage.reRequests() + 1);
           extra.put("reason", why);
+          // the new request reports to the same engine callback as the one it repeats
           return guards.admit(conn, req, now).compose(admitted -> approvals.insert(conn, fresh)
-            .compose(ok -> created(conn, c, fresh, policy, actor, corr, now, extra, admitted)));
+            .compose(ok -> callbacks.copy(conn, source.id(), fresh.id(), now))
+            .compose(url -> created(conn, c, fresh, policy, actor, corr, now, url == null ? extra
+              : callbackAudit(extra, url), admitted)));
         });
       }))).map(c -> new Created(c.approval, c.created))
       .recover(t -> refused(t, id, actor, "rerequest_refused", Map.of(), corr));
@@ -837,7 +854,11 @@ public final class ApprovalService {
   Future<Change> tx(Function<SqlConnection, Future<Change>> work) {
     return pool.withTransaction(conn -> work.apply(conn).compose(c -> {
       Instant now = now();
-      return outbox.insert(conn, jobs(c), now)
+      return callbackJobs(conn, c).compose(callbackJobs -> {
+        List<OutboxStore.Job> all = jobs(c);
+        all.addAll(callbackJobs);
+        return outbox.insert(conn, all, now);
+      })
         .compose(v -> c.entries.isEmpty() ? Future.succeededFuture(List.<JournalEntry>of()) : journal.append(conn, c.entries))
         .map(saved -> {
           if (!saved.isEmpty()) {
@@ -850,6 +871,36 @@ public final class ApprovalService {
       publish(c);
       return c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c);
     });
+  }
+
+  /** The journal keeps the callback URL's host and hash: the write-once row can be checked against the chain. */
+  private static Map<String, Object> callbackAudit(Map<String, Object> extra, String url) {
+    Map<String, Object> m = new LinkedHashMap<>(extra);
+    m.put("callback_host", java.net.URI.create(url).getHost());
+    m.put("callback_url_sha256", Hashing.sha256Hex(url));
+    return m;
+  }
+
+  /** A callback job per terminal outcome in {@code c} of a request that named a callback_url. */
+  private Future<List<OutboxStore.Job>> callbackJobs(SqlConnection conn, Change c) {
+    if (!config.callbacksEnabled()) {
+      return Future.succeededFuture(List.of());
+    }
+    Future<List<OutboxStore.Job>> f = Future.succeededFuture(new ArrayList<>());
+    for (int i = 0; i < c.entries.size(); i++) {
+      JournalEntry e = c.entries.get(i);
+      Approval snap = c.snapshots.get(i);
+      if (snap == null || !TERMINAL_ACTIONS.contains(e.action()) || snap.status() == ApprovalStatus.PENDING) {
+        continue;
+      }
+      f = f.compose(jobs -> callbacks.find(conn, snap.id()).map(url -> {
+        if (url != null) {
+          jobs.add(Callbacks.decision(url, snap, e.createdAt(), e.correlationId()));
+        }
+        return jobs;
+      }));
+    }
+    return f;
   }
 
   private List<OutboxStore.Job> jobs(Change c) {

@@ -44,6 +44,17 @@ public final class ConfigKeys {
   public static final String HITL_NOTIFY_CHANNELS = "HITL_NOTIFY_CHANNELS";
   public static final String HITL_WEBHOOK_URLS = "HITL_WEBHOOK_URLS";
   public static final String HITL_WEBHOOK_SECRET = "HITL_WEBHOOK_SECRET";
+  public static final String HITL_CALLBACK_ALLOWED_HOSTS = "HITL_CALLBACK_ALLOWED_HOSTS";
+  public static final String HITL_CALLBACK_SECRET = "HITL_CALLBACK_SECRET";
+  public static final String HITL_CALLBACK_ALLOW_HTTP = "HITL_CALLBACK_ALLOW_HTTP";
+  public static final String HITL_SMTP_HOST = "HITL_SMTP_HOST";
+  public static final String HITL_SMTP_PORT = "HITL_SMTP_PORT";
+  public static final String HITL_SMTP_USERNAME = "HITL_SMTP_USERNAME";
+  public static final String HITL_SMTP_PASSWORD = "HITL_SMTP_PASSWORD";
+  public static final String HITL_SMTP_STARTTLS = "HITL_SMTP_STARTTLS";
+  public static final String HITL_SMTP_FROM = "HITL_SMTP_FROM";
+  public static final String HITL_EMAIL_RECIPIENTS = "HITL_EMAIL_RECIPIENTS";
+  public static final String HITL_EMAIL_FALLBACK = "HITL_EMAIL_FALLBACK";
   public static final String HITL_CHAT_IDENTITIES = "HITL_CHAT_IDENTITIES";
   public static final String HITL_NOTIFY_MAX_ATTEMPTS = "HITL_NOTIFY_MAX_ATTEMPTS";
   public static final String HITL_NOTIFY_BACKOFF_BASE_MS = "HITL_NOTIFY_BACKOFF_BASE_MS";
@@ -98,7 +109,7 @@ public final class ConfigKeys {
   public static final java.util.Set<String> SECRETS = java.util.Set.of(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
     SLACK_WEBHOOK_URL, DISCORD_BOT_TOKEN, DISCORD_WEBHOOK_URL, HITL_JWT_SECRET, HITL_DB_URL, HITL_WEBHOOK_SECRET,
     HITL_WEBHOOK_URLS, HITL_GUARDIAN_URL, HITL_QUOTE_URL, HITL_CLUSTER_SECRET, HITL_METRICS_TOKEN,
-    OTLP_ENDPOINT);
+    OTLP_ENDPOINT, HITL_CALLBACK_SECRET, HITL_SMTP_PASSWORD);
 
   private ConfigKeys() {
   }

@@ -2,6 +2,7 @@ package io.hitl.gateway.config;
 
 import static io.hitl.gateway.config.ConfigKeys.*;
 
+import io.hitl.gateway.core.CallbackUrl;
 import io.hitl.gateway.core.ChatIdentities;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.TimeoutAction;
@@ -71,6 +72,20 @@ public final class GatewayConfig {
   public final List<String> webhookUrls;
   public final String webhookSecret;
   public final List<String> notifyChannels;
+  /** Hosts a request's callback_url may name: exact names, or `*.suffix` for any name under suffix. */
+  public final List<String> callbackAllowedHosts;
+  public final String callbackSecret;
+  public final String smtpHost;
+  public final int smtpPort;
+  public final String smtpUsername;
+  public final String smtpPassword;
+  /** disabled, optional or required. */
+  public final String smtpStartTls;
+  public final String smtpFrom;
+  public final List<String> emailRecipients;
+  /** Email the recipients once when a request's chat message could not be delivered for good. */
+  public final boolean emailFallback;
+  public final boolean callbackAllowHttp;
   public final ChatIdentities chatIdentities;
   public final int notifyMaxAttempts;
   public final int notifyBackoffBaseMs;
@@ -177,7 +192,43 @@ public final class GatewayConfig {
     if (!webhookUrls.isEmpty() && (webhookSecret == null || webhookSecret.length() < 16)) {
       throw new ConfigException(HITL_WEBHOOK_SECRET, "must be set (at least 16 characters) when HITL_WEBHOOK_URLS is set");
     }
+    smtpHost = matching(HITL_SMTP_HOST, "[A-Za-z0-9.:-]{1,253}", "must be a host name or IP address");
+    smtpPort = integer(HITL_SMTP_PORT, 587, 1, 65_535);
+    smtpUsername = text(HITL_SMTP_USERNAME, null);
+    smtpPassword = text(HITL_SMTP_PASSWORD, null);
+    if ((smtpUsername == null) != (smtpPassword == null)) {
+      throw new ConfigException(smtpUsername == null ? HITL_SMTP_USERNAME : HITL_SMTP_PASSWORD,
+        "must be set together with " + (smtpUsername == null ? HITL_SMTP_PASSWORD : HITL_SMTP_USERNAME));
+    }
+    String startTls = value(HITL_SMTP_STARTTLS);
+    smtpStartTls = startTls == null ? "required" : startTls.toLowerCase(Locale.ROOT);
+    if (!Set.of("disabled", "optional", "required").contains(smtpStartTls)) {
+      throw new ConfigException(HITL_SMTP_STARTTLS, "must be disabled, optional or required, was '" + startTls + "'");
+    }
+    smtpFrom = text(HITL_SMTP_FROM, null);
+    if (smtpFrom != null && !EMAIL.matcher(smtpFrom).matches()) {
+      throw new ConfigException(HITL_SMTP_FROM, "must be an email address");
+    }
+    emailRecipients = emails(HITL_EMAIL_RECIPIENTS);
+    if (smtpHost != null && smtpFrom == null) {
+      throw new ConfigException(HITL_SMTP_FROM, "is required when HITL_SMTP_HOST is set");
+    }
+    if (smtpHost == null && !emailRecipients.isEmpty()) {
+      throw new ConfigException(HITL_SMTP_HOST, "is required when HITL_EMAIL_RECIPIENTS is set");
+    }
+    emailFallback = bool(HITL_EMAIL_FALLBACK, emailConfigured());
+    if (emailFallback && !emailConfigured()) {
+      throw new ConfigException(HITL_EMAIL_FALLBACK, "needs HITL_SMTP_HOST, HITL_SMTP_FROM and HITL_EMAIL_RECIPIENTS");
+    }
     notifyChannels = notifyChannels(HITL_NOTIFY_CHANNELS);
+    callbackAllowedHosts = callbackHosts(HITL_CALLBACK_ALLOWED_HOSTS);
+    callbackSecret = text(HITL_CALLBACK_SECRET, null);
+    if (!callbackAllowedHosts.isEmpty() && (callbackSecret == null || callbackSecret.length() < 32
+        || RequestValidator.hasControl(callbackSecret))) {
+      throw new ConfigException(HITL_CALLBACK_SECRET, "must be set (at least 32 printable characters) when "
+        + "HITL_CALLBACK_ALLOWED_HOSTS is set");
+    }
+    callbackAllowHttp = bool(HITL_CALLBACK_ALLOW_HTTP, false);
     try {
       chatIdentities = ChatIdentities.parse(value(HITL_CHAT_IDENTITIES));
     } catch (IllegalArgumentException e) {
@@ -344,6 +395,14 @@ public final class GatewayConfig {
 
   public boolean webhookConfigured() {
     return !webhookUrls.isEmpty();
+  }
+
+  public boolean emailConfigured() {
+    return smtpHost != null && !emailRecipients.isEmpty();
+  }
+
+  public boolean callbacksEnabled() {
+    return !callbackAllowedHosts.isEmpty();
   }
 
   /** The settings with secrets masked, for the start-up log. */
@@ -551,6 +610,33 @@ public final class GatewayConfig {
     return base.endsWith("/v1/traces") ? base : base + "/v1/traces";
   }
 
+  private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile(
+    "[^\\s@<>,;\"()\\[\\]]{1,64}@[A-Za-z0-9.-]{1,189}");
+
+  private List<String> emails(String key) {
+    List<String> out = new ArrayList<>();
+    for (String e : list(key)) {
+      if (!EMAIL.matcher(e).matches()) {
+        throw new ConfigException(key, "must be a comma-separated list of email addresses; '" + e + "' is not");
+      }
+      out.add(e);
+    }
+    return List.copyOf(out);
+  }
+
+  private List<String> callbackHosts(String key) {
+    List<String> out = new ArrayList<>();
+    for (String h : list(key)) {
+      String host = h.toLowerCase(java.util.Locale.ROOT);
+      if (!CallbackUrl.validPattern(host)) {
+        throw new ConfigException(key, "must be a comma-separated list of host names, each exact or *.suffix; '"
+          + h + "' is not");
+      }
+      out.add(host);
+    }
+    return List.copyOf(out);
+  }
+
   private List<String> urls(String key) {
     String v = value(key);
     if (v == null) {
@@ -602,10 +688,11 @@ public final class GatewayConfig {
       if (c.equals("both")) {
         out.add("slack");
         out.add("discord");
-      } else if (c.equals("slack") || c.equals("discord") || c.equals("webhook")) {
+      } else if (c.equals("slack") || c.equals("discord") || c.equals("webhook") || c.equals("email")) {
         out.add(c);
       } else {
-        throw new ConfigException(key, "must be auto, none, both or a list of slack, discord, webhook; was '" + v + "'");
+        throw new ConfigException(key, "must be auto, none, both or a list of slack, discord, webhook, email; was '"
+          + v + "'");
       }
     }
     if (out.contains("slack") && !slackConfigured()) {
@@ -616,6 +703,9 @@ public final class GatewayConfig {
     }
     if (out.contains("webhook") && !webhookConfigured()) {
       throw new ConfigException(key, "names webhook but HITL_WEBHOOK_URLS is not set");
+    }
+    if (out.contains("email") && !emailConfigured()) {
+      throw new ConfigException(key, "names email but HITL_SMTP_HOST and HITL_EMAIL_RECIPIENTS are not set");
     }
     return List.copyOf(out);
   }

@@ -1,6 +1,7 @@
 package io.hitl.gateway.market;
 
 import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.bus.ApprovalJson;
 import io.hitl.gateway.bus.BusErrors;
 import io.hitl.gateway.bus.BusReplies;
@@ -33,16 +34,18 @@ public class MarketVerticle extends VerticleBase {
 
   private final Pool pool;
   private final Clock clock;
+  private final GatewayConfig config;
   private TradeService service;
 
-  public MarketVerticle(Pool pool, Clock clock) {
+  public MarketVerticle(Pool pool, Clock clock, GatewayConfig config) {
     this.pool = pool;
     this.clock = clock;
+    this.config = config;
   }
 
   @Override
   public Future<?> start() {
-    service = new TradeService(pool, clock);
+    service = new TradeService(pool, clock, config);
     var bus = vertx.eventBus();
     return Future.join(List.of(
       bus.<JsonObject>consumer(Addresses.MARKET_QUOTES, this::published).completion(),
@@ -79,7 +82,11 @@ public class MarketVerticle extends VerticleBase {
 
   private void tradeEvent(Message<JsonObject> msg) {
     handle(msg, actor -> service.report(Json.plainMap(BusReplies.body(msg)), actor,
-      msg.headers().get(Headers.CORRELATION_ID)).map(GuardJson::trade));
+      msg.headers().get(Headers.CORRELATION_ID)).map(t -> {
+        // its follow-ups (chat updates, callbacks) are in the outbox now
+        vertx.eventBus().publish(Addresses.NOTIFY_WAKE, new JsonObject().put("trade_id", t.tradeId()));
+        return GuardJson.trade(t);
+      }));
   }
 
   private void getTrade(Message<JsonObject> msg) {

@@ -13,14 +13,25 @@ import io.hitl.gateway.core.guard.Quote;
 import io.hitl.gateway.core.guard.Quotes;
 import io.hitl.gateway.core.guard.TradeLifecycle;
 import io.hitl.gateway.core.guard.TradeState;
+import io.hitl.gateway.bus.ApprovalJson;
+import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.policy.PolicySnapshot;
+import io.hitl.gateway.notify.Callbacks;
+import io.hitl.gateway.notify.JobPlan;
+import io.hitl.gateway.store.ApprovalStore;
+import io.hitl.gateway.store.CallbackStore;
 import io.hitl.gateway.store.JournalStore;
+import io.hitl.gateway.store.Json;
+import io.hitl.gateway.store.OutboxStore;
 import io.hitl.gateway.store.QuoteStore;
 import io.hitl.gateway.store.TradeStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,10 +49,17 @@ public final class TradeService {
   private final QuoteStore quotes = new QuoteStore();
   private final TradeStore trades = new TradeStore();
   private final JournalStore journal = new JournalStore();
+  private final ApprovalStore approvals = new ApprovalStore();
+  private final CallbackStore callbacks = new CallbackStore();
+  private final OutboxStore outbox = new OutboxStore();
+  private final GatewayConfig config;
+  private final JobPlan plan;
 
-  public TradeService(Pool pool, Clock clock) {
+  public TradeService(Pool pool, Clock clock, GatewayConfig config) {
     this.pool = pool;
     this.clock = clock;
+    this.config = config;
+    this.plan = JobPlan.of(config);
   }
 
   public Instant now() {
@@ -94,10 +112,44 @@ public final class TradeService {
       JournalEntry e = TradeLifecycle.entry(t.approvalId(), t.tradeId(), t.ticker(), t.state(), ev.to, actor.subject(),
         corr, now, ev.details);
       return trades.move(conn, t.tradeId(), t.state(), ev.to, now)
+        .compose(moved -> followUps(conn, t, ev, e, now))
+        .compose(jobs -> outbox.insert(conn, jobs, now))
         .compose(moved -> journal.append(conn, List.of(e)))
         .map(saved -> new TradeStore.Trade(t.tradeId(), t.approvalId(), t.ticker(), t.side(), t.quantity(), t.price(),
           ev.to, t.createdAt(), now));
     })).recover(t -> refused(t, ev, actor, corr, now));
+  }
+
+  /**
+   * The follow-ups of a reported trade state, committed with it (SPEC I3): the request's chat messages are
+   * brought up to date (they show the trade state), and the request's callback_url hears the event.
+   */
+  private Future<List<OutboxStore.Job>> followUps(SqlConnection conn, TradeStore.Trade t, Event ev, JournalEntry e,
+      Instant now) {
+    return approvals.find(conn, t.approvalId()).compose(a -> {
+      List<OutboxStore.Job> jobs = new ArrayList<>();
+      if (a == null) {
+        return Future.succeededFuture(jobs);
+      }
+      String kind = "trade." + ev.to.name().toLowerCase(Locale.ROOT);
+      List<String> named = PolicySnapshot.channels(a.policy());
+      for (OutboxStore.Job j : plan.jobs(kind, TradeLifecycle.JOURNAL_ACTION, e.actor(), Times.format(now),
+          e.correlationId(), Json.plainMap(ApprovalJson.approval(a, now).getMap()))) {
+        if (named == null || named.contains(j.channel())) {
+          j.payload().put("details", e.payload());
+          jobs.add(j);
+        }
+      }
+      if (!config.callbacksEnabled()) {
+        return Future.succeededFuture(jobs);
+      }
+      return callbacks.find(conn, a.id()).map(url -> {
+        if (url != null) {
+          jobs.add(Callbacks.trade(url, a, ev.to.name(), ev.details, now, e.correlationId()));
+        }
+        return jobs;
+      });
+    });
   }
 
   private Future<TradeStore.Trade> refused(Throwable t, Event ev, Actor actor, String corr, Instant now) {

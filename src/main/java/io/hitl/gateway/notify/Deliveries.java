@@ -2,16 +2,24 @@ package io.hitl.gateway.notify;
 
 import io.hitl.gateway.bus.ApprovalJson;
 import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.CallbackUrl;
+import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.observability.Tracing;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.ChatStore;
 import io.hitl.gateway.store.DeliveryStore;
+import io.hitl.gateway.store.TradeStore;
+import io.hitl.gateway.core.guard.TradeLifecycle;
 import io.hitl.gateway.store.Json;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.SMTPException;
 import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,15 +41,19 @@ final class Deliveries {
   private final SlackApi slack;
   private final DiscordApi discord;
   private final Http http;
+  private final MailClient mail;
   private final ApprovalStore approvals = new ApprovalStore();
   private final ChatStore chat = new ChatStore();
+  private final TradeStore trades = new TradeStore();
 
   /** The message after a sync: how the send went and where the message now is. */
   private record Synced(Outcome outcome, ChatStore.ChatMessage message) {
   }
 
-  Deliveries(Pool pool, GatewayConfig config, Clock clock, Http http, Tracing tracing) {
+  /** {@code mail} is null when no SMTP server is configured. */
+  Deliveries(Pool pool, GatewayConfig config, Clock clock, Http http, Tracing tracing, MailClient mail) {
     this.pool = pool;
+    this.mail = mail;
     this.config = config;
     this.clock = clock;
     this.http = http;
@@ -62,6 +74,12 @@ final class Deliveries {
       case JobPlan.WEBHOOK:
         f = webhook(first).map(o -> all(group, o));
         break;
+      case Callbacks.CHANNEL:
+        f = callback(first).map(o -> all(group, o));
+        break;
+      case JobPlan.EMAIL:
+        f = email(first).map(o -> all(group, o));
+        break;
       default:
         f = Future.succeededFuture(all(group, Outcome.failed("no sender for channel '" + first.channel() + "'")));
     }
@@ -79,12 +97,14 @@ final class Deliveries {
       }
       Future<List<ApprovalStore.Vote>> votes = a.requiredApprovals() > 1 ? approvals.votes(pool, id)
         : Future.succeededFuture(List.of());
-      return votes.compose(vs -> chat.findMessage(pool, id, channel).compose(existing -> {
+      return votes.compose(vs -> reportedTradeState(a.tradeId()).compose(tradeState -> chat.findMessage(pool, id,
+          channel).compose(existing -> {
         Instant now = now();
         Map<String, Object> view = Json.plainMap(ApprovalJson.approval(a, now).getMap());
         List<String> approvedBy = new ArrayList<>();
         vs.stream().filter(v -> "APPROVE".equals(v.decision())).forEach(v -> approvedBy.add(v.approver()));
         view.put("approved_by", approvedBy);
+        view.put("trade_state", tradeState);
         MessageFacts facts = MessageFacts.of(view);
         return sync(channel, facts, existing, now).compose(s -> {
           Map<Long, Outcome> out = new LinkedHashMap<>();
@@ -105,8 +125,17 @@ final class Deliveries {
           }
           return chain.map(x -> out);
         });
-      }));
+      })));
     });
+  }
+
+  /** The engine-reported state of a request's trade (filled, closed, settled), shown on its message; else null. */
+  private Future<String> reportedTradeState(String tradeId) {
+    if (tradeId == null) {
+      return Future.succeededFuture(null);
+    }
+    return trades.find(pool, tradeId).map(t -> t == null || !TradeLifecycle.REPORTED.contains(t.state()) ? null
+      : t.state().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** Posts the message if it was never posted, edits it if the request changed since, else leaves it. */
@@ -202,6 +231,89 @@ final class Deliveries {
     return http.send(HttpMethod.POST, (String) url, headers, bytes)
       .map(r -> Outcome.http(what, r.status(), r.retryAfter(), r.body(), now()))
       .recover(t -> Future.succeededFuture(Outcome.transport(what, Http.problem(t))));
+  }
+
+  /**
+   * An engine callback: the stored body plus `delivery_id` (the job id, also sent as Idempotency-Key so the
+   * engine can drop a repeat after a lost answer), signed over the exact bytes sent.
+   */
+  @SuppressWarnings("unchecked")
+  private Future<Outcome> callback(DeliveryStore.Job job) {
+    Object url = job.payload() == null ? null : job.payload().get("url");
+    Object body = job.payload() == null ? null : job.payload().get("body");
+    if (!(url instanceof String) || !(body instanceof Map)) {
+      return Future.succeededFuture(Outcome.failed("callback job " + job.id() + " has no url or body"));
+    }
+    if (config.callbackSecret == null) {
+      return Future.succeededFuture(Outcome.failed("callback: HITL_CALLBACK_SECRET is not set"));
+    }
+    String what = "callback " + host((String) url);
+    try {
+      // the allowlist in force now, not the one at create, decides (a host removed since gets nothing)
+      CallbackUrl.check(url, config.callbackAllowedHosts, config.callbackAllowHttp);
+    } catch (GatewayException e) {
+      return Future.succeededFuture(Outcome.failed(what + ": " + e.detail()));
+    }
+    String deliveryId = String.valueOf(job.id());
+    Map<String, Object> signed = new LinkedHashMap<>((Map<String, Object>) body);
+    signed.put("delivery_id", deliveryId);
+    Buffer bytes = Buffer.buffer(new JsonObject(signed).encode());
+    long ts = now().getEpochSecond();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(CallbackSignature.TIMESTAMP, String.valueOf(ts));
+    headers.put(CallbackSignature.SIGNATURE, CallbackSignature.header(config.callbackSecret, ts, bytes.getBytes()));
+    headers.put("X-HITL-Event", job.kind());
+    headers.put("X-HITL-Delivery", deliveryId);
+    headers.put("Idempotency-Key", "hitl-callback-" + deliveryId);
+    return http.send(HttpMethod.POST, (String) url, headers, bytes)
+      .map(r -> Outcome.http(what, r.status(), r.retryAfter(), r.body(), now()))
+      .recover(t -> Future.succeededFuture(Outcome.transport(what, Http.problem(t))));
+  }
+
+  /** An email to HITL_EMAIL_RECIPIENTS: a new request, the chat-failure fallback, or a notice about no request. */
+  private Future<Outcome> email(DeliveryStore.Job job) {
+    if (mail == null || !config.emailConfigured()) {
+      return Future.succeededFuture(Outcome.failed("email: HITL_SMTP_HOST or HITL_EMAIL_RECIPIENTS is not set"));
+    }
+    if (job.approvalId() == null) {
+      return sendMail(EmailMessages.notice(Notices.standalone(job.kind(), job.payload())));
+    }
+    UUID id = job.approvalId();
+    return approvals.find(pool, id).compose(a -> {
+      if (a == null) {
+        return Future.succeededFuture(Outcome.failed("request " + id + " does not exist"));
+      }
+      if (!a.integrityOk()) {
+        return Future.succeededFuture(Outcome.failed("SEC-080: request " + id
+          + " failed its integrity check; its content is not sent"));
+      }
+      MessageFacts facts = MessageFacts.of(Json.plainMap(ApprovalJson.approval(a, now()).getMap()));
+      String console = config.publicUrl + DeepLinks.consoleLocation(id.toString());
+      Map<String, Object> p = job.payload() == null ? Map.of() : job.payload();
+      return sendMail(EmailMessages.CHAT_FAILED.equals(job.kind())
+        ? EmailMessages.chatFailed(facts, console, text(p.get("failed_channel")), text(p.get("error")))
+        : EmailMessages.newRequest(facts, console));
+    });
+  }
+
+  private Future<Outcome> sendMail(EmailMessages.Mail m) {
+    MailMessage msg = new MailMessage().setFrom(config.smtpFrom).setTo(config.emailRecipients)
+      .setSubject(m.subject()).setText(m.text()).setHtml(m.html());
+    return mail.sendMail(msg).timeout(config.notifyHttpTimeoutMs, TimeUnit.MILLISECONDS)
+      .map(r -> Outcome.delivered())
+      .recover(t -> Future.succeededFuture(smtpOutcome(t)));
+  }
+
+  /** 5xx replies are permanent refusals; 4xx replies, refused connections and timeouts are worth retrying. */
+  static Outcome smtpOutcome(Throwable t) {
+    if (t instanceof SMTPException) {
+      SMTPException e = (SMTPException) t;
+      String reply = e.getReplyMessage() == null ? "" : e.getReplyMessage();
+      String error = "email: SMTP " + (reply.startsWith(String.valueOf(e.getReplyCode())) ? reply
+        : e.getReplyCode() + " " + reply);
+      return e.isPermanent() ? Outcome.failed(error) : Outcome.retry(error);
+    }
+    return Outcome.transport("email", Http.problem(t));
   }
 
   /** A fresh one-time console link for a pending request (stored hashed before it is sent). */

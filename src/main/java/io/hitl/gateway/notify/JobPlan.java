@@ -23,6 +23,8 @@ public final class JobPlan {
   public static final String SLACK = "slack";
   public static final String DISCORD = "discord";
   public static final String WEBHOOK = "webhook";
+  /** Email goes out for new requests only (and, from the notifier, as the chat-failure fallback). */
+  public static final String EMAIL = "email";
   public static final String CONTEXT_KEY = "notify_channels";
 
   private final List<String> channels;
@@ -50,6 +52,9 @@ public final class JobPlan {
     List<OutboxStore.Job> jobs = new ArrayList<>();
     UUID id = UUID.fromString(String.valueOf(view.get("request_id")));
     for (String channel : channelsFor(view.get("context"))) {
+      if (channel.equals(EMAIL) && !event.equals("created")) {
+        continue;
+      }
       if (channel.equals(WEBHOOK)) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event", event);

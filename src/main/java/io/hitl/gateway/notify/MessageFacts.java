@@ -13,7 +13,7 @@ import java.util.Set;
 public record MessageFacts(String requestId, String type, String title, String description, String status,
     Map<String, Object> context, String riskLevel, String requestedBy, Instant expiresAt, Instant decidedAt,
     String decidedBy, String decisionChannel, String decisionReason, String decisionComment, int requiredApprovals,
-    List<String> approvedBy, int escalationLevel) {
+    List<String> approvedBy, int escalationLevel, String tradeState) {
 
   /** One labelled value; {@code at} set for times, which each platform renders in the reader's time zone. */
   public record Field(String label, String text, Instant at, boolean code) {
@@ -41,7 +41,7 @@ public record MessageFacts(String requestId, String type, String title, String d
       str(view.get("requested_by")), instant(view.get("expires_at")), instant(view.get("decided_at")),
       str(view.get("decided_by")), str(view.get("decision_channel")), str(view.get("decision_reason")),
       str(view.get("decision_comment")), integer(view.get("required_approvals"), 1), List.copyOf(approvedBy),
-      integer(view.get("escalation_level"), 0));
+      integer(view.get("escalation_level"), 0), str(view.get("trade_state")));
   }
 
   public boolean pending() {
@@ -147,7 +147,8 @@ public record MessageFacts(String requestId, String type, String title, String d
       return "No decision before " + ChatText.utc(expiresAt) + (decisionReason == null ? "" : " (" + decisionReason + ")");
     }
     String by = decidedBy == null ? "unknown" : decidedBy;
-    return statusLabel() + " by " + by + (decisionChannel == null ? "" : " via " + ChatText.channel(decisionChannel));
+    return statusLabel() + " by " + by + (decisionChannel == null ? "" : " via " + ChatText.channel(decisionChannel))
+      + (tradeState == null ? "" : " · trade " + tradeState.toLowerCase(java.util.Locale.ROOT));
   }
 
   /**
@@ -157,7 +158,7 @@ public record MessageFacts(String requestId, String type, String title, String d
   public String stateKey() {
     return String.join("|", String.valueOf(status), String.valueOf(decidedBy), String.valueOf(decisionChannel),
       String.valueOf(decisionReason), String.valueOf(decisionComment), String.valueOf(escalationLevel),
-      String.valueOf(expiresAt), String.join(",", approvedBy));
+      String.valueOf(expiresAt), String.join(",", approvedBy)) + (tradeState == null ? "" : "|" + tradeState);
   }
 
   private static void add(List<Field> f, String label, Object v) {

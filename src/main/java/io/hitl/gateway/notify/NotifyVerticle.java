@@ -23,6 +23,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.hitl.gateway.store.OutboxStore;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
@@ -60,6 +65,7 @@ public class NotifyVerticle extends VerticleBase {
   private RetryPolicy policy;
   private HitlMetrics metrics;
   private WebClient client;
+  private MailClient mail;
   private Deliveries deliveries;
   private boolean stopped;
   private boolean claiming;
@@ -82,8 +88,9 @@ public class NotifyVerticle extends VerticleBase {
       Duration.ofMillis(config.notifyBackoffMaxMs));
     client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(config.notifyHttpTimeoutMs)
       .setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(Math.max(4, config.notifyConcurrency)));
+    mail = config.smtpHost == null ? null : MailClient.create(vertx, mailConfig(config));
     deliveries = new Deliveries(pool, config, clock, new Http(client, config.notifyHttpTimeoutMs),
-      Tracing.of(vertx));
+      Tracing.of(vertx), mail);
     var bus = vertx.eventBus();
     return Future.join(
       bus.<Object>consumer(Addresses.EVENTS, m -> pump()).completion(),
@@ -106,10 +113,31 @@ public class NotifyVerticle extends VerticleBase {
     if (inFlight > 0 || claiming) {
       drained = Promise.promise();
       vertx.setTimer(config.notifyHttpTimeoutMs + 2000L, id -> drained.tryComplete());
-      return drained.future().onComplete(x -> client.close());
+      return drained.future().onComplete(x -> close());
     }
-    client.close();
+    close();
     return Future.succeededFuture();
+  }
+
+  private void close() {
+    client.close();
+    if (mail != null) {
+      mail.close();
+    }
+  }
+
+  /** SMTP with the notifier's timeout; one connection per send (sends are rare, and a stale pooled one is a retry). */
+  static MailConfig mailConfig(GatewayConfig config) {
+    MailConfig mc = new MailConfig().setHostname(config.smtpHost).setPort(config.smtpPort)
+      .setStarttls(StartTLSOptions.valueOf(config.smtpStartTls.toUpperCase(java.util.Locale.ROOT)))
+      .setKeepAlive(false);
+    mc.setConnectTimeout(config.notifyHttpTimeoutMs);
+    if (config.smtpUsername != null) {
+      mc.setLogin(LoginOption.REQUIRED).setUsername(config.smtpUsername).setPassword(config.smtpPassword);
+    } else {
+      mc.setLogin(LoginOption.DISABLED);
+    }
+    return mc;
   }
 
   /** Claims as many due jobs as there is room for, hands each group to a sender, and repeats while busy. */
@@ -189,7 +217,7 @@ public class NotifyVerticle extends VerticleBase {
             LOG.error("notification {} ({} {} of request {}) failed for good: {}", j.id(), j.channel(), j.kind(),
               j.approvalId(), error);
             metrics.notificationFailed(j.channel());
-            f = f.compose(x -> store.failed(pool, j.id(), token, error, now).mapEmpty());
+            f = f.compose(x -> failed(j, token, error, now));
           } else {
             metrics.notificationRetried(j.channel());
             Duration wait = policy.delay(j.attempts(), o.retryAfter(), ThreadLocalRandom.current().nextDouble());
@@ -203,7 +231,7 @@ public class NotifyVerticle extends VerticleBase {
           metrics.notificationFailed(j.channel());
           LOG.error("notification {} ({} {} of request {}) failed for good: {}", j.id(), j.channel(), j.kind(),
             j.approvalId(), o.error());
-          f = f.compose(x -> store.failed(pool, j.id(), token, o.error(), now).mapEmpty());
+          f = f.compose(x -> failed(j, token, o.error(), now));
       }
     }
     if (soonest != Long.MAX_VALUE) {
@@ -211,6 +239,29 @@ public class NotifyVerticle extends VerticleBase {
       f = f.onSuccess(x -> vertx.setTimer(delay, id -> pump()));
     }
     return f;
+  }
+
+  /**
+   * A job failed for good. When it was a request's chat message and the email fallback is on, the
+   * recipients get one email about it (at most one per request, whatever else fails later).
+   */
+  private Future<Void> failed(DeliveryStore.Job j, UUID token, String error, Instant now) {
+    boolean chat = JobPlan.SLACK.equals(j.channel()) || JobPlan.DISCORD.equals(j.channel());
+    if (!config.emailFallback || !chat || j.approvalId() == null) {
+      return store.failed(pool, j.id(), token, error, now).mapEmpty();
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("request_id", j.approvalId().toString());
+    payload.put("failed_channel", j.channel());
+    payload.put("failed_job", j.id());
+    payload.put("error", error);
+    return store.failedWithFollowUp(pool, j.id(), token, error, now,
+      new OutboxStore.Job(j.approvalId(), JobPlan.EMAIL, EmailMessages.CHAT_FAILED, payload)).map(added -> {
+        if (added) {
+          LOG.warn("chat delivery of request {} failed for good; the email fallback is queued", j.approvalId());
+        }
+        return null;
+      });
   }
 
   private void purgeReplayGuard() {
@@ -225,8 +276,8 @@ public class NotifyVerticle extends VerticleBase {
       }
       JsonObject b = msg.body() == null ? new JsonObject() : msg.body();
       String status = option(b, "status", STATUSES, "status", "pending, sending, sent, failed");
-      String channel = option(b, "channel", Set.of(JobPlan.SLACK, JobPlan.DISCORD, JobPlan.WEBHOOK), "channel",
-        "slack, discord, webhook");
+      String channel = option(b, "channel", Set.of(JobPlan.SLACK, JobPlan.DISCORD, JobPlan.WEBHOOK,
+        Callbacks.CHANNEL, JobPlan.EMAIL), "channel", "slack, discord, webhook, callback, email");
       UUID approvalId = b.getValue("approval_id") == null ? null : uuid(b.getValue("approval_id"), "approval_id");
       int limit = number(b.getValue("limit", 50), "limit", 1, MAX_PAGE);
       Long before = b.getValue("cursor") == null ? null : (long) number(b.getValue("cursor"), "cursor", 1, Integer.MAX_VALUE);
@@ -276,7 +327,7 @@ public class NotifyVerticle extends VerticleBase {
     }).onFailure(t -> BusErrors.fail(msg, t instanceof GatewayException ? (GatewayException) t : unavailable()));
   }
 
-  /** A job as the API shows it; a webhook job's URL is reduced to its host (paths and queries can hold secrets). */
+  /** A job as the API shows it; a webhook or callback job's URL is reduced to its host (paths and queries can hold secrets). */
   static JsonObject view(DeliveryStore.Job j) {
     Map<String, Object> payload = j.payload() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(j.payload());
     Object url = payload.remove("url");

@@ -27,7 +27,7 @@ public final class Labels {
     NO_QUOTE, SYSTEM);
   public static final List<String> APPROVAL_REASONS = List.of(MANUAL, TIMEOUT, DISABLED, SYSTEM);
   public static final List<String> OUTCOMES = List.of("approved", "rejected", "expired", "cancelled");
-  public static final List<String> NOTIFY_CHANNELS = List.of("slack", "discord", "webhook", "email", OTHER);
+  public static final List<String> NOTIFY_CHANNELS = List.of("slack", "discord", "webhook", "callback", "email", OTHER);
   public static final List<String> OPERATIONS = List.of("create", "decide", "cancel", "get", "list", "expire",
     "cleanup", OTHER);
   public static final List<String> TIMED_OPERATIONS = List.of("create", "decide", "cancel");

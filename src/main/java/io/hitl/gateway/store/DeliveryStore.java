@@ -54,6 +54,9 @@ public final class DeliveryStore {
     + "claim_token = NULL, updated_at = $5 WHERE id = $1 AND claim_token = $2";
   private static final String FAILED = "UPDATE outbox SET status = 'failed', last_error = $3, claim_token = NULL, "
     + "updated_at = $4 WHERE id = $1 AND claim_token = $2";
+  /** A job that may exist once per request and kind (see the unique index of V12); a repeat is dropped. */
+  private static final String INSERT_ONCE = "INSERT INTO outbox (approval_id, channel, kind, payload, status, attempts, "
+    + "next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $5) ON CONFLICT DO NOTHING";
   private static final String FIND = "SELECT " + COLUMNS + " FROM outbox WHERE id = $1";
   private static final String REQUEUE = "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, "
     + "updated_at = $2 WHERE id = $1 AND status = 'failed' RETURNING " + COLUMNS;
@@ -81,6 +84,15 @@ public final class DeliveryStore {
 
   public Future<Boolean> failed(SqlClient c, long id, UUID token, String error, Instant now) {
     return c.preparedQuery(FAILED).execute(Tuple.of(id, token, error, odt(now))).map(rs -> rs.rowCount() == 1);
+  }
+
+  /** Marks a job failed and, if that took, adds a follow-up job that exists at most once (true when added). */
+  public Future<Boolean> failedWithFollowUp(Pool pool, long id, UUID token, String error, Instant now,
+      OutboxStore.Job followUp) {
+    return pool.withTransaction(c -> failed(c, id, token, error, now).compose(marked -> !marked
+      ? Future.succeededFuture(false)
+      : c.preparedQuery(INSERT_ONCE).execute(Tuple.of(followUp.approvalId(), followUp.channel(), followUp.kind(),
+        Json.json(followUp.payload()), odt(now))).map(rs -> rs.rowCount() == 1)));
   }
 
   public Future<Job> find(SqlClient c, long id) {
