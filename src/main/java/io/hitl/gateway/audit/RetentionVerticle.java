@@ -25,7 +25,7 @@ public class RetentionVerticle extends VerticleBase {
     if (config.retentionDays > 0) {
       retention = new Retention(vertx, pool, config, clock);
       long period = config.retentionCheckSeconds * 1000L;
-      vertx.setPeriodic(Math.min(period, 5000L), period, id -> tick());
+      vertx.setPeriodic(period, id -> tick());
     }
     return Future.succeededFuture();
   }
