@@ -86,7 +86,12 @@ public final class AuditCommand {
       return export ? export(vertx, pool, query, opts.get("--out"), out, err)
         : verify(vertx, pool, opts.get("--archive"), out, err);
     } finally {
-      await(pool.close().eventually(vertx::close));
+      // closed one after the other from this thread: closing Vert.x from its own event loop never completes
+      try {
+        await(pool.close());
+      } finally {
+        await(vertx.close());
+      }
     }
   }
 
