@@ -53,16 +53,51 @@ class ExportMemoryTest {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
+  static final String EXPORT_SESSION = "FROM pg_stat_activity WHERE datname = current_database() "
+    + "AND query LIKE '%FROM journal WHERE ($1::timestamptz IS NULL%' AND query NOT LIKE '%pg_stat_activity%'";
+
   /** Sessions of the export: its cursor query, open inside a transaction. */
   int openExportCursors() {
     try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-          + "AND state LIKE 'idle in transaction%' AND query LIKE '%FROM journal WHERE ($1::timestamptz IS NULL%'")) {
+        ResultSet rs = s.executeQuery("SELECT count(*) " + EXPORT_SESSION + " AND state LIKE 'idle in transaction%'")) {
       rs.next();
       return rs.getInt(1);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** When the export's session last changed state while in its transaction; null when it is not in one. */
+  String exportStateChange() {
+    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT state_change::text " + EXPORT_SESSION
+          + " AND state IN ('idle in transaction', 'active')")) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Waits until the export's cursor has stopped fetching: its session stays in the transaction without a
+   * state change for {@code quiet}. A server without back-pressure fetches on to the end and closes the
+   * transaction instead, so this never happens and the wait fails.
+   */
+  void awaitCursorPaused(Duration quiet, Duration deadline) throws InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    String last = null;
+    long since = System.nanoTime();
+    while (System.nanoTime() < end) {
+      String now = exportStateChange();
+      if (now == null || !now.equals(last)) {
+        last = now;
+        since = System.nanoTime();
+      } else if (System.nanoTime() - since >= quiet.toNanos()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the export's cursor never paused in its transaction (last state change " + last + ")");
   }
 
   @Test
@@ -81,8 +116,7 @@ class ExportMemoryTest {
         lines++;
       }
       // the client stops reading: the server must pause its cursor rather than read the rest into memory
-      Poll.until(this::openExportCursors, n -> n == 1, Duration.ofSeconds(60), "the export's cursor paused in its transaction");
-      Thread.sleep(2000);
+      awaitCursorPaused(Duration.ofSeconds(3), Duration.ofSeconds(90));
       assertThat(openExportCursors()).as("the cursor is still open while the client does not read").isEqualTo(1);
       long during = heapAfterGc() - baseline;
       assertThat(during).as("heap growth while the export is paused").isLessThan(HEAP_BOUND);
