@@ -59,6 +59,15 @@ class RetentionTest {
       .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
+  /** The offline command on the same database and archive directory: exit code and standard output. */
+  Map.Entry<Integer, String> verifyCommand() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+    int code = AuditCommand.run(List.of("verify", "--db", gw.dbUrl, "--archive", archive.toString()), Map.of(), print,
+      print);
+    return Map.entry(code, out.toString(StandardCharsets.UTF_8));
+  }
+
   JsonObject verify(boolean files) {
     TestGateway.Response r = gw.call("GET", "/api/v1/audit/verify" + (files ? "?archive=true" : ""), alice, null);
     assertThat(r.status()).isEqualTo(200);
@@ -122,6 +131,9 @@ class RetentionTest {
     JsonObject report = verify(true);
     assertThat(report.getBoolean("valid")).as(report.encode()).isTrue();
     assertThat(report.getJsonObject("journal").getInteger("archived_segments")).isEqualTo(2);
+    Map.Entry<Integer, String> offline = verifyCommand();
+    assertThat(offline.getKey()).as(offline.getValue()).isZero();
+    assertThat(offline.getValue()).contains("across 2 archived segment(s), files re-read");
     JsonObject live = gw.call("GET", "/api/v1/audit?limit=5", alice, null).json();
     assertThat(live.getJsonArray("entries").getJsonObject(0).getString("action")).isEqualTo("journal_archived");
   }
@@ -170,6 +182,9 @@ class RetentionTest {
     JsonObject report = verify(true);
     assertThat(report.getBoolean("valid")).isFalse();
     assertThat(report.getJsonObject("journal").getString("problem")).contains(a.fileName()).contains("missing");
+    Map.Entry<Integer, String> offline = verifyCommand();
+    assertThat(offline.getKey()).isEqualTo(1);
+    assertThat(offline.getValue()).contains("INVALID: journal broken at seq 1").contains(a.fileName() + " is missing");
     // without re-reading files the anchors alone still link
     assertThat(verify(false).getBoolean("valid")).isTrue();
   }
