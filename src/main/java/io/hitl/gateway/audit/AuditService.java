@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -69,9 +71,25 @@ public final class AuditService {
    * live journal from where the archive ends, then every approval row hash.
    */
   public Future<Report> verify(Path archiveDir) {
+    // one snapshot for anchors, journal, head and approvals: an append or a retention run that commits
+    // meanwhile is not half seen (which would look like removed entries)
+    return pool.getConnection().compose(conn -> conn.begin().compose(tx ->
+        conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+          .compose(v -> verify(conn, archiveDir))
+          .eventually(tx::rollback))
+      .eventually(conn::close))
+      .onSuccess(r -> {
+        if (!r.valid()) {
+          LOG.error("audit verification failed: journal broken at seq {} ({}), {} approval row(s) with bad hashes",
+            r.firstBrokenSeq(), r.journalProblem(), r.approvalsInvalid().size());
+        }
+      });
+  }
+
+  private Future<Report> verify(SqlConnection conn, Path archiveDir) {
     Promise<Report> p = Promise.promise();
-    ChainState s = new ChainState();
-    archive.anchors(pool).compose(anchors -> {
+    ChainState s = new ChainState(conn);
+    archive.anchors(conn).compose(anchors -> {
       s.anchors = anchors.size();
       s.filesChecked = archiveDir != null && !anchors.isEmpty();
       Future<Void> f = Future.succeededFuture();
@@ -80,12 +98,7 @@ public final class AuditService {
       }
       return f;
     }).onFailure(p::fail).onSuccess(v -> verifyJournal(s, p));
-    return p.future().onSuccess(r -> {
-      if (!r.valid()) {
-        LOG.error("audit verification failed: journal broken at seq {} ({}), {} approval row(s) with bad hashes",
-          r.firstBrokenSeq(), r.journalProblem(), r.approvalsInvalid().size());
-      }
-    });
+    return p.future();
   }
 
   private Future<Void> crossAnchor(ChainCheck chain, Anchor a, Path archiveDir) {
@@ -108,23 +121,28 @@ public final class AuditService {
   }
 
   private static final class ChainState {
+    final SqlClient db;
     final ChainCheck chain = ChainCheck.fromGenesis();
     int anchors;
     boolean filesChecked;
     UUID lastId = new UUID(0, 0);
     long approvalsChecked;
     final List<UUID> invalid = new ArrayList<>();
+
+    ChainState(SqlClient db) {
+      this.db = db;
+    }
   }
 
   private void verifyJournal(ChainState s, Promise<Report> p) {
-    journal.pageAfter(pool, s.chain.lastSeq(), BATCH).onFailure(p::fail).onSuccess(page -> {
+    journal.pageAfter(s.db, s.chain.lastSeq(), BATCH).onFailure(p::fail).onSuccess(page -> {
       for (JournalEntry e : page) {
         s.chain.accept(e);
       }
       if (page.size() == BATCH) {
         verifyJournal(s, p);
       } else {
-        journal.head(pool).onFailure(p::fail).onSuccess(head -> {
+        journal.head(s.db).onFailure(p::fail).onSuccess(head -> {
           if (head.seq() != s.chain.lastSeq() || !Hashing.same(head.hash(), s.chain.lastHash())) {
             s.chain.fail(s.chain.lastSeq() + 1, "the journal ends at seq " + s.chain.lastSeq()
               + " but its head is at seq " + head.seq() + " (the newest entries were removed)");
@@ -136,7 +154,7 @@ public final class AuditService {
   }
 
   private void verifyApprovals(ChainState s, Promise<Report> p) {
-    approvals.pageById(pool, s.lastId, BATCH).onFailure(p::fail).onSuccess(rows -> {
+    approvals.pageById(s.db, s.lastId, BATCH).onFailure(p::fail).onSuccess(rows -> {
       for (Approval a : rows) {
         s.approvalsChecked++;
         if (!a.integrityOk() && s.invalid.size() < MAX_REPORTED) {
