@@ -74,8 +74,7 @@ public final class AuditService {
     // one snapshot for anchors, journal, head and approvals: an append or a retention run that commits
     // meanwhile is not half seen (which would look like removed entries)
     return pool.getConnection().compose(conn -> conn.begin().compose(tx ->
-        conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
-          .compose(v -> verify(conn, archiveDir))
+        journal.snapshot(conn).compose(v -> verify(conn, archiveDir))
           .eventually(tx::rollback))
       .eventually(conn::close))
       .onSuccess(r -> {

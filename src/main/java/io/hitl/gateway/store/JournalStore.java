@@ -100,6 +100,11 @@ public final class JournalStore {
     return c.preparedQuery(BY_APPROVAL_AFTER).execute(Tuple.of(approvalId, afterSeq, limit)).map(JournalStore::entries);
   }
 
+  /** Makes the transaction just begun on {@code c} one read-only, repeatable-read snapshot. */
+  public Future<Void> snapshot(SqlConnection c) {
+    return c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute().mapEmpty();
+  }
+
   /** The seq of the newest committed entry, 0 when the journal is empty. */
   public Future<Long> maxSeq(SqlClient c) {
     return c.query(MAX_SEQ).execute().map(rs -> rs.iterator().next().getLong(0));
