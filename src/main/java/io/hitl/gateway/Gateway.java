@@ -4,6 +4,7 @@ import io.hitl.gateway.approval.ApprovalService;
 import io.hitl.gateway.approval.ApprovalVerticle;
 import io.hitl.gateway.approval.QuoteSource;
 import io.hitl.gateway.audit.AuditVerticle;
+import io.hitl.gateway.audit.RetentionVerticle;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.cluster.BusAuth;
@@ -108,7 +109,8 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
         Published.observed(metrics, event -> x.eventBus().publish(Addresses.EVENTS, event)), quotes, policies))));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
-      await(v.deployVerticle(new AuditVerticle(pool)));
+      await(v.deployVerticle(new AuditVerticle(pool, config.archiveDir, clock)));
+      await(v.deployVerticle(new RetentionVerticle(pool, config, clock)));
       await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));

@@ -1,6 +1,7 @@
 package io.hitl.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hitl.gateway.audit.AuditCommand;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.config.ConfigException;
 import io.hitl.gateway.config.ConfigKeys;
@@ -21,7 +22,8 @@ import java.util.Map;
 /**
  * Entry point. {@code java -jar hitl-gateway.jar [--conf FILE] [--cluster]} runs the gateway (clustered with
  * {@code --cluster} or HITL_CLUSTER=true);
- * {@code java -jar hitl-gateway.jar token --subject alice --roles approver [--ttl SECONDS]} prints a token.
+ * {@code java -jar hitl-gateway.jar token --subject alice --roles approver [--ttl SECONDS]} prints a token;
+ * {@code java -jar hitl-gateway.jar audit export|verify --db URL ...} exports or verifies the journal offline.
  */
 public final class Main {
   private Main() {
@@ -34,6 +36,10 @@ public final class Main {
   /** Runs a command; returns the exit code (0 ok, 1 runtime failure, 2 usage or configuration). */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean serve) {
     List<String> rest = new ArrayList<>(List.of(args));
+    if (!rest.isEmpty() && rest.get(0).equals("audit")) {
+      // offline tools: no gateway, no configuration beyond the database URL
+      return AuditCommand.run(rest.subList(1, rest.size()), env, out, err);
+    }
     String confFile = option(rest, "--conf");
     Map<String, String> settings = env;
     if (rest.remove("--cluster")) {
@@ -55,7 +61,8 @@ public final class Main {
       return token(rest.subList(1, rest.size()), config, out, err);
     }
     if (!rest.isEmpty()) {
-      err.println("usage: hitl-gateway [--conf FILE] [--cluster] | token --subject NAME --roles ROLE[,ROLE] [--ttl SECONDS]");
+      err.println("usage: hitl-gateway [--conf FILE] [--cluster] | token --subject NAME --roles ROLE[,ROLE] [--ttl SECONDS]"
+        + " | audit export|verify --db URL ...");
       return 2;
     }
     Gateway gateway;

@@ -4,6 +4,7 @@ import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.ApprovalJson;
 import io.hitl.gateway.bus.BusActor;
 import io.hitl.gateway.bus.BusErrors;
+import io.hitl.gateway.bus.Headers;
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
@@ -14,6 +15,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,18 +24,43 @@ import java.util.UUID;
 public class AuditVerticle extends VerticleBase {
   public static final int MAX_LIMIT = 1000;
   private final Pool pool;
+  private final Path archiveDir;
+  private final Clock clock;
   private AuditService service;
 
-  public AuditVerticle(Pool pool) {
+  public AuditVerticle(Pool pool, Path archiveDir, Clock clock) {
     this.pool = pool;
+    this.archiveDir = archiveDir;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    service = new AuditService(pool);
+    service = new AuditService(vertx, pool);
     return Future.join(
       vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_QUERY, this::query).completion(),
-      vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_VERIFY, this::verify).completion());
+      vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_VERIFY, this::verify).completion(),
+      vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_EXPORT, this::export).completion());
+  }
+
+  /** Checks the reader and journals the export (audit_exported) before the HTTP layer streams it. */
+  private void export(Message<JsonObject> msg) {
+    Actor actor;
+    ExportQuery q;
+    try {
+      actor = BusActor.from(msg.headers());
+      requireAuditor(actor);
+      JsonObject b = msg.body() == null ? new JsonObject() : msg.body();
+      Map<String, String> params = new java.util.HashMap<>();
+      b.forEach(e -> params.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
+      q = ExportQuery.parse(params);
+    } catch (GatewayException e) {
+      BusErrors.fail(msg, e);
+      return;
+    }
+    service.recordExport(clock, actor.subject(), q, msg.headers().get(Headers.CORRELATION_ID))
+      .onSuccess(v -> msg.reply(new JsonObject().put("recorded", true)))
+      .onFailure(t -> fail(msg, t));
   }
 
   private void query(Message<JsonObject> msg) {
@@ -73,12 +101,15 @@ public class AuditVerticle extends VerticleBase {
       BusErrors.fail(msg, e);
       return;
     }
-    service.verify().onSuccess(r -> msg.reply(new JsonObject()
+    boolean files = msg.body() != null && Boolean.TRUE.equals(msg.body().getValue("archive"));
+    service.verify(files ? archiveDir : null).onSuccess(r -> msg.reply(new JsonObject()
       .put("valid", r.valid())
       .put("journal", new JsonObject()
         .put("entries_checked", r.journalChecked())
         .put("first_invalid_seq", r.firstBrokenSeq())
-        .put("problem", r.journalProblem()))
+        .put("problem", r.journalProblem())
+        .put("archived_segments", r.archivedSegments())
+        .put("archive_files_checked", r.archiveFilesChecked()))
       .put("approvals", new JsonObject()
         .put("rows_checked", r.approvalsChecked())
         .put("invalid_ids", new JsonArray(r.approvalsInvalid().stream().map(UUID::toString).toList())))))

@@ -27,6 +27,7 @@ public final class Addresses {
   public static final String POLICIES_CHANGED = "hitl.policies.changed";
   public static final String AUDIT_QUERY = "hitl.audit.query";
   public static final String AUDIT_VERIFY = "hitl.audit.verify";
+  public static final String AUDIT_EXPORT = "hitl.audit.export";
   public static final String EVENTS = "hitl.events";
   public static final String NOTIFY_LIST = "hitl.notify.list";
   public static final String NOTIFY_RETRY = "hitl.notify.retry";

@@ -37,6 +37,10 @@ public final class ConfigKeys {
   public static final String HITL_HTTP_INSTANCES = "HITL_HTTP_INSTANCES";
   public static final String HITL_APPROVAL_INSTANCES = "HITL_APPROVAL_INSTANCES";
   public static final String HITL_DATA_DIR = "HITL_DATA_DIR";
+  /** Journal entries older than this many days move to archive files; 0 keeps everything in PostgreSQL. */
+  public static final String HITL_RETENTION_DAYS = "HITL_RETENTION_DAYS";
+  public static final String HITL_RETENTION_CHECK_SECONDS = "HITL_RETENTION_CHECK_SECONDS";
+  public static final String HITL_ARCHIVE_DIR = "HITL_ARCHIVE_DIR";
   public static final String HITL_PUBLIC_URL = "HITL_PUBLIC_URL";
   public static final String HITL_JWT_SECRET = "HITL_JWT_SECRET";
   public static final String HITL_JWT_PUBLIC_KEY = "HITL_JWT_PUBLIC_KEY";

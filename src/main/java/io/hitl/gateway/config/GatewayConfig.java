@@ -65,6 +65,9 @@ public final class GatewayConfig {
   public final int httpInstances;
   public final int approvalInstances;
   public final Path dataDir;
+  public final int retentionDays;
+  public final int retentionCheckSeconds;
+  public final Path archiveDir;
   public final String publicUrl;
   public final String jwtSecret;
   public final String jwtPublicKey;
@@ -177,6 +180,14 @@ public final class GatewayConfig {
     httpInstances = integer(HITL_HTTP_INSTANCES, cores, 1, 64);
     approvalInstances = integer(HITL_APPROVAL_INSTANCES, cores, 1, 64);
     dataDir = Path.of(text(HITL_DATA_DIR, "./data"));
+    retentionDays = integer(HITL_RETENTION_DAYS, 0, 0, 36_500);
+    retentionCheckSeconds = integer(HITL_RETENTION_CHECK_SECONDS, 3600, 1, 7 * 86_400);
+    String archive = text(HITL_ARCHIVE_DIR, null);
+    try {
+      archiveDir = archive == null ? dataDir.resolve("archive") : Path.of(archive);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(HITL_ARCHIVE_DIR, "is not a valid path");
+    }
     publicUrl = url(HITL_PUBLIC_URL, "http://localhost:" + httpPort);
     jwtSecret = text(HITL_JWT_SECRET, null);
     if (jwtSecret != null && jwtSecret.length() < 32) {

@@ -3,6 +3,8 @@ package io.hitl.gateway.intake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hitl.gateway.audit.ExportQuery;
+import io.hitl.gateway.audit.JournalExport;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.BusActor;
@@ -25,6 +27,7 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
@@ -109,6 +112,7 @@ public class HttpVerticle extends VerticleBase {
     router.post(API + "/policies/dry-run").handler(this::dryRunPolicy);
     router.get(API + "/audit").handler(this::audit);
     router.get(API + "/audit/verify").handler(this::verify);
+    router.get(API + "/audit/export").handler(this::export);
     router.get(API + "/notifications").handler(this::notifications);
     router.post(API + "/notifications/:id/retry").handler(this::retryNotification);
     new GuardRoutes(this).mount(router, API);
@@ -453,7 +457,55 @@ public class HttpVerticle extends VerticleBase {
 
   private void verify(RoutingContext ctx) {
     DeliveryOptions o = options(ctx).setSendTimeout(120_000);
-    request(ctx, Addresses.AUDIT_VERIFY, new JsonObject(), o).onSuccess(reply -> json(ctx, 200, reply));
+    String archive = ctx.request().getParam("archive");
+    if (archive != null && !archive.equals("true") && !archive.equals("false")) {
+      Problems.send(ctx, GatewayException.invalid(Map.of("archive", "must be true or false")));
+      return;
+    }
+    request(ctx, Addresses.AUDIT_VERIFY, new JsonObject().put("archive", "true".equals(archive)), o)
+      .onSuccess(reply -> json(ctx, 200, reply));
+  }
+
+  /**
+   * Streams the journal as NDJSON or CSV. The parameters are checked and the export journaled (which also
+   * checks the reader's role) before the first byte; rows then flow from a cursor with back-pressure.
+   */
+  private void export(RoutingContext ctx) {
+    JsonObject params = new JsonObject();
+    Map<String, String> raw = new LinkedHashMap<>();
+    for (String p : List.of("from", "to", "action", "format")) {
+      String v = ctx.request().getParam(p);
+      if (v != null) {
+        params.put(p, v);
+        raw.put(p, v);
+      }
+    }
+    ExportQuery q;
+    try {
+      q = ExportQuery.parse(raw);
+    } catch (GatewayException e) {
+      Problems.send(ctx, e);
+      return;
+    }
+    request(ctx, Addresses.AUDIT_EXPORT, params, options(ctx)).onSuccess(recorded -> {
+      HttpServerResponse response = ctx.response();
+      JournalExport export = new JournalExport(pool, q, response);
+      response.closeHandler(v -> export.abort(new IllegalStateException("the client closed the connection")));
+      export.run(() -> response.setStatusCode(200).setChunked(true)
+          .putHeader("Content-Type", q.format().contentType())
+          .putHeader("Content-Disposition", "attachment; filename=\"journal." + q.format().extension() + "\"")
+          .putHeader("Cache-Control", "no-store"))
+        .onSuccess(n -> response.end())
+        .onFailure(t -> {
+          if (response.headWritten()) {
+            LOG.warn("audit export stopped after the response began (correlation_id={}): {}", Correlation.of(ctx),
+              t.getMessage());
+            response.reset();
+          } else {
+            Problems.send(ctx, new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly"));
+          }
+        });
+    });
   }
 
   private void notifications(RoutingContext ctx) {

@@ -9,9 +9,11 @@ import io.hitl.gateway.core.Hashing;
 import io.hitl.gateway.core.JournalEntry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,6 +41,9 @@ public final class JournalStore {
   private static final String BY_APPROVAL_AFTER = "SELECT " + COLUMNS + " FROM journal WHERE approval_id = $1 "
     + "AND seq > $2 ORDER BY seq LIMIT $3";
   private static final String MAX_SEQ = "SELECT coalesce(max(seq), 0) FROM journal";
+  private static final String EXPORT = "SELECT " + COLUMNS + " FROM journal "
+    + "WHERE ($1::timestamptz IS NULL OR created_at >= $1) AND ($2::timestamptz IS NULL OR created_at < $2) "
+    + "AND ($3::text IS NULL OR action = $3) ORDER BY seq";
 
   /**
    * Appends entries in order inside the caller's transaction; returns them with seq and hashes.
@@ -95,19 +100,37 @@ public final class JournalStore {
     return c.preparedQuery(BY_APPROVAL_AFTER).execute(Tuple.of(approvalId, afterSeq, limit)).map(JournalStore::entries);
   }
 
+  /** Makes the transaction just begun on {@code c} one read-only, repeatable-read snapshot. */
+  public Future<Void> snapshot(SqlConnection c) {
+    return c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute().mapEmpty();
+  }
+
   /** The seq of the newest committed entry, 0 when the journal is empty. */
   public Future<Long> maxSeq(SqlClient c) {
     return c.query(MAX_SEQ).execute().map(rs -> rs.iterator().next().getLong(0));
   }
 
+  /**
+   * The matching entries in seq order through a cursor that fetches {@code fetch} rows at a time; call it
+   * inside a transaction on {@code c} (PostgreSQL cursors live in one) and close the stream when done.
+   */
+  public Future<RowStream<Row>> stream(SqlConnection c, Instant from, Instant to, String action, int fetch) {
+    return c.prepare(EXPORT).map(ps -> ps.createStream(fetch, Tuple.of(odt(from), odt(to), action)));
+  }
+
   private static List<JournalEntry> entries(Iterable<Row> rows) {
     List<JournalEntry> l = new ArrayList<>();
     for (Row r : rows) {
-      l.add(new JournalEntry(r.getLong("seq"), r.getUUID("approval_id"), r.getString("target"), r.getString("actor"),
-        r.getString("action"), r.getString("previous_state"), r.getString("new_state"),
-        plainMap(r.getJsonObject("payload")), r.getString("correlation_id"), r.getString("error_code"),
-        r.getString("prev_hash"), r.getString("hash"), instant(r.getOffsetDateTime("created_at"))));
+      l.add(entry(r));
     }
     return l;
+  }
+
+  /** One journal row as an entry. */
+  public static JournalEntry entry(Row r) {
+    return new JournalEntry(r.getLong("seq"), r.getUUID("approval_id"), r.getString("target"), r.getString("actor"),
+      r.getString("action"), r.getString("previous_state"), r.getString("new_state"),
+      plainMap(r.getJsonObject("payload")), r.getString("correlation_id"), r.getString("error_code"),
+      r.getString("prev_hash"), r.getString("hash"), instant(r.getOffsetDateTime("created_at")));
   }
 }
