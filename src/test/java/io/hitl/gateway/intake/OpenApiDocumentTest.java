@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,8 +68,10 @@ class OpenApiDocumentTest {
     Set<String> notServed = new TreeSet<>(documented);
     notServed.removeAll(served);
     assertThat(served).as("routes read from the router").hasSizeGreaterThan(30);
-    assertThat(undocumented).as("served but missing from %s", DOCUMENT).isEmpty();
-    assertThat(notServed).as("in %s but not served", DOCUMENT).isEmpty();
+    SoftAssertions.assertSoftly(soft -> {
+      soft.assertThat(undocumented).as("served but missing from %s", DOCUMENT).isEmpty();
+      soft.assertThat(notServed).as("in %s but not served", DOCUMENT).isEmpty();
+    });
   }
 
   @Test
