@@ -151,6 +151,61 @@ class OpenApiDocumentTest {
       .containsKey("Retry-After");
   }
 
+  @Test
+  void answersOfTheOtherRoutesUseOnlyDocumentedFields() {
+    String admin = gw.token("ops-admin", "admin");
+    String engine = gw.token("engine-1", "submitter");
+    String id = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade()).json().getString("request_id");
+    assertDocumented("GET", "/readyz", "/readyz", null, null);
+    assertDocumented("GET", "/healthz", "/healthz", null, null);
+    assertDocumented("GET", "/api/v1/approvals", "/api/v1/approvals?status=pending&limit=1", admin, null);
+    assertDocumented("GET", "/api/v1/approvals/{id}/wait", "/api/v1/approvals/" + id + "/wait?timeout=0", admin, null);
+    assertDocumented("POST", "/api/v1/approvals/{id}/approve", "/api/v1/approvals/" + id + "/approve", admin,
+      new JsonObject().put("comment", "ok"));
+    assertDocumented("GET", "/api/v1/audit", "/api/v1/audit?approval_id=" + id, admin, null);
+    assertDocumented("GET", "/api/v1/audit/verify", "/api/v1/audit/verify", admin, null);
+    assertDocumented("GET", "/api/v1/guardian", "/api/v1/guardian", admin, null);
+    assertDocumented("GET", "/api/v1/settings/approval", "/api/v1/settings/approval", admin, null);
+    assertDocumented("POST", "/api/v1/lockouts", "/api/v1/lockouts", admin,
+      new JsonObject().put("ticker", "AAPL").put("reason", "earnings").put("duration_seconds", 600));
+    assertDocumented("GET", "/api/v1/policies", "/api/v1/policies", admin, null);
+    assertDocumented("GET", "/api/v1/notifications", "/api/v1/notifications", admin, null);
+    assertDocumented("POST", "/api/v1/market/quotes", "/api/v1/market/quotes", engine,
+      new JsonObject().put("ticker", "MSFT").put("bid", "410.1").put("ask", "410.3"));
+    assertDocumented("POST", "/api/v1/stream/token", "/api/v1/stream/token", admin, null);
+    assertDocumented("POST", "/api/v1/approvals/cleanup", "/api/v1/approvals/cleanup", admin, null);
+  }
+
+  /** Calls a route and checks its status is documented and every top-level field of its JSON answer is declared. */
+  static void assertDocumented(String method, String template, String uri, String token, JsonObject body) {
+    Response r = gw.call(method, uri, token, body);
+    String route = method + " " + template;
+    Map<String, Object> op = asMap(asMap(map(doc, "paths").get(template)).get(method.toLowerCase()));
+    assertThat(op).as(route).isNotNull();
+    Map<String, Object> response = asMap(asMap(op.get("responses")).get(String.valueOf(r.status())));
+    assertThat(response).as("%s answered %s, which is not documented: %s", route, r.status(), r.body()).isNotNull();
+    Map<String, Object> content = asMap(resolve(response).get("content"));
+    Map<String, Object> json = content == null ? null : asMap(content.get("application/json"));
+    assertThat(json).as("%s %s documents a JSON body", route, r.status()).isNotNull();
+    Set<String> declared = declaredProperties(resolve(asMap(json.get("schema"))));
+    assertThat(declared).as("fields of %s %s", route, r.status()).containsAll(r.json().fieldNames());
+  }
+
+  /** The property names of a schema, through $ref and allOf. */
+  static Set<String> declaredProperties(Map<String, Object> schema) {
+    Set<String> out = new TreeSet<>();
+    Map<String, Object> s = resolve(schema);
+    if (s.get("properties") != null) {
+      out.addAll(asMap(s.get("properties")).keySet());
+    }
+    if (s.get("allOf") instanceof List) {
+      for (Object part : (List<?>) s.get("allOf")) {
+        out.addAll(declaredProperties(asMap(part)));
+      }
+    }
+    return out;
+  }
+
   /** "METHOD /path/{param}" for every route of the router that names both a method and a path. */
   static Set<String> servedRoutes() {
     VertxInternal vertx = (VertxInternal) gw.gateway.vertx();
