@@ -31,6 +31,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -60,6 +61,7 @@ public class HttpVerticle extends VerticleBase {
   private final Clock clock;
   private StreamApi stream;
   private HttpServer server;
+  private Router router;
 
   public HttpVerticle(GatewayConfig config, JWTAuth auth, Pool pool, Streams streams, Clock clock) {
     this.config = config;
@@ -73,6 +75,7 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     stream = streams.api(vertx);
     Router router = Router.router(vertx);
+    this.router = router;
     HitlMetrics metrics = HitlMetrics.of(vertx);
     router.route().handler(Correlation::handle);
     router.route().handler(new AccessLog(metrics)::handle);
@@ -146,6 +149,11 @@ public class HttpVerticle extends VerticleBase {
       }
     }
     return o;
+  }
+
+  /** The routes this instance serves, so docs/openapi.yaml can be checked against them. */
+  List<Route> routes() {
+    return router == null ? List.of() : router.getRoutes();
   }
 
   /** Stops accepting connections and lets in-flight requests finish, within the shutdown grace period. */
