@@ -1,10 +1,6 @@
 package io.hitl.gateway.notify;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
-import javax.crypto.Mac;
 
 /**
  * The signature on engine callbacks: `X-HITL-Timestamp: <unix seconds>` and `X-HITL-Signature: sha256=<hex
@@ -20,27 +16,16 @@ public final class CallbackSignature {
   }
 
   public static String header(String secret, long unixSeconds, byte[] body) {
-    return PREFIX + mac(secret, unixSeconds, body);
+    return PREFIX + WebhookSignature.mac(secret, unixSeconds, body);
   }
 
   /** What an engine does: the signature matches the timestamp and body, and the timestamp is within the skew. */
   public static SignatureCheck verify(String secret, String signature, String timestamp, byte[] body, Instant now,
       long maxSkewSeconds) {
-    Long seconds = Skew.seconds(timestamp);
-    if (signature == null || !signature.startsWith(PREFIX) || seconds == null) {
+    if (signature == null || !signature.startsWith(PREFIX)) {
       return SignatureCheck.BAD_SIGNATURE;
     }
-    byte[] expected = mac(secret, seconds, body).getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(expected, signature.substring(PREFIX.length()).getBytes(StandardCharsets.UTF_8))) {
-      return SignatureCheck.BAD_SIGNATURE;
-    }
-    return Skew.within(timestamp, now, maxSkewSeconds) ? SignatureCheck.VALID : SignatureCheck.STALE;
-  }
-
-  private static String mac(String secret, long unixSeconds, byte[] body) {
-    Mac mac = SlackSignature.hmac(secret);
-    mac.update((unixSeconds + ".").getBytes(StandardCharsets.UTF_8));
-    mac.update(body);
-    return HexFormat.of().formatHex(mac.doFinal());
+    return WebhookSignature.check(secret, timestamp, signature.substring(PREFIX.length()), body, now,
+      maxSkewSeconds);
   }
 }

@@ -35,18 +35,28 @@ public final class WebhookSignature {
         v1 = p.substring(3);
       }
     }
-    Long seconds = Skew.seconds(t);
-    if (seconds == null || v1 == null) {
+    return check(secret, t, v1, body, now, maxSkewSeconds);
+  }
+
+  /**
+   * The check shared by the gateway's timestamped HMAC signatures (webhooks, engine callbacks): {@code hex}
+   * must be the MAC of {@code timestamp + "." + body}, compared in constant time, and the timestamp within the skew.
+   */
+  static SignatureCheck check(String secret, String timestamp, String hex, byte[] body, Instant now,
+      long maxSkewSeconds) {
+    Long seconds = Skew.seconds(timestamp);
+    if (seconds == null || hex == null) {
       return SignatureCheck.BAD_SIGNATURE;
     }
     byte[] expected = mac(secret, seconds, body).getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(expected, v1.getBytes(StandardCharsets.UTF_8))) {
+    if (!MessageDigest.isEqual(expected, hex.getBytes(StandardCharsets.UTF_8))) {
       return SignatureCheck.BAD_SIGNATURE;
     }
-    return Skew.within(t, now, maxSkewSeconds) ? SignatureCheck.VALID : SignatureCheck.STALE;
+    return Skew.within(timestamp, now, maxSkewSeconds) ? SignatureCheck.VALID : SignatureCheck.STALE;
   }
 
-  private static String mac(String secret, long unixSeconds, byte[] body) {
+  /** Hex HMAC-SHA256(secret, unixSeconds + "." + body). */
+  static String mac(String secret, long unixSeconds, byte[] body) {
     Mac mac = SlackSignature.hmac(secret);
     mac.update((unixSeconds + ".").getBytes(StandardCharsets.UTF_8));
     mac.update(body);
