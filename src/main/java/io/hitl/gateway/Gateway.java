@@ -78,7 +78,7 @@ public final class Gateway implements AutoCloseable {
       database.migrate();
       VertxMetricsSetup metricsSetup = new VertxMetricsSetup(config);
       vertx = config.cluster ? joinCluster(config, metricsSetup) : standalone(metricsSetup);
-      Pool pool = database.pool(vertx, config.dbPoolSize);
+      Pool pool = database.pool(vertx, config.dbPoolSize, config.dbCachePrepared);
       JWTAuth auth = Tokens.provider(vertx, config, secret);
       if (config.cluster) {
         BusAuth.install(vertx, config, auth, clock);

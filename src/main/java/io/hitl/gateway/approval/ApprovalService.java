@@ -35,7 +35,11 @@ import io.hitl.gateway.store.LineageStore;
 import io.hitl.gateway.store.OutboxStore;
 import io.hitl.gateway.store.TimerStore;
 import io.hitl.gateway.store.TradeStore;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -45,6 +49,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,6 +98,13 @@ public final class ApprovalService {
   private final PolicyCache policies;
   private final AcknowledgementStore acknowledgements = new AcknowledgementStore();
   private final LineageStore lineages = new LineageStore();
+  /** Group commit: most changes per transaction, and the changes waiting for the commit in flight. */
+  private final int groupCommitMax;
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private boolean committing;
+  /** The event-loop thread this instance's changes run on (calls from elsewhere commit alone), and a context on it. */
+  private Thread batchThread;
+  private Context batchContext;
 
   public record Created(Approval approval, boolean created) {
   }
@@ -133,6 +145,7 @@ public final class ApprovalService {
     this.validator = new RequestValidator(config.timeoutMinSeconds, config.timeoutMaxSeconds);
     this.timeoutDefaults = config.timeoutDefaults();
     this.plan = JobPlan.of(config);
+    this.groupCommitMax = config.groupCommitMax;
   }
 
   public Instant now() {
@@ -833,8 +846,52 @@ public final class ApprovalService {
     });
   }
 
-  /** One transaction: the work, then its outbox jobs, then its journal entries (last: they hold the chain lock). */
+  /**
+   * One transaction: the work, then its outbox jobs, then its journal entries (last: they hold the chain lock).
+   * Group commit: a change that arrives while this instance has a transaction committing waits, and the
+   * changes that waited commit together in the next transaction (see {@link #txGroup}). An idle instance
+   * commits a change at once, alone, exactly as without batching: no timer, no added latency.
+   */
   Future<Change> tx(Function<SqlConnection, Future<Change>> work) {
+    Context ctx = Vertx.currentContext();
+    // each bus message runs on its own (duplicated) context; they share the verticle's event-loop thread
+    if (groupCommitMax <= 1 || ctx == null || !ctx.isEventLoopContext()
+        || (batchThread != null && batchThread != Thread.currentThread())) {
+      return txAlone(work);
+    }
+    if (batchThread == null) {
+      batchThread = Thread.currentThread();
+      batchContext = ctx;
+    }
+    if (committing) {
+      Waiting w = new Waiting(work, ctx, Promise.promise());
+      waiting.add(w);
+      return w.done().future();
+    }
+    committing = true;
+    return txAlone(work).andThen(ar -> flushWaiting());
+  }
+
+  /** After a commit: the changes that queued up meanwhile go next, as one transaction (one alone as usual). */
+  private void flushWaiting() {
+    if (Thread.currentThread() != batchThread) {
+      batchContext.runOnContext(v -> flushWaiting());
+      return;
+    }
+    if (waiting.isEmpty()) {
+      committing = false;
+      return;
+    }
+    List<Waiting> batch = new ArrayList<>();
+    while (!waiting.isEmpty() && batch.size() < groupCommitMax) {
+      batch.add(waiting.poll());
+    }
+    Future<?> done = batch.size() == 1 ? txAlone(batch.get(0).work()).andThen(batch.get(0)::complete)
+      : txGroup(batch);
+    done.onComplete(ar -> flushWaiting());
+  }
+
+  private Future<Change> txAlone(Function<SqlConnection, Future<Change>> work) {
     return pool.withTransaction(conn -> work.apply(conn).compose(c -> {
       Instant now = now();
       return outbox.insert(conn, jobs(c), now)
@@ -850,6 +907,110 @@ public final class ApprovalService {
       publish(c);
       return c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c);
     });
+  }
+
+  /**
+   * Several changes in one transaction. Each runs in its own savepoint with its outbox jobs, so a change
+   * that is refused (a conditional write lost, a SEC refusal, a statement error) is rolled back alone and
+   * fails only its own caller. The journal entries of the changes that stood are appended last, in queue
+   * order, with one pass over the head (seq stays gap-free and in commit order, the chain as verify
+   * expects); journal, state and outbox commit together (SPEC I1/I3). After commit each change publishes
+   * its events and completes its caller, in order. If the transaction itself fails, every caller fails
+   * with that error, as each would have alone; nothing of the batch is committed. A change that lost a
+   * deadlock against another instance's transaction is tried again alone.
+   */
+  private Future<Void> txGroup(List<Waiting> batch) {
+    int n = batch.size();
+    Change[] stood = new Change[n];
+    Throwable[] refused = new Throwable[n];
+    // BEGIN/COMMIT by hand: the client's own transaction API treats a statement error inside it as fatal
+    // and rolls back at the end, even after the savepoint has recovered the transaction
+    Future<Void> committed = pool.withConnection(conn -> conn.query("BEGIN").execute().compose(begun -> {
+      Future<Void> f = Future.succeededFuture();
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        f = f.compose(v -> inSavepoint(conn, "change_" + k, batch.get(k).work()).transform(ar -> {
+          if (ar.succeeded()) {
+            stood[k] = ar.result();
+            return Future.<Void>succeededFuture();
+          }
+          refused[k] = ar.cause();
+          return conn.query("ROLLBACK TO SAVEPOINT change_" + k).execute().<Void>mapEmpty();
+        }));
+      }
+      return f.compose(v -> {
+        List<JournalEntry> all = new ArrayList<>();
+        for (Change c : stood) {
+          if (c != null) {
+            all.addAll(c.entries);
+          }
+        }
+        return journal.appendAll(conn, all).map(saved -> {
+          int at = 0;
+          for (Change c : stood) {
+            if (c != null) {
+              int size = c.entries.size();
+              c.entries.clear();
+              c.entries.addAll(saved.subList(at, at + size));
+              at += size;
+            }
+          }
+          return null;
+        });
+      });
+    }).compose(v -> conn.query("COMMIT").execute().<Void>mapEmpty())
+      .recover(err -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<Void>failedFuture(err))));
+    return committed.transform(ar -> {
+      Future<Change> whole = ar.failed() ? dbFailure(ar.cause()) : null;
+      for (int i = 0; i < n; i++) {
+        Waiting w = batch.get(i);
+        if (whole != null) {
+          w.complete(whole);
+        } else if (stood[i] != null) {
+          Change c = stood[i];
+          publish(c);
+          w.complete(c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c));
+        } else if (deadlocked(refused[i])) {
+          txAlone(w.work()).onComplete(w::complete);
+        } else {
+          w.complete(dbFailure(refused[i]));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The work and its outbox jobs after a savepoint; the savepoint goes out with the work's first statement. */
+  private Future<Change> inSavepoint(SqlConnection conn, String name,
+      Function<SqlConnection, Future<Change>> work) {
+    Future<?> savepoint = conn.query("SAVEPOINT " + name).execute();
+    Future<Change> worked;
+    try {
+      worked = work.apply(conn);
+    } catch (RuntimeException e) {
+      worked = Future.failedFuture(e);
+    }
+    // the work's outcome counts once the savepoint is known to exist (it was sent first)
+    return worked.transform(ar -> savepoint.transform(sp -> sp.failed() ? Future.<Change>failedFuture(sp.cause())
+        : ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.<Change>failedFuture(ar.cause())))
+      .compose(c -> outbox.insert(conn, jobs(c), now()).map(c));
+  }
+
+  private static boolean deadlocked(Throwable t) {
+    return t instanceof PgException && "40P01".equals(((PgException) t).getSqlState());
+  }
+
+  /** A change waiting for this instance's commit in flight, and the context its caller continues on. */
+  private record Waiting(Function<SqlConnection, Future<Change>> work, Context caller, Promise<Change> done) {
+    void complete(AsyncResult<Change> ar) {
+      caller.runOnContext(v -> {
+        if (ar.succeeded()) {
+          done.complete(ar.result());
+        } else {
+          done.fail(ar.cause());
+        }
+      });
+    }
   }
 
   private List<OutboxStore.Job> jobs(Change c) {

@@ -36,6 +36,8 @@ public final class ConfigKeys {
   public static final String HITL_HTTP_BODY_LIMIT_BYTES = "HITL_HTTP_BODY_LIMIT_BYTES";
   public static final String HITL_HTTP_INSTANCES = "HITL_HTTP_INSTANCES";
   public static final String HITL_APPROVAL_INSTANCES = "HITL_APPROVAL_INSTANCES";
+  public static final String HITL_GROUP_COMMIT_MAX = "HITL_GROUP_COMMIT_MAX";
+  public static final String HITL_DB_CACHE_PREPARED = "HITL_DB_CACHE_PREPARED";
   public static final String HITL_DATA_DIR = "HITL_DATA_DIR";
   public static final String HITL_PUBLIC_URL = "HITL_PUBLIC_URL";
   public static final String HITL_JWT_SECRET = "HITL_JWT_SECRET";
