@@ -100,6 +100,7 @@ public final class ApprovalService {
   private final LineageStore lineages = new LineageStore();
   /** Group commit: most changes per transaction, and the changes waiting for the commit in flight. */
   private final int groupCommitMax;
+  private static final int DEADLOCK_TRIES = 3;
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private boolean committing;
   /** The event-loop thread this instance's changes run on (calls from elsewhere commit alone), and a context on it. */
@@ -892,6 +893,17 @@ public final class ApprovalService {
   }
 
   private Future<Change> txAlone(Function<SqlConnection, Future<Change>> work) {
+    return commitAlone(work, DEADLOCK_TRIES).recover(ApprovalService::dbFailure).compose(c -> {
+      publish(c);
+      return c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c);
+    });
+  }
+
+  /**
+   * The transaction of one change. A batch holds the rows of several requests, so a change can lose a
+   * deadlock against another instance's batch (PostgreSQL aborts one side): it is run again, a few times.
+   */
+  private Future<Change> commitAlone(Function<SqlConnection, Future<Change>> work, int tries) {
     return pool.withTransaction(conn -> work.apply(conn).compose(c -> {
       Instant now = now();
       return outbox.insert(conn, jobs(c), now)
@@ -903,10 +915,7 @@ public final class ApprovalService {
           }
           return c;
         });
-    })).recover(ApprovalService::dbFailure).compose(c -> {
-      publish(c);
-      return c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c);
-    });
+    })).recover(t -> deadlocked(t) && tries > 1 ? commitAlone(work, tries - 1) : Future.failedFuture(t));
   }
 
   /**
@@ -917,7 +926,7 @@ public final class ApprovalService {
    * expects); journal, state and outbox commit together (SPEC I1/I3). After commit each change publishes
    * its events and completes its caller, in order. If the transaction itself fails, every caller fails
    * with that error, as each would have alone; nothing of the batch is committed. A change that lost a
-   * deadlock against another instance's transaction is tried again alone.
+   * deadlock against another instance's transaction (its savepoint rolled back) is tried again alone.
    */
   private Future<Void> txGroup(List<Waiting> batch) {
     int n = batch.size();
@@ -961,10 +970,13 @@ public final class ApprovalService {
     }).compose(v -> conn.query("COMMIT").execute().<Void>mapEmpty())
       .recover(err -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<Void>failedFuture(err))));
     return committed.transform(ar -> {
-      Future<Change> whole = ar.failed() ? dbFailure(ar.cause()) : null;
+      Future<Change> whole = ar.failed() ? (deadlocked(ar.cause()) ? Future.failedFuture(ar.cause())
+        : dbFailure(ar.cause())) : null;
       for (int i = 0; i < n; i++) {
         Waiting w = batch.get(i);
-        if (whole != null) {
+        if (whole != null && deadlocked(ar.cause())) {
+          txAlone(w.work()).onComplete(w::complete);
+        } else if (whole != null) {
           w.complete(whole);
         } else if (stood[i] != null) {
           Change c = stood[i];
