@@ -112,7 +112,7 @@ public final class BenchRunner {
       }
       if (phases.contains("sse")) {
         new SseFanOut(gw.httpPort, submitter, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure)
-          .run(load, quick ? 500 : 10_000, quick ? 20 : 50);
+          .run(load, Integer.getInteger("bench.streams", quick ? 500 : 10_000), quick ? 20 : 50);
       }
       if (phases.contains("expiry")) {
         expiry(load, quick ? 1_000 : 10_000, quick ? 5 : 20);
@@ -159,7 +159,8 @@ public final class BenchRunner {
 
   /** Pending requests first, then approved open-loop at half of the peak create rate. */
   private void decisions(Load load, double peak, double seconds, Path log) throws Exception {
-    double rate = Math.max(10, peak / 2);
+    // -Dbench.decisionRate=N: the same rate for every build compared (half of each one's peak differs)
+    double rate = Double.parseDouble(System.getProperty("bench.decisionRate", String.valueOf(Math.max(10, peak / 2))));
     int count = (int) Math.min(rate * seconds, quick ? 4000 : 60_000);
     List<String> ids = Collections.synchronizedList(new ArrayList<>());
     while (ids.size() < count) {
