@@ -112,7 +112,7 @@ public final class BenchRunner {
       }
       if (phases.contains("sse")) {
         new SseFanOut(gw.httpPort, submitter, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure)
-          .run(load, Integer.getInteger("bench.streams", quick ? 500 : 10_000), quick ? 20 : 50);
+          .run(load, Integer.getInteger("bench.streams", quick ? 500 : 10_000), 20);
       }
       if (phases.contains("expiry")) {
         expiry(load, quick ? 1_000 : 10_000, quick ? 5 : 20);
