@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
       VertxMetricsSetup metricsSetup = new VertxMetricsSetup(config);
       vertx = config.cluster ? joinCluster(config, metricsSetup, traces) : standalone(metricsSetup, traces);
       Tracing.install(vertx, traces);
-      Pool pool = database.pool(vertx, config.dbPoolSize);
+      Pool pool = database.pool(vertx, config.dbPoolSize, config.dbCachePrepared);
       JWTAuth auth = Tokens.provider(vertx, config, secret);
       if (config.cluster) {
         BusAuth.install(vertx, config, auth, clock);

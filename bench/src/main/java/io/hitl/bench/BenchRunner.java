@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -26,9 +28,13 @@ public final class BenchRunner {
   private static final String TRADE = "{\"ticker\":\"7203.T\",\"action\":\"BUY\",\"quantity\":100,\"price\":\"2850.5\","
     + "\"strategy\":\"bench\",\"confidence\":0.8,\"risk_pct\":0.5,\"timeout_seconds\":3600}";
 
+  static final List<String> PHASES = List.of("creates", "decisions", "sse", "expiry", "restart", "heap");
   private final boolean quick;
   private final Path out = Path.of("target", "bench");
-  private final Path jar = Path.of("target", "hitl-gateway.jar");
+  /** The gateway jar under test; -Dbench.jar=… measures another build (A/B runs) with the same harness. */
+  private final Path jar = Path.of(System.getProperty("bench.jar", "target/hitl-gateway.jar"));
+  /** The phases to run (--phases=creates,decisions,…); all of them when not given. */
+  private final Set<String> phases;
   private final List<JsonObject> figures = new ArrayList<>();
   private final Path dataDir;
   private final int dbPort;
@@ -36,8 +42,9 @@ public final class BenchRunner {
   private final String submitter = Jwt.mint(SECRET, "bench-engine", "submitter");
   private final String approver = Jwt.mint(SECRET, "bench-operator", "approver");
 
-  private BenchRunner(boolean quick) throws Exception {
+  private BenchRunner(boolean quick, Set<String> phases) throws Exception {
     this.quick = quick;
+    this.phases = phases;
     Files.createDirectories(out);
     dataDir = Files.createTempDirectory(out.toAbsolutePath(), "data-");
     dbPort = freePort();
@@ -62,7 +69,16 @@ public final class BenchRunner {
 
   public static void main(String[] args) throws Exception {
     boolean quick = List.of(args).contains("--quick");
-    new BenchRunner(quick).run();
+    Set<String> phases = new LinkedHashSet<>(PHASES);
+    for (String a : args) {
+      if (a.startsWith("--phases=")) {
+        phases = new LinkedHashSet<>(List.of(a.substring("--phases=".length()).split(",")));
+        if (!PHASES.containsAll(phases)) {
+          throw new IllegalArgumentException("phases are " + String.join(",", PHASES) + "; got " + phases);
+        }
+      }
+    }
+    new BenchRunner(quick, phases).run();
   }
 
   private String jdbc() {
@@ -73,8 +89,8 @@ public final class BenchRunner {
     long t0 = System.nanoTime();
     Path log = out.resolve("gateway.log");
     Files.deleteIfExists(log);
-    double seconds = quick ? 4 : 30;
-    double peak;
+    double seconds = Double.parseDouble(System.getProperty("bench.seconds", quick ? "4" : "30"));
+    double peak = 0;
     try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log);
          Load load = new Load(gw.httpPort, 128)) {
       Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
@@ -85,50 +101,43 @@ public final class BenchRunner {
       }
       load.saturate(32, quick ? 2 : 10, i -> create(), r -> { });
 
-      Load.Throughput creates = load.saturate(64, seconds, i -> create(), r -> { });
-      peak = creates.perSecond();
-      Double tps = pgbench(seconds);
-      figure("durable creates/s over HTTP", creates.perSecond(), "req/s", tps, "pgbench simple-update TPS",
-        tps == null ? null : creates.perSecond() / tps, "≥ 1.0× pgbench", tps != null && creates.perSecond() >= tps,
-        Map.of("failed", creates.failed(), "concurrency", 64, "seconds", seconds));
-
-      double rate = Math.max(10, peak / 2);
-      int count = (int) Math.min(rate * seconds, quick ? 4000 : 60_000);
-      List<String> ids = Collections.synchronizedList(new ArrayList<>());
-      while (ids.size() < count) {
-        load.saturate(64, 1, i -> create(), r -> {
-          if (ids.size() < count) {
-            ids.add(new JsonObject(r.body()).getString("request_id"));
-          }
-        });
+      if (phases.contains("creates") || phases.contains("decisions")) {
+        Load.Throughput creates = load.saturate(64, seconds, i -> create(), r -> { });
+        peak = creates.perSecond();
+        Double tps = phases.contains("creates") ? pgbench(seconds) : null;
+        figure("durable creates/s over HTTP", creates.perSecond(), "req/s", tps, "pgbench simple-update TPS",
+          tps == null ? null : creates.perSecond() / tps, "≥ 1.0× pgbench", tps != null && creates.perSecond() >= tps,
+          Map.of("failed", creates.failed(), "concurrency", 64, "seconds", seconds));
       }
-      Load.Latency decisions = load.openLoop(rate, count, i -> new Load.Req(HttpMethod.POST,
-        "/api/v1/approvals/" + ids.get(i) + "/approve", approver, "{}"));
-      Histogram h = decisions.histogram();
-      if (decisions.failed() > 0) {
-        throw new IllegalStateException(decisions.failed() + " of " + count + " decisions failed; see " + log);
+
+      if (phases.contains("decisions")) {
+        decisions(load, peak, seconds, log);
       }
-      figure("decision latency p99 at half of peak", h.getValueAtPercentile(99) / 1000.0, "ms", null, null, null,
-        "< 10 ms", h.getValueAtPercentile(99) < 10_000, Map.of("p50_ms", h.getValueAtPercentile(50) / 1000.0,
-          "p999_ms", h.getValueAtPercentile(99.9) / 1000.0, "max_ms", h.getMaxValue() / 1000.0,
-          "target_rate", rate, "achieved_rate", decisions.achievedRate(), "decisions", decisions.ok(),
-          "failed", decisions.failed()));
+      if (phases.contains("sse")) {
+        new SseFanOut(gw.httpPort, submitter, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure)
+          .run(load, Integer.getInteger("bench.streams", quick ? 500 : 10_000), 20);
+      }
+      if (phases.contains("expiry")) {
+        expiry(load, quick ? 1_000 : 10_000, quick ? 5 : 20);
+      }
 
-      expiry(load, quick ? 1_000 : 10_000, quick ? 5 : 20);
-
-      // the embedded PostgreSQL lives as long as the gateway: seed before stopping it
-      long have = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
-      Seeder.pending(jdbc(), (int) Math.max(0, (quick ? 10_000 : 100_000) - have), Instant.now().plusSeconds(7200),
-        3_600_000);
+      if (phases.contains("restart")) {
+        // the embedded PostgreSQL lives as long as the gateway: seed before stopping it
+        long have = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
+        Seeder.pending(jdbc(), (int) Math.max(0, (quick ? 10_000 : 100_000) - have), Instant.now().plusSeconds(7200),
+          3_600_000);
+      }
     }
 
-    try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log)) {
-      long now = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
-      figure("restart with " + now + " pending → ready", gw.secondsToReady(), "s", null, null, null, "< 5 s",
-        gw.secondsToReady() < 5, Map.of("pending", now, "heap_used_mib_after_gc", gw.heapUsedMib()));
+    if (phases.contains("restart")) {
+      try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log)) {
+        long now = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
+        figure("restart with " + now + " pending → ready", gw.secondsToReady(), "s", null, null, null, "< 5 s",
+          gw.secondsToReady() < 5, Map.of("pending", now, "heap_used_mib_after_gc", gw.heapUsedMib()));
+      }
     }
 
-    if (!quick) {
+    if (!quick && phases.contains("heap")) {
       try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log)) {
         long have = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
         Seeder.pending(jdbc(), (int) Math.max(0, 1_000_000 - have), Instant.now().plusSeconds(7200), 3_600_000);
@@ -149,6 +158,33 @@ public final class BenchRunner {
       .put("figures", new JsonArray(figures));
     Files.writeString(out.resolve("results.json"), results.encodePrettily());
     print(results);
+  }
+
+  /** Pending requests first, then approved open-loop at half of the peak create rate. */
+  private void decisions(Load load, double peak, double seconds, Path log) throws Exception {
+    // -Dbench.decisionRate=N: the same rate for every build compared (half of each one's peak differs)
+    double rate = Double.parseDouble(System.getProperty("bench.decisionRate", String.valueOf(Math.max(10, peak / 2))));
+    int count = (int) Math.min(rate * seconds, quick ? 4000 : 60_000);
+    List<String> ids = Collections.synchronizedList(new ArrayList<>());
+    while (ids.size() < count) {
+      load.saturate(64, 1, i -> create(), r -> {
+        if (ids.size() < count) {
+          ids.add(new JsonObject(r.body()).getString("request_id"));
+        }
+      });
+    }
+    Load.Latency decisions = load.openLoop(rate, count, i -> new Load.Req(HttpMethod.POST,
+      "/api/v1/approvals/" + ids.get(i) + "/approve", approver, "{}"));
+    Histogram h = decisions.histogram();
+    if (decisions.failed() > 0) {
+      throw new IllegalStateException(decisions.failed() + " of " + count + " decisions failed; see " + log);
+    }
+    figure("decision latency p99 at " + Math.round(rate) + "/s" + (System.getProperty("bench.decisionRate") == null
+      ? " (half of peak)" : ""), h.getValueAtPercentile(99) / 1000.0, "ms", null, null, null,
+      "< 10 ms", h.getValueAtPercentile(99) < 10_000, Map.of("p50_ms", h.getValueAtPercentile(50) / 1000.0,
+        "p999_ms", h.getValueAtPercentile(99.9) / 1000.0, "max_ms", h.getMaxValue() / 1000.0,
+        "target_rate", rate, "achieved_rate", decisions.achievedRate(), "decisions", decisions.ok(),
+        "failed", decisions.failed()));
   }
 
   /**
@@ -196,6 +232,10 @@ public final class BenchRunner {
         "early", early, "expired_twice", twice, "timeout_seconds", timeoutSeconds));
   }
 
+  static String trade() {
+    return TRADE;
+  }
+
   private Load.Req create() {
     return new Load.Req(HttpMethod.POST, "/api/v1/approvals/trade", submitter, TRADE);
   }
@@ -217,7 +257,7 @@ public final class BenchRunner {
     return m.find() ? Double.parseDouble(m.group(1)) : null;
   }
 
-  private void figure(String name, double value, String unit, Double reference, String referenceName, Double ratio,
+  void figure(String name, double value, String unit, Double reference, String referenceName, Double ratio,
       String target, boolean met, Map<String, Object> details) {
     figures.add(new JsonObject().put("figure", name).put("value", round(value)).put("unit", unit)
       .put("reference", reference == null ? null : round(reference)).put("reference_name", referenceName)

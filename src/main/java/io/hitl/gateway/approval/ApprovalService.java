@@ -38,7 +38,11 @@ import io.hitl.gateway.store.LineageStore;
 import io.hitl.gateway.store.OutboxStore;
 import io.hitl.gateway.store.TimerStore;
 import io.hitl.gateway.store.TradeStore;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -48,6 +52,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +104,14 @@ public final class ApprovalService {
   private final AcknowledgementStore acknowledgements = new AcknowledgementStore();
   private final LineageStore lineages = new LineageStore();
   private final CallbackStore callbacks = new CallbackStore();
+  /** Group commit: most changes per transaction, and the changes waiting for the commit in flight. */
+  private final int groupCommitMax;
+  private static final int DEADLOCK_TRIES = 3;
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private boolean committing;
+  /** The event-loop thread this instance's changes run on (calls from elsewhere commit alone), and a context on it. */
+  private Thread batchThread;
+  private Context batchContext;
 
   public record Created(Approval approval, boolean created) {
   }
@@ -139,6 +152,7 @@ public final class ApprovalService {
     this.validator = new RequestValidator(config.timeoutMinSeconds, config.timeoutMaxSeconds);
     this.timeoutDefaults = config.timeoutDefaults();
     this.plan = JobPlan.of(config);
+    this.groupCommitMax = config.groupCommitMax;
   }
 
   public Instant now() {
@@ -850,15 +864,66 @@ public final class ApprovalService {
     });
   }
 
-  /** One transaction: the work, then its outbox jobs, then its journal entries (last: they hold the chain lock). */
+  /**
+   * One transaction: the work, then its outbox jobs, then its journal entries (last: they hold the chain lock).
+   * Group commit: a change that arrives while this instance has a transaction committing waits, and the
+   * changes that waited commit together in the next transaction (see {@link #txGroup}). An idle instance
+   * commits a change at once, alone, exactly as without batching: no timer, no added latency.
+   */
   Future<Change> tx(Function<SqlConnection, Future<Change>> work) {
+    Context ctx = Vertx.currentContext();
+    // each bus message runs on its own (duplicated) context; they share the verticle's event-loop thread
+    if (groupCommitMax <= 1 || ctx == null || !ctx.isEventLoopContext()
+        || (batchThread != null && batchThread != Thread.currentThread())) {
+      return txAlone(work);
+    }
+    if (batchThread == null) {
+      batchThread = Thread.currentThread();
+      batchContext = ctx;
+    }
+    if (committing) {
+      Waiting w = new Waiting(work, ctx, Promise.promise());
+      waiting.add(w);
+      return w.done().future();
+    }
+    committing = true;
+    return txAlone(work).andThen(ar -> flushWaiting());
+  }
+
+  /** After a commit: the changes that queued up meanwhile go next, as one transaction (one alone as usual). */
+  private void flushWaiting() {
+    if (Thread.currentThread() != batchThread) {
+      batchContext.runOnContext(v -> flushWaiting());
+      return;
+    }
+    if (waiting.isEmpty()) {
+      committing = false;
+      return;
+    }
+    List<Waiting> batch = new ArrayList<>();
+    while (!waiting.isEmpty() && batch.size() < groupCommitMax) {
+      batch.add(waiting.poll());
+    }
+    Future<?> done = batch.size() == 1 ? txAlone(batch.get(0).work()).andThen(batch.get(0)::complete)
+      : txGroup(batch);
+    done.onComplete(ar -> flushWaiting());
+  }
+
+  private Future<Change> txAlone(Function<SqlConnection, Future<Change>> work) {
+    return commitAlone(work, DEADLOCK_TRIES).recover(ApprovalService::dbFailure).compose(c -> {
+      publish(c);
+      return c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c);
+    });
+  }
+
+  /**
+   * The transaction of one change. A batch holds the rows of several requests, so a change can lose a
+   * deadlock against another instance's batch (PostgreSQL aborts one side): it is run again, a few times.
+   */
+  private Future<Change> commitAlone(Function<SqlConnection, Future<Change>> work, int tries) {
     return pool.withTransaction(conn -> work.apply(conn).compose(c -> {
       Instant now = now();
-      return callbackJobs(conn, c).compose(callbackJobs -> {
-        List<OutboxStore.Job> all = jobs(c);
-        all.addAll(callbackJobs);
-        return outbox.insert(conn, all, now);
-      })
+      return insertJobs(conn, c, now)
         .compose(v -> c.entries.isEmpty() ? Future.succeededFuture(List.<JournalEntry>of()) : journal.append(conn, c.entries))
         .map(saved -> {
           if (!saved.isEmpty()) {
@@ -867,9 +932,80 @@ public final class ApprovalService {
           }
           return c;
         });
-    })).recover(ApprovalService::dbFailure).compose(c -> {
-      publish(c);
-      return c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c);
+    })).recover(t -> deadlocked(t) && tries > 1 ? commitAlone(work, tries - 1) : Future.failedFuture(t));
+  }
+
+  /**
+   * Several changes in one transaction. Each runs in its own savepoint with its outbox jobs, so a change
+   * that is refused (a conditional write lost, a SEC refusal, a statement error) is rolled back alone and
+   * fails only its own caller. The journal entries of the changes that stood are appended last, in queue
+   * order, with one pass over the head (seq stays gap-free and in commit order, the chain as verify
+   * expects); journal, state and outbox commit together (SPEC I1/I3). After commit each change publishes
+   * its events and completes its caller, in order. If the transaction itself fails, every caller fails
+   * with that error, as each would have alone; nothing of the batch is committed. A change that lost a
+   * deadlock against another instance's transaction (its savepoint rolled back) is tried again alone.
+   */
+  private Future<Void> txGroup(List<Waiting> batch) {
+    int n = batch.size();
+    Change[] stood = new Change[n];
+    Throwable[] refused = new Throwable[n];
+    // BEGIN/COMMIT by hand: the client's own transaction API treats a statement error inside it as fatal
+    // and rolls back at the end, even after the savepoint has recovered the transaction
+    Future<Void> committed = pool.withConnection(conn -> conn.query("BEGIN").execute().compose(begun -> {
+      Future<Void> f = Future.succeededFuture();
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        f = f.compose(v -> inSavepoint(conn, "change_" + k, batch.get(k).work()).transform(ar -> {
+          if (ar.succeeded()) {
+            stood[k] = ar.result();
+            return Future.<Void>succeededFuture();
+          }
+          refused[k] = ar.cause();
+          return conn.query("ROLLBACK TO SAVEPOINT change_" + k).execute().<Void>mapEmpty();
+        }));
+      }
+      return f.compose(v -> {
+        List<JournalEntry> all = new ArrayList<>();
+        for (Change c : stood) {
+          if (c != null) {
+            all.addAll(c.entries);
+          }
+        }
+        return journal.appendAll(conn, all).map(saved -> {
+          int at = 0;
+          for (Change c : stood) {
+            if (c != null) {
+              int size = c.entries.size();
+              c.entries.clear();
+              c.entries.addAll(saved.subList(at, at + size));
+              at += size;
+            }
+          }
+          return null;
+        });
+      });
+    }).compose(v -> conn.query("COMMIT").execute().<Void>mapEmpty())
+      .recover(err -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<Void>failedFuture(err))));
+    return committed.transform(ar -> {
+      Future<Change> whole = ar.failed() ? (deadlocked(ar.cause()) ? Future.failedFuture(ar.cause())
+        : dbFailure(ar.cause())) : null;
+      for (int i = 0; i < n; i++) {
+        Waiting w = batch.get(i);
+        if (whole != null && deadlocked(ar.cause())) {
+          txAlone(w.work()).onComplete(w::complete);
+        } else if (whole != null) {
+          w.complete(whole);
+        } else if (stood[i] != null) {
+          Change c = stood[i];
+          publish(c);
+          w.complete(c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c));
+        } else if (deadlocked(refused[i])) {
+          txAlone(w.work()).onComplete(w::complete);
+        } else {
+          w.complete(dbFailure(refused[i]));
+        }
+      }
+      return Future.succeededFuture();
     });
   }
 
@@ -879,6 +1015,15 @@ public final class ApprovalService {
     m.put("callback_host", java.net.URI.create(url).getHost());
     m.put("callback_url_sha256", Hashing.sha256Hex(url));
     return m;
+  }
+
+  /** The outbox rows of a change: its chat and webhook jobs, and its engine callbacks. */
+  private Future<?> insertJobs(SqlConnection conn, Change c, Instant now) {
+    return callbackJobs(conn, c).compose(callbackJobs -> {
+      List<OutboxStore.Job> all = jobs(c);
+      all.addAll(callbackJobs);
+      return outbox.insert(conn, all, now);
+    });
   }
 
   /** A callback job per terminal outcome in {@code c} of a request that named a callback_url. */
@@ -901,6 +1046,39 @@ public final class ApprovalService {
       }));
     }
     return f;
+  }
+
+  /** The work and its outbox jobs after a savepoint; the savepoint goes out with the work's first statement. */
+  private Future<Change> inSavepoint(SqlConnection conn, String name,
+      Function<SqlConnection, Future<Change>> work) {
+    Future<?> savepoint = conn.query("SAVEPOINT " + name).execute();
+    Future<Change> worked;
+    try {
+      worked = work.apply(conn);
+    } catch (RuntimeException e) {
+      worked = Future.failedFuture(e);
+    }
+    // the work's outcome counts once the savepoint is known to exist (it was sent first)
+    return worked.transform(ar -> savepoint.transform(sp -> sp.failed() ? Future.<Change>failedFuture(sp.cause())
+        : ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.<Change>failedFuture(ar.cause())))
+      .compose(c -> insertJobs(conn, c, now()).map(c));
+  }
+
+  private static boolean deadlocked(Throwable t) {
+    return t instanceof PgException && "40P01".equals(((PgException) t).getSqlState());
+  }
+
+  /** A change waiting for this instance's commit in flight, and the context its caller continues on. */
+  private record Waiting(Function<SqlConnection, Future<Change>> work, Context caller, Promise<Change> done) {
+    void complete(AsyncResult<Change> ar) {
+      caller.runOnContext(v -> {
+        if (ar.succeeded()) {
+          done.complete(ar.result());
+        } else {
+          done.fail(ar.cause());
+        }
+      });
+    }
   }
 
   private List<OutboxStore.Job> jobs(Change c) {

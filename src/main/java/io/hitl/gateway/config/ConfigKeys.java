@@ -36,6 +36,8 @@ public final class ConfigKeys {
   public static final String HITL_HTTP_BODY_LIMIT_BYTES = "HITL_HTTP_BODY_LIMIT_BYTES";
   public static final String HITL_HTTP_INSTANCES = "HITL_HTTP_INSTANCES";
   public static final String HITL_APPROVAL_INSTANCES = "HITL_APPROVAL_INSTANCES";
+  public static final String HITL_GROUP_COMMIT_MAX = "HITL_GROUP_COMMIT_MAX";
+  public static final String HITL_DB_CACHE_PREPARED = "HITL_DB_CACHE_PREPARED";
   public static final String HITL_DATA_DIR = "HITL_DATA_DIR";
   /** Journal entries older than this many days move to archive files; 0 keeps everything in PostgreSQL. */
   public static final String HITL_RETENTION_DAYS = "HITL_RETENTION_DAYS";

@@ -64,6 +64,10 @@ public final class GatewayConfig {
   public final int httpBodyLimitBytes;
   public final int httpInstances;
   public final int approvalInstances;
+  /** Most state changes one approval verticle commits in one transaction (group commit); 1 turns batching off. */
+  public final int groupCommitMax;
+  /** Whether database connections keep their prepared statements (one parse per connection, not per call). */
+  public final boolean dbCachePrepared;
   public final Path dataDir;
   public final int retentionDays;
   public final int retentionCheckSeconds;
@@ -179,6 +183,9 @@ public final class GatewayConfig {
     int cores = Runtime.getRuntime().availableProcessors();
     httpInstances = integer(HITL_HTTP_INSTANCES, cores, 1, 64);
     approvalInstances = integer(HITL_APPROVAL_INSTANCES, cores, 1, 64);
+    // each change of a batch is a subtransaction: PostgreSQL tracks up to 64 per backend cheaply
+    groupCommitMax = integer(HITL_GROUP_COMMIT_MAX, 32, 1, 64);
+    dbCachePrepared = bool(HITL_DB_CACHE_PREPARED, true);
     dataDir = Path.of(text(HITL_DATA_DIR, "./data"));
     retentionDays = integer(HITL_RETENTION_DAYS, 0, 0, 36_500);
     retentionCheckSeconds = integer(HITL_RETENTION_CHECK_SECONDS, 3600, 1, 7 * 86_400);

@@ -98,9 +98,14 @@ public final class Database implements AutoCloseable {
   }
 
   public Pool pool(Vertx vertx, int size) {
+    return pool(vertx, size, false);
+  }
+
+  /** {@code cachePrepared}: each connection parses a statement once and keeps it, instead of once per call. */
+  public Pool pool(Vertx vertx, int size, boolean cachePrepared) {
     return PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(size).setName(POOL_NAME))
-      .connectingTo(connectOptions())
+      .connectingTo(connectOptions().setCachePreparedStatements(cachePrepared))
       .using(vertx)
       .build();
   }
