@@ -107,6 +107,7 @@ public final class ApprovalService {
   /** Group commit: most changes per transaction, and the changes waiting for the commit in flight. */
   private final int groupCommitMax;
   private static final int DEADLOCK_TRIES = 3;
+  private static final String BATCH_LOCK_WAIT = "100ms";
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private boolean committing;
   /** The event-loop thread this instance's changes run on (calls from elsewhere commit alone), and a context on it. */
@@ -943,7 +944,8 @@ public final class ApprovalService {
    * expects); journal, state and outbox commit together (SPEC I1/I3). After commit each change publishes
    * its events and completes its caller, in order. If the transaction itself fails, every caller fails
    * with that error, as each would have alone; nothing of the batch is committed. A change that lost a
-   * deadlock against another instance's transaction (its savepoint rolled back) is tried again alone.
+   * deadlock against another instance's transaction, or waited too long for a lock held elsewhere (its
+   * savepoint rolled back), is tried again alone.
    */
   private Future<Void> txGroup(List<Waiting> batch) {
     int n = batch.size();
@@ -951,7 +953,11 @@ public final class ApprovalService {
     Throwable[] refused = new Throwable[n];
     // BEGIN/COMMIT by hand: the client's own transaction API treats a statement error inside it as fatal
     // and rolls back at the end, even after the savepoint has recovered the transaction
-    Future<Void> committed = pool.withConnection(conn -> conn.query("BEGIN").execute().compose(begun -> {
+    // A change of a batch waits for another transaction's lock at most BATCH_LOCK_WAIT: past that its
+    // savepoint is rolled back and it runs again alone. Two batches holding each other's rows would
+    // otherwise stall every change queued behind them until PostgreSQL's deadlock check (1 s by default).
+    Future<Void> committed = pool.withConnection(conn -> conn.query("BEGIN; SET LOCAL lock_timeout = '"
+        + BATCH_LOCK_WAIT + "'").execute().compose(begun -> {
       Future<Void> f = Future.succeededFuture();
       for (int i = 0; i < n; i++) {
         int k = i;
@@ -964,7 +970,8 @@ public final class ApprovalService {
           return conn.query("ROLLBACK TO SAVEPOINT change_" + k).execute().<Void>mapEmpty();
         }));
       }
-      return f.compose(v -> {
+      // the journal head is waited for as long as it takes, as by a lone change
+      return f.compose(v -> conn.query("SET LOCAL lock_timeout = 0").execute()).compose(v -> {
         List<JournalEntry> all = new ArrayList<>();
         for (Change c : stood) {
           if (c != null) {
@@ -999,7 +1006,7 @@ public final class ApprovalService {
           Change c = stood[i];
           publish(c);
           w.complete(c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c));
-        } else if (deadlocked(refused[i])) {
+        } else if (deadlocked(refused[i]) || lockWaitTooLong(refused[i])) {
           txAlone(w.work()).onComplete(w::complete);
         } else {
           w.complete(dbFailure(refused[i]));
@@ -1062,6 +1069,10 @@ public final class ApprovalService {
     return worked.transform(ar -> savepoint.transform(sp -> sp.failed() ? Future.<Change>failedFuture(sp.cause())
         : ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.<Change>failedFuture(ar.cause())))
       .compose(c -> insertJobs(conn, c, now()).map(c));
+  }
+
+  private static boolean lockWaitTooLong(Throwable t) {
+    return t instanceof PgException && "55P03".equals(((PgException) t).getSqlState());
   }
 
   private static boolean deadlocked(Throwable t) {
