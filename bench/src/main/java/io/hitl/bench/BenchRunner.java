@@ -28,7 +28,7 @@ public final class BenchRunner {
   private static final String TRADE = "{\"ticker\":\"7203.T\",\"action\":\"BUY\",\"quantity\":100,\"price\":\"2850.5\","
     + "\"strategy\":\"bench\",\"confidence\":0.8,\"risk_pct\":0.5,\"timeout_seconds\":3600}";
 
-  static final List<String> PHASES = List.of("creates", "decisions", "sse", "expiry", "restart", "heap");
+  static final List<String> PHASES = List.of("creates", "decisions", "sse", "expiry", "restart", "heap", "chat");
   private final boolean quick;
   private final Path out = Path.of("target", "bench");
   /** The gateway jar under test; -Dbench.jar=… measures another build (A/B runs) with the same harness. */
@@ -91,42 +91,49 @@ public final class BenchRunner {
     Files.deleteIfExists(log);
     double seconds = Double.parseDouble(System.getProperty("bench.seconds", quick ? "4" : "30"));
     double peak = 0;
-    try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log);
-         Load load = new Load(gw.httpPort, 128)) {
-      Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
-        "{\"ticker\":\"7203.T\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage().toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
-      if (quoted.status() != 200) {
-        throw new IllegalStateException("the quote was refused: " + quoted.body());
-      }
-      load.saturate(32, quick ? 2 : 10, i -> create(), r -> { });
+    boolean shared = phases.stream().anyMatch(List.of("creates", "decisions", "sse", "expiry", "restart")::contains);
+    if (shared) {
+      try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log);
+           Load load = new Load(gw.httpPort, 128)) {
+        Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
+          "{\"ticker\":\"7203.T\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage().toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+        if (quoted.status() != 200) {
+          throw new IllegalStateException("the quote was refused: " + quoted.body());
+        }
+        load.saturate(32, quick ? 2 : 10, i -> create(), r -> { });
 
-      if (phases.contains("creates") || phases.contains("decisions")) {
-        Load.Throughput creates = load.saturate(64, seconds, i -> create(), r -> { });
-        peak = creates.perSecond();
-        Double tps = phases.contains("creates") ? pgbench(seconds) : null;
-        figure("durable creates/s over HTTP", creates.perSecond(), "req/s", tps, "pgbench simple-update TPS",
-          tps == null ? null : creates.perSecond() / tps, "≥ 1.0× pgbench", tps != null && creates.perSecond() >= tps,
-          Map.of("failed", creates.failed(), "concurrency", 64, "seconds", seconds));
-      }
+        if (phases.contains("creates") || phases.contains("decisions")) {
+          Load.Throughput creates = load.saturate(64, seconds, i -> create(), r -> { });
+          peak = creates.perSecond();
+          Double tps = phases.contains("creates") ? pgbench(seconds) : null;
+          figure("durable creates/s over HTTP", creates.perSecond(), "req/s", tps, "pgbench simple-update TPS",
+            tps == null ? null : creates.perSecond() / tps, "≥ 1.0× pgbench", tps != null && creates.perSecond() >= tps,
+            Map.of("failed", creates.failed(), "concurrency", 64, "seconds", seconds));
+        }
 
-      if (phases.contains("decisions")) {
-        decisions(load, peak, seconds, log);
-      }
-      if (phases.contains("sse")) {
-        new SseFanOut(gw.httpPort, submitter, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure)
-          .run(load, Integer.getInteger("bench.streams", quick ? 500 : 10_000), 20);
-      }
-      if (phases.contains("expiry")) {
-        expiry(load, quick ? 1_000 : 10_000, quick ? 5 : 20);
-      }
+        if (phases.contains("decisions")) {
+          decisions(load, peak, seconds, log);
+        }
+        if (phases.contains("sse")) {
+          new SseFanOut(gw.httpPort, submitter, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure)
+            .run(load, Integer.getInteger("bench.streams", quick ? 500 : 10_000), 20);
+        }
+        if (phases.contains("expiry")) {
+          expiry(load, quick ? 1_000 : 10_000, quick ? 5 : 20);
+        }
 
-      if (phases.contains("restart")) {
-        // the embedded PostgreSQL lives as long as the gateway: seed before stopping it
-        long have = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
-        Seeder.pending(jdbc(), (int) Math.max(0, (quick ? 10_000 : 100_000) - have), Instant.now().plusSeconds(7200),
-          3_600_000);
+        if (phases.contains("restart")) {
+          // the embedded PostgreSQL lives as long as the gateway: seed before stopping it
+          long have = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
+          Seeder.pending(jdbc(), (int) Math.max(0, (quick ? 10_000 : 100_000) - have), Instant.now().plusSeconds(7200),
+            3_600_000);
+        }
       }
+    }
+
+    if (phases.contains("chat")) {
+      chat(log);
     }
 
     if (phases.contains("restart")) {
@@ -185,6 +192,33 @@ public final class BenchRunner {
         "p999_ms", h.getValueAtPercentile(99.9) / 1000.0, "max_ms", h.getMaxValue() / 1000.0,
         "target_rate", rate, "achieved_rate", decisions.achievedRate(), "decisions", decisions.ok(),
         "failed", decisions.failed()));
+  }
+
+  /**
+   * A gateway of its own, on its own embedded PostgreSQL, with Slack configured against a local fake: the
+   * other phases measure a gateway without chat, and its outbox rows would follow them from one run to the next.
+   */
+  private void chat(Path log) throws Exception {
+    Path data = Files.createTempDirectory(out.toAbsolutePath(), "chat-data-");
+    try (FakeSlack slack = ChatAck.fakeSlack()) {
+      Map<String, String> settings = ChatAck.settings(env, slack);
+      settings.put("HITL_DATA_DIR", data.toString());
+      settings.put("HITL_EMBEDDED_DB_PORT", String.valueOf(freePort()));
+      settings.put("HITL_HTTP_PORT", String.valueOf(freePort()));
+      try (GatewayProcess gw = GatewayProcess.start(jar, settings, "1g", log);
+           Load load = new Load(gw.httpPort, 128);
+           Load clicks = new Load(gw.httpPort, 32)) {
+        Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
+          "{\"ticker\":\"7203.T\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage().toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+        if (quoted.status() != 200) {
+          throw new IllegalStateException("the quote was refused: " + quoted.body());
+        }
+        load.saturate(32, quick ? 2 : 10, i -> create(), r -> { });
+        new ChatAck(quick, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::create, this::figure)
+          .run(gw.httpPort, load, clicks, slack, log);
+      }
+    }
   }
 
   /**
@@ -284,6 +318,13 @@ public final class BenchRunner {
       String ref = f.getValue("reference") == null ? "-" : f.getValue("reference") + " (" + f.getValue("ratio") + "×)";
       System.out.printf("%-44s %14s %24s %20s %5s%n", f.getString("figure"), f.getValue("value") + " "
         + f.getString("unit"), ref, f.getString("target"), f.getBoolean("met") ? "yes" : "NO");
+      JsonObject d = f.getJsonObject("details");
+      if (d.containsKey("p50_ms") && d.containsKey("p999_ms") && d.containsKey("max_ms")) {
+        System.out.printf("  p50 %s ms, p99.9 %s ms, max %s ms%s%n", round(d.getDouble("p50_ms")),
+          round(d.getDouble("p999_ms")), round(d.getDouble("max_ms")), d.containsKey("target_rate")
+            ? String.format(", %s/s asked, %s/s sent", round(d.getDouble("target_rate")),
+              round(d.getDouble("achieved_rate"))) : "");
+      }
     }
     System.out.printf("%n%s run on %s; details in target/bench/results.json%n", results.getString("mode"),
       results.getJsonObject("machine").encode());

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +19,11 @@ import org.HdrHistogram.Histogram;
 
 /** HTTP load against one gateway: closed-loop saturation, and open-loop at a fixed rate. */
 final class Load implements AutoCloseable {
-  record Req(HttpMethod method, String path, String token, String body) {
+  /** One request; `token` null sends no Authorization; `headers` are added last (a Content-Type there wins). */
+  record Req(HttpMethod method, String path, String token, String body, Map<String, String> headers) {
+    Req(HttpMethod method, String path, String token, String body) {
+      this(method, path, token, body, Map.of());
+    }
   }
 
   record Reply(int status, String body) {
@@ -42,7 +47,11 @@ final class Load implements AutoCloseable {
 
   Future<Reply> call(Req r) {
     RequestOptions o = new RequestOptions().setMethod(r.method()).setURI(r.path())
-      .putHeader("Authorization", "Bearer " + r.token()).putHeader("Content-Type", "application/json");
+      .putHeader("Content-Type", "application/json");
+    if (r.token() != null) {
+      o.putHeader("Authorization", "Bearer " + r.token());
+    }
+    r.headers().forEach(o::putHeader);
     return client.request(o)
       .compose(req -> r.body() == null ? req.send() : req.send(Buffer.buffer(r.body())))
       .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString())));
