@@ -2,6 +2,7 @@ package io.hitl.bench;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -39,13 +40,23 @@ final class Load implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpClientAgent client;
+  private final Context home = vertx.getOrCreateContext();
 
   Load(int port, int connections) {
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
       .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
   }
 
+  /**
+   * One request. From a thread outside Vert.x (the runner's own), the request is made on the load's event loop:
+   * created and answered there, its body handler cannot miss a reply that arrives before it is set.
+   */
   Future<Reply> call(Req r) {
+    if (Vertx.currentContext() == null) {
+      Promise<Reply> p = Promise.promise();
+      home.runOnContext(v -> call(r).onComplete(p));
+      return p.future();
+    }
     RequestOptions o = new RequestOptions().setMethod(r.method()).setURI(r.path())
       .putHeader("Content-Type", "application/json");
     if (r.token() != null) {
