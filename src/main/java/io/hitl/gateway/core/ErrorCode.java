@@ -8,6 +8,9 @@ public enum ErrorCode {
   SEC_011("SEC-011", 404, "Not found"),
   SEC_012("SEC-012", 409, "Already decided"),
   SEC_013("SEC-013", 409, "Expired"),
+  SEC_014("SEC-014", 422, "Idempotency key reused with a different request"),
+  SEC_015("SEC-015", 409, "The same request is still in progress"),
+  SEC_016("SEC-016", 409, "Identifier already used"),
   SEC_020("SEC-020", 423, "Guardian locked"),
   SEC_021("SEC-021", 423, "Symbol locked out"),
   SEC_030("SEC-030", 409, "Invalid lifecycle transition"),
@@ -20,6 +23,7 @@ public enum ErrorCode {
   SEC_080("SEC-080", 409, "Integrity hash mismatch"),
   SEC_090("SEC-090", 403, "Operator not allowed"),
   SEC_091("SEC-091", 403, "Self-approval not allowed"),
+  SEC_098("SEC-098", 504, "Outcome unknown"),
   SEC_099("SEC-099", 503, "Dependency unavailable"),
   INTERNAL("SEC-500", 500, "Internal error");
 
