@@ -5,7 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** One approval request as stored; immutable, changed by the `with*` copies. */
+/**
+ * One approval request as stored; immutable, changed by the `with*` copies. {@code journalSeq} and
+ * {@code journalHash} link the row to the last journal entry that produced it; rows of hash version 2
+ * cover that link in their row hash, version 1 rows (written before the link existed) do not.
+ */
 public record Approval(
   UUID id,
   String type,
@@ -31,10 +35,37 @@ public record Approval(
   String decisionComment,
   Map<String, Object> overrides,
   String rowHash,
-  Instant createdAt) {
+  Instant createdAt,
+  long journalSeq,
+  String journalHash,
+  int hashVersion) {
 
-  /** Every stored column but row_hash, in a form CanonicalJson writes the same before and after storage. */
+  /** The row hash version of rows written now: it covers the journal link. */
+  public static final int HASH_VERSION = 2;
+
+  /** A row not yet linked to the journal entry that will produce it (linked when that entry is appended). */
+  public Approval(UUID id, String type, String title, String description, Map<String, Object> context, String tradeId,
+      String requestedBy, String correlationId, String idempotencyKey, Map<String, Object> policy, String policyHash,
+      ApprovalStatus status, int requiredApprovals, Instant expiresAt, Instant escalateAt, int escalationLevel,
+      UUID lineageId, Instant decidedAt, String decidedBy, String decisionChannel, String decisionReason,
+      String decisionComment, Map<String, Object> overrides, String rowHash, Instant createdAt) {
+    this(id, type, title, description, context, tradeId, requestedBy, correlationId, idempotencyKey, policy,
+      policyHash, status, requiredApprovals, expiresAt, escalateAt, escalationLevel, lineageId, decidedAt, decidedBy,
+      decisionChannel, decisionReason, decisionComment, overrides, rowHash, createdAt, 0, null, HASH_VERSION);
+  }
+
+  /** Every stored column but row_hash (and the journal link below version 2), as CanonicalJson writes it. */
   public Map<String, Object> canonicalFields() {
+    Map<String, Object> m = contentFields();
+    if (hashVersion >= HASH_VERSION) {
+      m.put("journal_seq", journalSeq);
+      m.put("journal_hash", journalHash);
+    }
+    return m;
+  }
+
+  /** The columns the journal's entries carry: everything but row_hash, the journal link and the hash version. */
+  public Map<String, Object> contentFields() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id.toString());
     m.put("type", type);
@@ -68,14 +99,23 @@ public record Approval(
     return new Approval(id, type, title, description, context, tradeId, requestedBy, correlationId,
       idempotencyKey, policy, policyHash, status, requiredApprovals, expiresAt, escalateAt, escalationLevel,
       lineageId, decidedAt, decidedBy, decisionChannel, decisionReason, decisionComment, overrides,
-      Hashing.rowHash(this), createdAt);
+      Hashing.rowHash(this), createdAt, journalSeq, journalHash, hashVersion);
+  }
+
+  /** This row linked to the journal entry {@code seq}/{@code hash} that produced it, at the current hash version. */
+  public Approval linked(long seq, String hash) {
+    return new Approval(id, type, title, description, context, tradeId, requestedBy, correlationId,
+      idempotencyKey, policy, policyHash, status, requiredApprovals, expiresAt, escalateAt, escalationLevel,
+      lineageId, decidedAt, decidedBy, decisionChannel, decisionReason, decisionComment, overrides, null, createdAt,
+      seq, hash, HASH_VERSION).withRowHash();
   }
 
   /** The terminal copy of this request, hashed. */
   public Approval decided(ApprovalStatus to, Instant at, String by, String channel, String reason, String comment) {
     return new Approval(id, type, title, description, context, tradeId, requestedBy, correlationId,
       idempotencyKey, policy, policyHash, to, requiredApprovals, expiresAt, escalateAt, escalationLevel,
-      lineageId, Times.micros(at), by, channel, reason, comment, overrides, null, createdAt).withRowHash();
+      lineageId, Times.micros(at), by, channel, reason, comment, overrides, null, createdAt, journalSeq, journalHash,
+      hashVersion).withRowHash();
   }
 
   /** This pending request with a new deadline, escalation notice time and level, hashed. */
@@ -83,14 +123,15 @@ public record Approval(
     return new Approval(id, type, title, description, context, tradeId, requestedBy, correlationId,
       idempotencyKey, policy, policyHash, status, requiredApprovals, Times.micros(newExpiresAt),
       Times.micros(newEscalateAt), newEscalationLevel, lineageId, decidedAt, decidedBy, decisionChannel,
-      decisionReason, decisionComment, overrides, null, createdAt).withRowHash();
+      decisionReason, decisionComment, overrides, null, createdAt, journalSeq, journalHash, hashVersion).withRowHash();
   }
 
   /** This request carrying the parameters and diff of an approval with edits; hashed by {@link #decided}. */
   public Approval withOverrides(Map<String, Object> newOverrides) {
     return new Approval(id, type, title, description, context, tradeId, requestedBy, correlationId,
       idempotencyKey, policy, policyHash, status, requiredApprovals, expiresAt, escalateAt, escalationLevel,
-      lineageId, decidedAt, decidedBy, decisionChannel, decisionReason, decisionComment, newOverrides, null, createdAt);
+      lineageId, decidedAt, decidedBy, decisionChannel, decisionReason, decisionComment, newOverrides, null, createdAt,
+      journalSeq, journalHash, hashVersion);
   }
 
   public boolean integrityOk() {

@@ -24,10 +24,10 @@ public final class ApprovalStore {
   static final String COLUMNS = "id, type, title, description, context, trade_id, requested_by, "
     + "correlation_id, idempotency_key, policy, policy_hash, status, required_approvals, expires_at, escalate_at, "
     + "escalation_level, lineage_id, decided_at, decided_by, decision_channel, decision_reason, decision_comment, "
-    + "overrides, row_hash, created_at";
+    + "overrides, row_hash, created_at, journal_seq, journal_hash, row_hash_version";
 
   private static final String INSERT = "INSERT INTO approvals (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, "
-    + "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) "
+    + "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) "
     + "ON CONFLICT DO NOTHING RETURNING id";
   private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM approvals WHERE id = $1";
   private static final String SELECT_BY_IDS = "SELECT " + COLUMNS + " FROM approvals WHERE id = ANY($1)";
@@ -55,8 +55,12 @@ public final class ApprovalStore {
       a.correlationId(), a.idempotencyKey(), json(a.policy()), a.policyHash(), a.status().name(),
       a.requiredApprovals(), odt(a.expiresAt()), odt(a.escalateAt()), a.escalationLevel(), a.lineageId(),
       odt(a.decidedAt()), a.decidedBy(), a.decisionChannel(), a.decisionReason(), a.decisionComment(),
-      json(a.overrides()), a.rowHash(), odt(a.createdAt())
+      json(a.overrides()), a.rowHash(), odt(a.createdAt()), linkSeq(a), a.journalHash(), (short) a.hashVersion()
     })).map(rs -> rs.rowCount() == 1);
+  }
+
+  private static Long linkSeq(Approval a) {
+    return a.journalSeq() == 0 ? null : a.journalSeq();
   }
 
   public Future<Approval> find(SqlClient c, UUID id) {
@@ -201,6 +205,9 @@ public final class ApprovalStore {
       r.getString("decision_comment"),
       plainMap(r.getJsonObject("overrides")),
       r.getString("row_hash"),
-      instant(r.getOffsetDateTime("created_at")));
+      instant(r.getOffsetDateTime("created_at")),
+      r.getLong("journal_seq") == null ? 0 : r.getLong("journal_seq"),
+      r.getString("journal_hash"),
+      r.getShort("row_hash_version"));
   }
 }

@@ -1,0 +1,80 @@
+package io.hitl.gateway.core.machine;
+
+import io.hitl.gateway.core.Approval;
+import io.hitl.gateway.core.CanonicalJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One difference between a table and its re-derivation from the journal: which table and row, which
+ * field, what the journal says it should be, what was found, and the seq of the journal entry that last
+ * produced the row (0 when the journal has no history for it). Values are canonical JSON text.
+ */
+public record Mismatch(String table, String id, String field, String expected, String found, long seq) {
+  public static final String APPROVALS = "approvals";
+  public static final String VOTES = "approval_votes";
+  /** The field named when a whole row is missing from the table or has no journal history. */
+  public static final String ROW = "(row)";
+
+  /** Every field of the stored row (and its votes) that differs from the state the journal gives. */
+  public static List<Mismatch> between(ApprovalState expected, Approval row, List<VoteRow> votes) {
+    List<Mismatch> out = new ArrayList<>();
+    String id = row != null ? row.id().toString() : expected.row().id().toString();
+    long seq = expected.exists() ? expected.row().journalSeq() : 0;
+    if (!expected.exists()) {
+      out.add(new Mismatch(APPROVALS, id, ROW, "absent", "present", 0));
+      return out;
+    }
+    if (row == null) {
+      out.add(new Mismatch(APPROVALS, id, ROW, "present", "absent", seq));
+      return out;
+    }
+    Map<String, Object> want = fields(expected.row());
+    Map<String, Object> got = fields(row);
+    for (String k : new TreeSet<>(want.keySet())) {
+      String w = CanonicalJson.write(want.get(k));
+      String g = CanonicalJson.write(got.get(k));
+      if (!w.equals(g)) {
+        out.add(new Mismatch(APPROVALS, id, k, w, g, seq));
+      }
+    }
+    Map<String, VoteRow> wantVotes = expected.votes();
+    for (VoteRow v : votes) {
+      VoteRow w = wantVotes.get(v.approver());
+      String vid = id + "/" + v.approver();
+      if (w == null) {
+        out.add(new Mismatch(VOTES, vid, ROW, "absent", "present", seq));
+        continue;
+      }
+      compare(out, vid, "decision", w.decision(), v.decision(), seq);
+      compare(out, vid, "channel", w.channel(), v.channel(), seq);
+      compare(out, vid, "comment", w.comment(), v.comment(), seq);
+      compare(out, vid, "created_at", w.at(), v.at(), seq);
+    }
+    for (VoteRow w : wantVotes.values()) {
+      if (votes.stream().noneMatch(v -> v.approver().equals(w.approver()))) {
+        out.add(new Mismatch(VOTES, id + "/" + w.approver(), ROW, "present", "absent", seq));
+      }
+    }
+    return out;
+  }
+
+  private static void compare(List<Mismatch> out, String id, String field, Object want, Object got, long seq) {
+    String w = CanonicalJson.write(want);
+    String g = CanonicalJson.write(got);
+    if (!w.equals(g)) {
+      out.add(new Mismatch(VOTES, id, field, w, g, seq));
+    }
+  }
+
+  /** The compared columns: the content, the journal link and the row hash (the hash version is not state). */
+  private static Map<String, Object> fields(Approval a) {
+    Map<String, Object> m = a.contentFields();
+    m.put("journal_seq", a.journalSeq());
+    m.put("journal_hash", a.journalHash());
+    m.put("row_hash", a.rowHash());
+    return m;
+  }
+}
