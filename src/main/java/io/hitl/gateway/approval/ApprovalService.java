@@ -21,6 +21,10 @@ import io.hitl.gateway.core.TimeoutRules;
 import io.hitl.gateway.notify.Callbacks;
 import io.hitl.gateway.notify.JobPlan;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
+import io.hitl.gateway.core.machine.ApprovalEntry;
+import io.hitl.gateway.core.machine.ApprovalMachine;
+import io.hitl.gateway.core.machine.ApprovalState;
+import io.hitl.gateway.core.machine.RowCheck;
 import io.hitl.gateway.core.policy.AcknowledgementRules;
 import io.hitl.gateway.core.policy.EditRules;
 import io.hitl.gateway.core.policy.LineageRules;
@@ -32,6 +36,7 @@ import io.hitl.gateway.policy.PolicyCache;
 import io.hitl.gateway.store.AcknowledgementStore;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.CallbackStore;
+import io.hitl.gateway.store.HistoryStore;
 import io.hitl.gateway.store.Json;
 import io.hitl.gateway.store.JournalStore;
 import io.hitl.gateway.store.LineageStore;
@@ -104,6 +109,12 @@ public final class ApprovalService {
   private final AcknowledgementStore acknowledgements = new AcknowledgementStore();
   private final LineageStore lineages = new LineageStore();
   private final CallbackStore callbacks = new CallbackStore();
+  private final HistoryStore histories = new HistoryStore();
+  /** Internal: a change found a request an earlier change of the same batch touched; it runs again alone after it. */
+  private static final GatewayException BATCH_CONFLICT = new GatewayException(ErrorCode.SEC_012,
+    "The request changed in the same batch");
+  /** The requests the changes of the batch in flight have touched so far (null outside a batch). */
+  private Set<UUID> batchTouched;
   /** Group commit: most changes per transaction, and the changes waiting for the commit in flight. */
   private final int groupCommitMax;
   private static final int DEADLOCK_TRIES = 3;
@@ -200,10 +211,8 @@ public final class ApprovalService {
             return Future.failedFuture(new GatewayException(ErrorCode.SEC_010,
               "A request with this id already exists; retry"));
           }
-          if (!existing.integrityOk()) {
-            return tamper(conn, existing, corr, now);
-          }
-          return Future.succeededFuture(new Change(existing));
+          // read without its lock: a row that looks wrong is checked again under it before it is called tampered
+          return checkedLocked(conn, existing, corr, now, ok -> Future.succeededFuture(new Change(ok)));
         });
       }
       if (callbackUrl == null) {
@@ -250,8 +259,7 @@ public final class ApprovalService {
     payload.put("policy_version", PolicySnapshot.version(fresh.policy()));
     payload.put("required_approvals", fresh.requiredApprovals());
     payload.putAll(extra);
-    c.record(entry(fresh, actor.subject(), Events.CREATED, null, ApprovalStatus.PENDING, payload, corr, null, now),
-      fresh);
+    c.record(ApprovalMachine.create(fresh, payload, actor.subject(), corr, now));
     return guards.opened(conn, c, fresh, actor.subject(), corr, now).compose(opened -> {
       if (admitted != null) {
         // the trading settings approve at once (HITL disabled, paper mode with auto-approve)
@@ -306,66 +314,69 @@ public final class ApprovalService {
       return refused(e, id, actor, "decision_refused", attempt, corr);
     }
     return guards.prefetch(pool, id, decision).compose(ready -> tx(conn -> guards.guardianShared(conn)
-      .compose(guardian -> approvals.findForUpdate(conn, id).compose(a -> {
-      if (a == null) {
+      .compose(guardian -> approvals.findForUpdate(conn, id).compose(found -> {
+      if (found == null) {
         return Future.failedFuture(notFound(id));
       }
-      if (!a.integrityOk()) {
-        return tamper(conn, a, corr, now);
-      }
-      Future<Set<String>> approvedBy = a.requiredApprovals() > 1 && a.status() == ApprovalStatus.PENDING
-        ? approvals.approvers(conn, id) : Future.succeededFuture(Set.of());
-      return approvedBy.compose(voters -> guards.decisionFacts(conn, guardian, a, decision, now)
-        .compose(facts -> acknowledged(conn, a).compose(acked -> {
-        DecisionRules.Operators operators = operatorsOf(a);
-        DecisionRules.Verdict v = DecisionRules.decide(a, voters, new DecisionRules.Ballot(actor, decision, why), now,
-          operators, facts, PolicySnapshot.missing(a.policy(), acked));
-        List<String> approvers = new ArrayList<>(voters);
-        switch (v.kind()) {
-          case EXPIRE_NOW:
-            return timeoutNow(conn, new Change(a), corr, now);
-          case DUPLICATE_VOTE:
-            if (edits != null) {
-              throw EditRules.notDeciding(v.approvals(), a.requiredApprovals());
-            }
-            return Future.succeededFuture(new Change(a));
-          case VOTE_COUNTED:
-            if (edits != null) {
-              throw EditRules.notDeciding(v.approvals(), a.requiredApprovals());
-            }
-            approvers.add(actor.subject());
-            Change counted = selfApproved(new Change(a), a, v, operators, actor, why, channel, corr, now);
-            counted.progress = Progress.of(a, approvers, false);
-            Map<String, Object> payload = new LinkedHashMap<>(counted.progress);
-            payload.put("channel", channel);
-            return approvals.insertVote(conn, id, actor.subject(), "APPROVE", channel, note, now)
-              .map(x -> counted.record(entry(a, actor.subject(), Events.VOTE, ApprovalStatus.PENDING,
-                ApprovalStatus.PENDING, payload, corr, null, now), a));
-          default:
-            boolean approve = v.kind() == DecisionRules.Kind.APPROVED;
-            EditRules.Edited edited = approve && edits != null ? EditRules.apply(PolicySnapshot.edits(a.policy()),
-              PolicySnapshot.name(a.policy()), a.context(), edits) : null;
-            Approval base = edited != null && edited.changed() ? a.withOverrides(edited.overrides(actor.subject())) : a;
-            Approval done = base.decided(approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED, now,
-              actor.subject(), channel, why, note);
-            Change c = approve ? selfApproved(new Change(a), a, v, operators, actor, why, channel, corr, now)
-              : new Change(a);
-            if (edited != null && edited.changed()) {
-              c.record(entry(a, actor.subject(), Events.EDITS_APPLIED, ApprovalStatus.PENDING, ApprovalStatus.PENDING,
-                done.overrides(), corr, null, now), a);
-            }
-            if (approve) {
-              approvers.add(actor.subject());
-            }
-            c.progress = Progress.of(done, approvers, v.superApproval());
-            return approvals.insertVote(conn, id, actor.subject(), approve ? "APPROVE" : "REJECT", channel, note, now)
-              .compose(x -> terminal(conn, c, done, approve ? Events.APPROVED : Events.REJECTED,
-                actor.subject(), corr, now));
-        }
-      })));
+      return checked(conn, found, corr, now, a -> decideChecked(conn, guardian, a, decision, why, note, edits, channel,
+        actor, corr, now));
     })))).map(c -> c.approval).recover(t -> t == RESCHEDULED
       ? decide(id, decision, reason, comment, edits, channel, actor, corr)
       : refused(t, id, actor, "decision_refused", attempt, corr));
+  }
+
+  /** One decision on a request whose row matched its journal, under its row lock. */
+  private Future<Change> decideChecked(SqlConnection conn, io.hitl.gateway.core.guard.GuardianState guardian,
+      Approval a, Decision decision, String why, String note, Object edits, String channel, Actor actor, String corr,
+      Instant now) {
+    UUID id = a.id();
+    Future<Set<String>> approvedBy = a.requiredApprovals() > 1 && a.status() == ApprovalStatus.PENDING
+      ? approvals.approvers(conn, id) : Future.succeededFuture(Set.of());
+    return approvedBy.compose(voters -> guards.decisionFacts(conn, guardian, a, decision, now)
+      .compose(facts -> acknowledged(conn, a).compose(acked -> {
+      DecisionRules.Operators operators = operatorsOf(a);
+      DecisionRules.Verdict v = DecisionRules.decide(a, voters, new DecisionRules.Ballot(actor, decision, why), now,
+        operators, facts, PolicySnapshot.missing(a.policy(), acked));
+      List<String> approvers = new ArrayList<>(voters);
+      switch (v.kind()) {
+        case EXPIRE_NOW:
+          return timeoutNow(conn, new Change(a), corr, now);
+        case DUPLICATE_VOTE:
+          if (edits != null) {
+            throw EditRules.notDeciding(v.approvals(), a.requiredApprovals());
+          }
+          return Future.succeededFuture(new Change(a));
+        case VOTE_COUNTED:
+          if (edits != null) {
+            throw EditRules.notDeciding(v.approvals(), a.requiredApprovals());
+          }
+          approvers.add(actor.subject());
+          Change counted = selfApproved(new Change(a), a, v, operators, actor, why, channel, corr, now);
+          counted.progress = Progress.of(a, approvers, false);
+          return approvals.insertVote(conn, id, actor.subject(), "APPROVE", channel, note, now)
+            .map(x -> counted.record(ApprovalMachine.vote(stateOf(a), actor.subject(), channel, note,
+              counted.progress, corr, now)));
+        default:
+          boolean approve = v.kind() == DecisionRules.Kind.APPROVED;
+          EditRules.Edited edited = approve && edits != null ? EditRules.apply(PolicySnapshot.edits(a.policy()),
+            PolicySnapshot.name(a.policy()), a.context(), edits) : null;
+          Approval base = edited != null && edited.changed() ? a.withOverrides(edited.overrides(actor.subject())) : a;
+          Approval done = base.decided(approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED, now,
+            actor.subject(), channel, why, note);
+          Change c = approve ? selfApproved(new Change(a), a, v, operators, actor, why, channel, corr, now)
+            : new Change(a);
+          if (edited != null && edited.changed()) {
+            c.record(ApprovalMachine.editsApplied(stateOf(a), done.overrides(), actor.subject(), corr, now));
+          }
+          if (approve) {
+            approvers.add(actor.subject());
+          }
+          c.progress = Progress.of(done, approvers, v.superApproval());
+          return approvals.insertVote(conn, id, actor.subject(), approve ? "APPROVE" : "REJECT", channel, note, now)
+            .compose(x -> terminal(conn, c, done, approve ? Events.APPROVED : Events.REJECTED,
+              actor.subject(), corr, now, approve ? "APPROVE" : "REJECT"));
+      }
+    })));
   }
 
   /** Who may decide {@code a}: its policy snapshot inside the desk-wide HITL_ALLOWED_OPERATORS. */
@@ -396,8 +407,7 @@ public final class ApprovalService {
     payload.put("reason", reason);
     payload.put("channel", channel);
     payload.put("policy", PolicySnapshot.name(a.policy()));
-    return c.record(entry(a, actor.subject(), Events.SELF_APPROVAL, ApprovalStatus.PENDING, ApprovalStatus.PENDING,
-      payload, corr, null, now), a);
+    return c.record(ApprovalMachine.selfApproval(stateOf(a), payload, actor.subject(), corr, now));
   }
 
   /**
@@ -423,13 +433,8 @@ public final class ApprovalService {
     } catch (GatewayException e) {
       return refused(e, id, actor, "acknowledge_refused", attempt, corr);
     }
-    return tx(conn -> approvals.findForUpdate(conn, id).compose(a -> {
-      if (a == null) {
-        return Future.failedFuture(notFound(id));
-      }
-      if (!a.integrityOk()) {
-        return tamper(conn, a, corr, now);
-      }
+    return tx(conn -> approvals.findForUpdate(conn, id).compose(found -> found == null
+      ? Future.failedFuture(notFound(id)) : checked(conn, found, corr, now, a -> {
       AcknowledgementRules.check(a, actor, persona, operatorsOf(a).selfApproval());
       DecisionRules.requirePending(a);
       if (!now.isBefore(a.expiresAt())) {
@@ -443,16 +448,15 @@ public final class ApprovalService {
           Set<String> done = new java.util.LinkedHashSet<>();
           list.forEach(x -> done.add(x.persona()));
           Map<String, Object> payload = new LinkedHashMap<>();
-          payload.put("persona", persona);
           payload.put("comment", note);
           payload.put("channel", channel);
           payload.put("acknowledged", new ArrayList<>(done));
           payload.put("missing", PolicySnapshot.missing(a.policy(), done));
-          return new Change(a).record(entry(a, actor.subject(), Events.ACKNOWLEDGED, ApprovalStatus.PENDING,
-            ApprovalStatus.PENDING, payload, corr, null, now), a);
+          return new Change(a).record(ApprovalMachine.acknowledge(stateOf(a), persona, payload, actor.subject(), corr,
+            now));
         });
       });
-    })).map(c -> c.approval).recover(t -> t == RESCHEDULED ? acknowledge(id, persona, comment, channel, actor, corr)
+    }))).map(c -> c.approval).recover(t -> t == RESCHEDULED ? acknowledge(id, persona, comment, channel, actor, corr)
       : refused(t, id, actor, "acknowledge_refused", attempt, corr));
   }
 
@@ -471,13 +475,8 @@ public final class ApprovalService {
       return refused(e, id, actor, "rerequest_refused", Map.of(), corr);
     }
     return policies.active(pool).recover(ApprovalService::dbFailure).compose(active -> tx(conn ->
-      approvals.findForUpdate(conn, id).compose(source -> {
-        if (source == null) {
-          return Future.failedFuture(notFound(id));
-        }
-        if (!source.integrityOk()) {
-          return tamper(conn, source, corr, now);
-        }
+      approvals.findForUpdate(conn, id).compose(found -> found == null ? Future.failedFuture(notFound(id))
+        : checked(conn, found, corr, now, source -> {
         UUID root = LineageRules.rootOf(source);
         Future<Approval> first = root.equals(source.id()) ? Future.succeededFuture(source)
           : approvals.findForUpdate(conn, root);
@@ -493,8 +492,8 @@ public final class ApprovalService {
           link.put("new_request_id", fresh.id().toString());
           link.put("lineage_id", root.toString());
           link.put("reason", why);
-          Change c = new Change(source).record(entry(source, actor.subject(), Events.RE_REQUESTED, source.status(),
-            source.status(), link, corr, null, now), source);
+          Change c = new Change(source).record(ApprovalMachine.reRequested(stateOf(source), link, actor.subject(),
+            corr, now));
           Map<String, Object> extra = new LinkedHashMap<>();
           extra.put("lineage_id", root.toString());
           extra.put("re_requested_from", source.id().toString());
@@ -506,7 +505,7 @@ public final class ApprovalService {
             .compose(url -> created(conn, c, fresh, policy, actor, corr, now, url == null ? extra
               : callbackAudit(extra, url), admitted)));
         });
-      }))).map(c -> new Created(c.approval, c.created))
+      })))).map(c -> new Created(c.approval, c.created))
       .recover(t -> refused(t, id, actor, "rerequest_refused", Map.of(), corr));
   }
 
@@ -559,19 +558,14 @@ public final class ApprovalService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return tx(conn -> approvals.findForUpdate(conn, id).compose(a -> {
-      if (a == null) {
-        return Future.failedFuture(notFound(id));
-      }
-      if (!a.integrityOk()) {
-        return tamper(conn, a, corr, now);
-      }
+    return tx(conn -> approvals.findForUpdate(conn, id).compose(found -> found == null
+      ? Future.failedFuture(notFound(id)) : checked(conn, found, corr, now, a -> {
       if (DecisionRules.cancelExpiresInstead(a, actor, now)) {
         return timeoutNow(conn, new Change(a), corr, now);
       }
       Approval done = a.decided(ApprovalStatus.CANCELLED, now, actor.subject(), channel, why, null);
       return terminal(conn, new Change(a), done, Events.CANCELLED, actor.subject(), corr, now);
-    })).map(c -> c.approval).recover(t -> t == RESCHEDULED ? cancel(id, reason, channel, actor, corr)
+    }))).map(c -> c.approval).recover(t -> t == RESCHEDULED ? cancel(id, reason, channel, actor, corr)
       : refused(t, id, actor, "cancel_refused", Map.of("channel", channel), corr));
   }
 
@@ -592,12 +586,8 @@ public final class ApprovalService {
       if (p == null) {
         return Future.failedFuture(notFound(id));
       }
-      Approval a = p.approval();
-      String trace = corr != null ? corr : a.correlationId();
-      if (!a.integrityOk()) {
-        return tamper(conn, a, trace, now);
-      }
-      return due(conn, new Change(a), p.remindersSent(), trace, now);
+      String trace = corr != null ? corr : p.approval().correlationId();
+      return checked(conn, p.approval(), trace, now, a -> due(conn, new Change(a), p.remindersSent(), trace, now));
     })).map(c -> new Timed(c.approval, c.timerOutcome, c.nextTimerAt));
   }
 
@@ -673,15 +663,17 @@ public final class ApprovalService {
     return Future.succeededFuture();
   }
 
+  /** One request, read with its journal entries and votes in one statement and checked against them. */
   public Future<Approval> get(UUID id, Actor actor, String corr) {
     if (!actor.canRead()) {
       return Future.failedFuture(new GatewayException(ErrorCode.SEC_002, "A role is required to read requests"));
     }
-    return approvals.find(pool, id).recover(ApprovalService::dbFailure).compose(a -> {
-      if (a == null) {
+    return histories.find(pool, id).recover(ApprovalService::dbFailure).compose(read -> {
+      if (read == null) {
         return Future.failedFuture(notFound(id));
       }
-      return verified(a, corr);
+      RowCheck check = RowCheck.of(read.row(), read.history().entries(), read.history().votes());
+      return check.ok() ? Future.succeededFuture(read.row()) : verified(read.row(), corr);
     });
   }
 
@@ -703,17 +695,15 @@ public final class ApprovalService {
     if (!actor.canRead()) {
       return Future.failedFuture(new GatewayException(ErrorCode.SEC_002, "A role is required to read requests"));
     }
-    return approvals.list(pool, q).recover(ApprovalService::dbFailure).compose(rows -> {
-      List<Approval> ok = new ArrayList<>();
-      List<UUID> bad = new ArrayList<>();
-      Future<Void> handled = Future.succeededFuture();
+    return approvals.list(pool, q).compose(rows -> histories.histories(pool, rows.stream().map(Approval::id).toList())
+      .map(h -> Map.entry(rows, h))).recover(ApprovalService::dbFailure).compose(read -> {
+      List<Approval> rows = read.getKey();
+      List<Future<Approval>> checked = new ArrayList<>();
       for (Approval a : rows) {
-        if (a.integrityOk()) {
-          ok.add(a);
-        } else {
-          bad.add(a.id());
-          handled = handled.compose(v -> verified(a, corr).<Void>mapEmpty().otherwiseEmpty());
-        }
+        HistoryStore.History h = read.getValue().getOrDefault(a.id(), new HistoryStore.History(List.of(), List.of()));
+        // read in two statements: a row that looks wrong is checked again under its lock before it is refused
+        checked.add(RowCheck.of(a, h.entries(), h.votes()).ok() ? Future.succeededFuture(a)
+          : verified(a, corr).otherwise((Approval) null));
       }
       ApprovalStore.Cursor next = null;
       if (rows.size() == q.limit() && !rows.isEmpty()) {
@@ -722,46 +712,108 @@ public final class ApprovalService {
           last.id());
       }
       ApprovalStore.Cursor cursor = next;
-      return handled.map(v -> new Page(ok, cursor, bad));
+      return Future.join(checked).transform(ignored -> {
+        List<Approval> ok = new ArrayList<>();
+        List<UUID> bad = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+          Approval a = checked.get(i).result();
+          if (a != null) {
+            ok.add(a);
+          } else {
+            bad.add(rows.get(i).id());
+          }
+        }
+        return Future.succeededFuture(new Page(ok, cursor, bad));
+      });
     });
   }
 
-  /** The request if its row hash holds; otherwise the tamper is handled and SEC-080 returned. */
+  /** The request if it still matches its journal under its row lock; otherwise the tamper is handled and SEC-080 returned. */
   private Future<Approval> verified(Approval a, String corr) {
-    if (a.integrityOk()) {
-      return Future.succeededFuture(a);
-    }
     Instant now = now();
-    return tx(conn -> approvals.findForUpdate(conn, a.id()).compose(fresh -> fresh.integrityOk()
-      ? Future.succeededFuture(new Change(fresh))
-      : tamper(conn, fresh, corr, now))).map(c -> c.approval);
+    return tx(conn -> approvals.findForUpdate(conn, a.id()).compose(fresh -> fresh == null
+      ? Future.failedFuture(notFound(a.id()))
+      : checked(conn, fresh, corr, now, ok -> Future.succeededFuture(new Change(ok))))).map(c -> c.approval);
   }
 
-  /** SPEC I5: a row whose hash does not match is rejected (if pending), audited, alerted, and refused. */
+  /** A request the journal's view of which is used only for its row (votes do not matter to the step built). */
+  private static ApprovalState stateOf(Approval a) {
+    return new ApprovalState(a, Map.of(), Set.of(), true);
+  }
+
+  /**
+   * Under the row lock the caller holds: the row and its votes checked against the request's journal
+   * entries; {@code then} runs on a row that matches, anything else is handled as a tamper (SEC-080).
+   */
+  Future<Change> checked(SqlConnection conn, Approval locked, String corr, Instant now,
+      Function<Approval, Future<Change>> then) {
+    return histories.history(conn, locked.id()).compose(h -> {
+      RowCheck check = RowCheck.of(locked, h.entries(), h.votes());
+      if (check.ok()) {
+        return then.apply(locked);
+      }
+      if (batchTouched != null && Thread.currentThread() == batchThread && batchTouched.contains(locked.id())) {
+        // an earlier change of this batch wrote the row; its journal entries are appended only at the end
+        return Future.failedFuture(BATCH_CONFLICT);
+      }
+      return tamper(conn, check, corr, now);
+    });
+  }
+
+  /** As {@link #checked} for a row read without its lock: a row that looks wrong is locked and checked again. */
+  private Future<Change> checkedLocked(SqlConnection conn, Approval unlocked, String corr, Instant now,
+      Function<Approval, Future<Change>> then) {
+    return histories.history(conn, unlocked.id()).compose(h -> RowCheck.of(unlocked, h.entries(), h.votes()).ok()
+      ? then.apply(unlocked)
+      : approvals.findForUpdate(conn, unlocked.id()).compose(locked -> checked(conn, locked, corr, now, then)));
+  }
+
+  /** SPEC I5 and I8 for a row locked by the caller: the row checked against its journal, then handled as a tamper. */
   Future<Change> tamper(SqlConnection conn, Approval stored, String corr, Instant now) {
-    String computed = Hashing.rowHash(stored);
-    LOG.error("integrity failure on approval {}: stored row_hash {} but content hashes to {}", stored.id(),
-      stored.rowHash(), computed);
-    Map<String, Object> evidence = new LinkedHashMap<>();
-    evidence.put("stored_row_hash", stored.rowHash());
-    evidence.put("computed_row_hash", computed);
-    evidence.put("status", stored.status().name());
+    return histories.history(conn, stored.id())
+      .compose(h -> tamper(conn, RowCheck.of(stored, h.entries(), h.votes()), corr, now));
+  }
+
+  /**
+   * A row that does not match its record is refused (SEC-080), audited with what differed, and alerted. The
+   * row and votes written are the journal's (a pending request rejected), never the edited ones, so nothing
+   * tampered is blessed. With no state to restore (no history, a request created before entries carried its
+   * row, or a decided request whose journal itself is broken) a pending row is rejected as stored and a
+   * decided one flagged, as a row hash mismatch always was.
+   */
+  private Future<Change> tamper(SqlConnection conn, RowCheck check, String corr, Instant now) {
+    Approval stored = check.row();
+    LOG.error("integrity failure on approval {}: {}", stored.id(), check.problem());
+    Map<String, Object> evidence = check.evidence();
+    ApprovalStatus status = stored.status();
+    ApprovalState journal = check.journal();
+    boolean pending = journal.exists() ? journal.row().status() == ApprovalStatus.PENDING
+      : status == ApprovalStatus.PENDING;
     GatewayException refusal = new GatewayException(ErrorCode.SEC_080,
-      "Request " + stored.id() + " failed its integrity check and was " + (stored.status() == ApprovalStatus.PENDING
-        ? "rejected" : "flagged"), Map.of("request_id", stored.id().toString()));
+      "Request " + stored.id() + " failed its integrity check and was " + (pending ? "rejected" : "flagged"),
+      Map.of("request_id", stored.id().toString()));
     Change c = new Change(stored);
-    if (stored.status() != ApprovalStatus.PENDING) {
-      c.record(entry(stored, SYSTEM, Events.INTEGRITY_FAILURE, stored.status(), stored.status(), evidence, corr,
-        ErrorCode.SEC_080.code(), now), stored);
-      c.refusal = refusal;
-      return Future.succeededFuture(c);
+    c.refusal = refusal;
+    if (!journal.replayable() || !journal.exists() || (!check.journalIntact() && !pending)) {
+      if (status != ApprovalStatus.PENDING) {
+        c.record(new ApprovalEntry.IntegrityFailure(status, status, evidence).toJournal(stored.id(), SYSTEM, corr,
+          ErrorCode.SEC_080.code(), now), stored);
+        return Future.succeededFuture(c);
+      }
+      Approval rejected = stored.decided(ApprovalStatus.REJECTED, now, SYSTEM, SYSTEM, REASON_INTEGRITY, null);
+      c.record(new ApprovalEntry.IntegrityFailure(ApprovalStatus.PENDING, ApprovalStatus.REJECTED, evidence)
+        .toJournal(stored.id(), SYSTEM, corr, ErrorCode.SEC_080.code(), now), rejected);
+      return terminal(conn, c, rejected, Events.REJECTED, SYSTEM, corr, now);
     }
-    Approval rejected = stored.decided(ApprovalStatus.REJECTED, now, SYSTEM, SYSTEM, REASON_INTEGRITY, null);
-    c.record(entry(stored, SYSTEM, Events.INTEGRITY_FAILURE, ApprovalStatus.PENDING, ApprovalStatus.REJECTED,
-      evidence, corr, ErrorCode.SEC_080.code(), now), rejected);
-    return terminal(conn, c, rejected, Events.REJECTED, SYSTEM, corr, now).map(done -> {
-      done.refusal = refusal;
-      return done;
+    ApprovalMachine.Transition t = ApprovalMachine.integrityFailure(journal, evidence, corr, now);
+    Approval restored = t.after().row();
+    return approvals.restore(conn, stored, restored, List.copyOf(t.after().votes().values())).compose(won -> {
+      if (!won) {
+        return Future.failedFuture(new GatewayException(ErrorCode.SEC_012,
+          "Request " + stored.id() + " changed concurrently"));
+      }
+      c.record(t);
+      return pending ? guards.decided(conn, c, restored, corr, now) : Future.succeededFuture(c);
     });
   }
 
@@ -812,33 +864,18 @@ public final class ApprovalService {
   private Future<Change> reschedule(SqlConnection conn, Change c, TimeoutRules.Plan plan, TimeoutPolicy p,
       String stage, String corr, Instant now) {
     Approval before = c.approval;
-    Approval after = before.rescheduled(plan.expiresAt(), plan.escalateAt(), plan.escalationLevel());
+    Approval after = ApprovalMachine.escalate(stateOf(before), plan, p, stage, corr, now).after().row();
     return timers.reschedule(conn, before, after).compose(won -> {
       if (!won) {
         return Future.failedFuture(new GatewayException(ErrorCode.SEC_012,
           "Request " + before.id() + " changed concurrently"));
       }
-      Map<String, Object> payload = new LinkedHashMap<>();
-      payload.put("stage", stage);
-      payload.put("escalation_level", after.escalationLevel());
-      if (!before.expiresAt().equals(after.expiresAt())) {
-        payload.put("previous_expires_at", Times.format(before.expiresAt()));
-      }
-      payload.put("expires_at", Times.format(after.expiresAt()));
-      payload.put("timeout_action", p.action().json());
-      payload.put("targets", new ArrayList<>(p.escalationTargets()));
-      return Future.succeededFuture(c.record(entry(after, SYSTEM, Events.ESCALATED, ApprovalStatus.PENDING,
-        ApprovalStatus.PENDING, payload, corr, null, now), after));
+      return Future.succeededFuture(c.record(ApprovalMachine.escalate(stateOf(before), plan, p, stage, corr, now)));
     });
   }
 
   private static Change remind(Change c, TimeoutRules.Plan plan, String corr, Instant now) {
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("reminder", plan.remindersSent());
-    payload.put("expires_at", Times.format(c.approval.expiresAt()));
-    payload.put("escalation_level", c.approval.escalationLevel());
-    return c.record(entry(c.approval, SYSTEM, Events.REMINDER, ApprovalStatus.PENDING, ApprovalStatus.PENDING,
-      payload, corr, null, now), c.approval);
+    return c.record(ApprovalMachine.remind(stateOf(c.approval), plan.remindersSent(), corr, now));
   }
 
   private Future<Change> expire(SqlConnection conn, Change c, String corr, Instant now) {
@@ -849,18 +886,19 @@ public final class ApprovalService {
   /** The conditional write of a terminal outcome and its journal entry. */
   Future<Change> terminal(SqlConnection conn, Change c, Approval done, String action, String actor,
       String corr, Instant now) {
+    return terminal(conn, c, done, action, actor, corr, now, null);
+  }
+
+  /** As above; {@code vote} is the ballot stored with a person's decision (APPROVE or REJECT), null for none. */
+  private Future<Change> terminal(SqlConnection conn, Change c, Approval done, String action, String actor,
+      String corr, Instant now, String vote) {
     return approvals.updateTerminal(conn, done).compose(won -> {
       if (!won) {
         return Future.failedFuture(new GatewayException(ErrorCode.SEC_012,
           "Request " + done.id() + " was decided concurrently"));
       }
-      Map<String, Object> payload = new LinkedHashMap<>();
-      payload.put("reason", done.decisionReason());
-      payload.put("channel", done.decisionChannel());
-      if (done.decisionComment() != null) {
-        payload.put("comment", done.decisionComment());
-      }
-      c.record(entry(done, actor, action, ApprovalStatus.PENDING, done.status(), payload, corr, null, now), done);
+      c.record(new ApprovalEntry.Decided(done.status(), done.decidedBy(), done.decidedAt(), done.decisionChannel(),
+        done.decisionReason(), done.decisionComment(), vote).toJournal(done.id(), actor, corr, null, now), done);
       return guards.decided(conn, c, done, corr, now);
     });
   }
@@ -926,12 +964,12 @@ public final class ApprovalService {
       Instant now = now();
       return insertJobs(conn, c, now)
         .compose(v -> c.entries.isEmpty() ? Future.succeededFuture(List.<JournalEntry>of()) : journal.append(conn, c.entries))
-        .map(saved -> {
+        .compose(saved -> {
           if (!saved.isEmpty()) {
             c.entries.clear();
             c.entries.addAll(saved);
           }
-          return c;
+          return approvals.link(conn, linked(c).values()).map(c);
         });
     })).recover(t -> deadlocked(t) && tries > 1 ? commitAlone(work, tries - 1) : Future.failedFuture(t));
   }
@@ -959,11 +997,13 @@ public final class ApprovalService {
     Future<Void> committed = pool.withConnection(conn -> conn.query("BEGIN; SET LOCAL lock_timeout = '"
         + BATCH_LOCK_WAIT + "'").execute().compose(begun -> {
       Future<Void> f = Future.succeededFuture();
+      batchTouched = new java.util.HashSet<>();
       for (int i = 0; i < n; i++) {
         int k = i;
         f = f.compose(v -> inSavepoint(conn, "change_" + k, batch.get(k).work()).transform(ar -> {
           if (ar.succeeded()) {
             stood[k] = ar.result();
+            touched(ar.result());
             return Future.<Void>succeededFuture();
           }
           refused[k] = ar.cause();
@@ -971,24 +1011,27 @@ public final class ApprovalService {
         }));
       }
       // the journal head is waited for as long as it takes, as by a lone change
-      return f.compose(v -> conn.query("SET LOCAL lock_timeout = 0").execute()).compose(v -> {
+      return f.andThen(v -> batchTouched = null).compose(v -> conn.query("SET LOCAL lock_timeout = 0").execute())
+        .compose(v -> {
         List<JournalEntry> all = new ArrayList<>();
         for (Change c : stood) {
           if (c != null) {
             all.addAll(c.entries);
           }
         }
-        return journal.appendAll(conn, all).map(saved -> {
+        return journal.appendAll(conn, all).compose(saved -> {
           int at = 0;
+          Map<UUID, Approval> links = new LinkedHashMap<>();
           for (Change c : stood) {
             if (c != null) {
               int size = c.entries.size();
               c.entries.clear();
               c.entries.addAll(saved.subList(at, at + size));
               at += size;
+              links.putAll(linked(c));
             }
           }
-          return null;
+          return approvals.link(conn, links.values());
         });
       });
     }).compose(v -> conn.query("COMMIT").execute().<Void>mapEmpty())
@@ -1006,7 +1049,7 @@ public final class ApprovalService {
           Change c = stood[i];
           publish(c);
           w.complete(c.refusal != null ? Future.failedFuture(c.refusal) : Future.succeededFuture(c));
-        } else if (deadlocked(refused[i]) || lockWaitTooLong(refused[i])) {
+        } else if (deadlocked(refused[i]) || lockWaitTooLong(refused[i]) || refused[i] == BATCH_CONFLICT) {
           txAlone(w.work()).onComplete(w::complete);
         } else {
           w.complete(dbFailure(refused[i]));
@@ -1014,6 +1057,42 @@ public final class ApprovalService {
       }
       return Future.succeededFuture();
     });
+  }
+
+  /** Notes the requests a change of the batch in flight wrote, for the changes after it in the same batch. */
+  private void touched(Change c) {
+    for (JournalEntry e : c.entries) {
+      if (e != null && e.approvalId() != null) {
+        batchTouched.add(e.approvalId());
+      }
+    }
+  }
+
+  /**
+   * The rows of a change's requests linked to the last machine entry each got, once the entries have their
+   * seq and hash; the change's own copies (returned and published) are linked too.
+   */
+  private static Map<UUID, Approval> linked(Change c) {
+    Map<UUID, Approval> last = new LinkedHashMap<>();
+    for (int i = 0; i < c.entries.size(); i++) {
+      JournalEntry e = c.entries.get(i);
+      Approval snap = c.snapshots.get(i);
+      if (e == null || snap == null || e.approvalId() == null || !ApprovalEntry.ACTIONS.contains(e.action())) {
+        continue;
+      }
+      last.put(e.approvalId(), snap.linked(e.seq(), e.hash()));
+    }
+    for (int i = 0; i < c.entries.size(); i++) {
+      JournalEntry e = c.entries.get(i);
+      Approval snap = c.snapshots.get(i);
+      if (e != null && snap != null && ApprovalEntry.ACTIONS.contains(e.action())) {
+        c.snapshots.set(i, snap.linked(e.seq(), e.hash()));
+      }
+    }
+    if (c.approval != null && last.containsKey(c.approval.id())) {
+      c.approval = last.get(c.approval.id());
+    }
+    return last;
   }
 
   /** The journal keeps the callback URL's host and hash: the write-once row can be checked against the chain. */

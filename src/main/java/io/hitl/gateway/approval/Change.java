@@ -31,6 +31,14 @@ final class Change {
     this.approval = approval;
   }
 
+  /** Records every step of a machine transition, in order. */
+  Change record(io.hitl.gateway.core.machine.ApprovalMachine.Transition t) {
+    for (io.hitl.gateway.core.machine.ApprovalMachine.Step s : t.steps()) {
+      record(s.entry(), s.snapshot());
+    }
+    return this;
+  }
+
   Change record(JournalEntry entry, Approval snapshot) {
     entries.add(entry);
     snapshots.add(snapshot);

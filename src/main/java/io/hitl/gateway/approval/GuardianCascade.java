@@ -88,13 +88,13 @@ public final class GuardianCascade {
     });
   }
 
-  private Future<Change> reject(SqlConnection conn, Change c, Approval a, String corr, Instant now) {
-    if (!a.integrityOk()) {
-      return service.tamper(conn, a, corr, now).map(t -> merge(c, t.entries, t.snapshots));
-    }
-    Approval done = a.decided(ApprovalStatus.REJECTED, now, ApprovalService.SYSTEM, ApprovalService.SYSTEM, REASON,
-      null);
-    return service.terminal(conn, c, done, Events.REJECTED, ApprovalService.SYSTEM, corr, now);
+  /** A pending request rejected by the lock; one that does not match its journal is handled as a tamper instead. */
+  private Future<Change> reject(SqlConnection conn, Change c, Approval locked, String corr, Instant now) {
+    return service.checked(conn, locked, corr, now, a -> {
+      Approval done = a.decided(ApprovalStatus.REJECTED, now, ApprovalService.SYSTEM, ApprovalService.SYSTEM, REASON,
+        null);
+      return service.terminal(conn, new Change(a), done, Events.REJECTED, ApprovalService.SYSTEM, corr, now);
+    }).map(t -> merge(c, t.entries, t.snapshots));
   }
 
   private static Change merge(Change c, List<JournalEntry> entries, List<Approval> snapshots) {

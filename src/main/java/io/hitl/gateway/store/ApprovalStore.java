@@ -38,6 +38,17 @@ public final class ApprovalStore {
   private static final String UPDATE_TERMINAL = "UPDATE approvals SET status = $2, decided_at = $3, decided_by = $4, "
     + "decision_channel = $5, decision_reason = $6, decision_comment = $7, row_hash = $8, overrides = $9 "
     + "WHERE id = $1 AND status = 'PENDING'";
+  /** Links a row to the journal entry that produced it, with the row hash that covers the link. */
+  private static final String LINK = "UPDATE approvals SET journal_seq = $2, journal_hash = $3, row_hash = $4, "
+    + "row_hash_version = 2 WHERE id = $1";
+  /** Writes back the row its journal gives, over a row that was found edited (conditional on what was read). */
+  private static final String RESTORE = "UPDATE approvals SET type = $2, title = $3, description = $4, context = $5, "
+    + "trade_id = $6, requested_by = $7, correlation_id = $8, idempotency_key = $9, policy = $10, policy_hash = $11, "
+    + "status = $12, required_approvals = $13, expires_at = $14, escalate_at = $15, escalation_level = $16, "
+    + "lineage_id = $17, decided_at = $18, decided_by = $19, decision_channel = $20, decision_reason = $21, "
+    + "decision_comment = $22, overrides = $23, row_hash = $24, created_at = $25, journal_seq = $26, "
+    + "journal_hash = $27, row_hash_version = $28 WHERE id = $1 AND row_hash IS NOT DISTINCT FROM $29";
+  private static final String DELETE_VOTES = "DELETE FROM approval_votes WHERE approval_id = $1";
   private static final String INSERT_VOTE = "INSERT INTO approval_votes (approval_id, approver, decision, channel, "
     + "comment, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
   private static final String SELECT_APPROVERS = "SELECT approver FROM approval_votes "
@@ -101,6 +112,49 @@ public final class ApprovalStore {
       a.id(), a.status().name(), odt(a.decidedAt()), a.decidedBy(), a.decisionChannel(), a.decisionReason(),
       a.decisionComment(), a.rowHash(), json(a.overrides())
     })).map(rs -> rs.rowCount() == 1);
+  }
+
+  /** Sets the journal link (and the row hash covering it) of each row, in one batch. */
+  public Future<Void> link(SqlClient c, java.util.Collection<Approval> linked) {
+    if (linked.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>();
+    for (Approval a : linked) {
+      rows.add(Tuple.of(a.id(), a.journalSeq(), a.journalHash(), a.rowHash()));
+    }
+    return c.preparedQuery(LINK).executeBatch(rows).mapEmpty();
+  }
+
+  /**
+   * Replaces {@code stored} (as read, under its lock) by {@code restored} and its votes by {@code votes};
+   * false when the row is no longer the one read.
+   */
+  public Future<Boolean> restore(SqlClient c, Approval stored, Approval restored,
+      List<io.hitl.gateway.core.machine.VoteRow> votes) {
+    Approval a = restored;
+    return c.preparedQuery(RESTORE).execute(Tuple.from(new Object[] {
+      a.id(), a.type(), a.title(), a.description(), json(a.context()), a.tradeId(), a.requestedBy(),
+      a.correlationId(), a.idempotencyKey(), json(a.policy()), a.policyHash(), a.status().name(),
+      a.requiredApprovals(), odt(a.expiresAt()), odt(a.escalateAt()), a.escalationLevel(), a.lineageId(),
+      odt(a.decidedAt()), a.decidedBy(), a.decisionChannel(), a.decisionReason(), a.decisionComment(),
+      json(a.overrides()), a.rowHash(), odt(a.createdAt()), linkSeq(a), a.journalHash(), (short) a.hashVersion(),
+      stored.rowHash()
+    })).compose(rs -> {
+      if (rs.rowCount() != 1) {
+        return Future.succeededFuture(false);
+      }
+      return c.preparedQuery(DELETE_VOTES).execute(Tuple.of(a.id())).compose(x -> {
+        if (votes.isEmpty()) {
+          return Future.succeededFuture(true);
+        }
+        List<Tuple> rows = new ArrayList<>();
+        for (io.hitl.gateway.core.machine.VoteRow v : votes) {
+          rows.add(Tuple.of(a.id(), v.approver(), v.decision(), v.channel(), v.comment(), odt(v.at())));
+        }
+        return c.preparedQuery(INSERT_VOTE).executeBatch(rows).map(true);
+      });
+    });
   }
 
   public Future<Boolean> insertVote(SqlClient c, UUID id, String approver, String decision, String channel,
