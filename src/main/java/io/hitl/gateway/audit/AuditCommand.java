@@ -123,7 +123,8 @@ public final class AuditCommand {
     }
     out.println("journal entries checked: " + r.journalChecked() + " (across " + r.archivedSegments()
       + " archived segment(s)" + (r.archiveFilesChecked() ? ", files re-read" : "") + ")");
-    out.println("approval rows checked: " + r.approvalsChecked());
+    out.println("approval rows checked: " + r.approvalsChecked() + " (" + r.replay().replayed()
+      + " replayed from the journal)");
     if (r.valid()) {
       out.println("valid");
       return 0;
@@ -133,6 +134,14 @@ public final class AuditCommand {
     }
     if (!r.approvalsInvalid().isEmpty()) {
       out.println("INVALID: approval rows with a bad row_hash: " + r.approvalsInvalid());
+    }
+    for (io.hitl.gateway.core.machine.Mismatch m : r.replay().mismatches()) {
+      out.println("INVALID: " + m.table() + " " + m.id() + " " + m.field() + ": journal says " + m.expected()
+        + ", table has " + m.found() + " (journal seq " + m.seq() + ")");
+    }
+    for (java.util.Map<String, Object> f : r.replay().integrityFailures()) {
+      out.println("INVALID: integrity failure recorded for approval " + f.get("approval_id") + " at seq " + f.get("seq")
+        + ": " + f.get("problem"));
     }
     return 1;
   }

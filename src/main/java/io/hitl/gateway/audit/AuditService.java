@@ -32,6 +32,7 @@ public final class AuditService {
   private final JournalStore journal = new JournalStore();
   private final ApprovalStore approvals = new ApprovalStore();
   private final ArchiveStore archive = new ArchiveStore();
+  private final ApprovalReplay replay = new ApprovalReplay();
 
   /** With {@code vertx}, archive files are read on a worker thread; without, on the caller's (offline use). */
   public AuditService(Vertx vertx, Pool pool) {
@@ -48,9 +49,9 @@ public final class AuditService {
    * says whether their files were re-read too.
    */
   public record Report(long journalChecked, Long firstBrokenSeq, String journalProblem, long approvalsChecked,
-      List<UUID> approvalsInvalid, int archivedSegments, boolean archiveFilesChecked) {
+      List<UUID> approvalsInvalid, int archivedSegments, boolean archiveFilesChecked, ApprovalReplay.Result replay) {
     public boolean valid() {
-      return firstBrokenSeq == null && approvalsInvalid.isEmpty();
+      return firstBrokenSeq == null && approvalsInvalid.isEmpty() && replay.ok();
     }
   }
 
@@ -79,8 +80,9 @@ public final class AuditService {
       .eventually(conn::close))
       .onSuccess(r -> {
         if (!r.valid()) {
-          LOG.error("audit verification failed: journal broken at seq {} ({}), {} approval row(s) with bad hashes",
-            r.firstBrokenSeq(), r.journalProblem(), r.approvalsInvalid().size());
+          LOG.error("audit verification failed: journal broken at seq {} ({}), {} approval row(s) with bad hashes, "
+            + "{} difference(s) from the journal's replay", r.firstBrokenSeq(), r.journalProblem(),
+            r.approvalsInvalid().size(), r.replay().mismatchCount());
         }
       });
   }
@@ -164,8 +166,10 @@ public final class AuditService {
       if (rows.size() == BATCH) {
         verifyApprovals(s, p);
       } else {
-        p.complete(new Report(s.chain.checked(), s.chain.brokenSeq(), s.chain.problem(), s.approvalsChecked,
-          List.copyOf(s.invalid), s.anchors, s.filesChecked));
+        // the approvals and votes re-derived from the journal by the approval machine and compared
+        replay.run(s.db, s.anchors > 0).onFailure(p::fail).onSuccess(r -> p.complete(new Report(s.chain.checked(),
+          s.chain.brokenSeq(), s.chain.problem(), s.approvalsChecked, List.copyOf(s.invalid), s.anchors,
+          s.filesChecked, r)));
       }
     });
   }

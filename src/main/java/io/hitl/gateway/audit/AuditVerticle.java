@@ -112,7 +112,8 @@ public class AuditVerticle extends VerticleBase {
         .put("archive_files_checked", r.archiveFilesChecked()))
       .put("approvals", new JsonObject()
         .put("rows_checked", r.approvalsChecked())
-        .put("invalid_ids", new JsonArray(r.approvalsInvalid().stream().map(UUID::toString).toList())))))
+        .put("invalid_ids", new JsonArray(r.approvalsInvalid().stream().map(UUID::toString).toList())))
+      .put("replay", ReplayJson.of(r.replay()))))
       .onFailure(t -> fail(msg, t));
   }
 
