@@ -1263,12 +1263,6 @@ public final class ApprovalService {
       .transform(ignored -> Future.failedFuture(g));
   }
 
-  private static JournalEntry entry(Approval a, String actor, String action, ApprovalStatus from, ApprovalStatus to,
-      Map<String, Object> payload, String corr, String errorCode, Instant at) {
-    return JournalEntry.of(a.id(), a.id().toString(), actor, action, from == null ? null : from.name(),
-      to == null ? null : to.name(), payload, corr, errorCode, at);
-  }
-
   private static GatewayException notFound(UUID id) {
     return new GatewayException(ErrorCode.SEC_011, "No approval request " + id);
   }

@@ -97,9 +97,11 @@ public final class GuardianCascade {
     }).map(t -> merge(c, t.entries, t.snapshots));
   }
 
+  /** The steps of one rejection added to the cascade's change, which then reports the request last changed. */
   private static Change merge(Change c, List<JournalEntry> entries, List<Approval> snapshots) {
-    c.entries.addAll(entries);
-    c.snapshots.addAll(snapshots);
+    for (int i = 0; i < entries.size(); i++) {
+      c.record(entries.get(i), snapshots.get(i));
+    }
     return c;
   }
 }

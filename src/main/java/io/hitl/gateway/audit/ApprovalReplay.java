@@ -61,8 +61,8 @@ final class ApprovalReplay {
     }
   }
 
-  /** Runs inside the caller's snapshot; {@code archived} says whether the journal's oldest entries were archived. */
-  Future<Result> run(SqlClient db, boolean archived) {
+  /** Runs inside the caller's snapshot; entries up to seq {@code archived} were archived (0 for none). */
+  Future<Result> run(SqlClient db, long archived) {
     State s = new State();
     return page(db, s, archived).compose(v -> db.preparedQuery(MISSING_ROWS).execute(Tuple.of(MAX_REPORTED))
       .map(rs -> {
@@ -73,7 +73,7 @@ final class ApprovalReplay {
       }));
   }
 
-  private Future<Void> page(SqlClient db, State s, boolean archived) {
+  private Future<Void> page(SqlClient db, State s, long archived) {
     return approvals.pageById(db, s.after, PAGE).compose(rows -> {
       if (rows.isEmpty()) {
         return Future.succeededFuture();
@@ -89,9 +89,12 @@ final class ApprovalReplay {
     });
   }
 
-  private static void check(State s, Approval row, HistoryStore.History h, boolean archived) {
+  private static void check(State s, Approval row, HistoryStore.History h, long archived) {
     List<JournalEntry> entries = h.entries();
-    if (archived && !entries.isEmpty() && !ApprovalEntry.CREATED.equals(entries.get(0).action())) {
+    boolean begunLive = !entries.isEmpty() && ApprovalEntry.CREATED.equals(entries.get(0).action());
+    // a request whose history starts in an archived segment cannot be folded from the live journal alone
+    if (!begunLive && archived > 0 && (entries.isEmpty() ? row.journalSeq() > 0 && row.journalSeq() <= archived
+        : entries.get(0).seq() > 0)) {
       s.archived++;
       return;
     }

@@ -95,6 +95,7 @@ public final class AuditService {
       s.filesChecked = archiveDir != null && !anchors.isEmpty();
       Future<Void> f = Future.succeededFuture();
       for (Anchor a : anchors) {
+        s.archivedThrough = Math.max(s.archivedThrough, a.lastSeq());
         f = f.compose(v -> crossAnchor(s.chain, a, archiveDir));
       }
       return f;
@@ -125,6 +126,7 @@ public final class AuditService {
     final SqlClient db;
     final ChainCheck chain = ChainCheck.fromGenesis();
     int anchors;
+    long archivedThrough;
     boolean filesChecked;
     UUID lastId = new UUID(0, 0);
     long approvalsChecked;
@@ -167,7 +169,7 @@ public final class AuditService {
         verifyApprovals(s, p);
       } else {
         // the approvals and votes re-derived from the journal by the approval machine and compared
-        replay.run(s.db, s.anchors > 0).onFailure(p::fail).onSuccess(r -> p.complete(new Report(s.chain.checked(),
+        replay.run(s.db, s.archivedThrough).onFailure(p::fail).onSuccess(r -> p.complete(new Report(s.chain.checked(),
           s.chain.brokenSeq(), s.chain.problem(), s.approvalsChecked, List.copyOf(s.invalid), s.anchors,
           s.filesChecked, r)));
       }
