@@ -32,6 +32,7 @@ import io.hitl.gateway.policy.PolicyCache;
 import io.hitl.gateway.store.AcknowledgementStore;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.CallbackStore;
+import io.hitl.gateway.store.DbFailures;
 import io.hitl.gateway.store.Json;
 import io.hitl.gateway.store.JournalStore;
 import io.hitl.gateway.store.LineageStore;
@@ -48,7 +49,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -1214,34 +1214,12 @@ public final class ApprovalService {
     return Json.plainMap(new JsonObject(new JsonObject(context).encode()));
   }
 
-  /** Database trouble is SEC-099 (retry later); anything unexpected is logged and reported without details. */
+  /** Database trouble is answered as {@link DbFailures} says: SEC-099, SEC-098, SEC-010 or an internal error. */
   public static <T> Future<T> dbFailure(Throwable t) {
-    return Future.failedFuture(asGatewayException(t));
+    return DbFailures.fail(t);
   }
 
   private static GatewayException asGatewayException(Throwable t) {
-    if (t instanceof GatewayException) {
-      return (GatewayException) t;
-    }
-    if (t instanceof PgException) {
-      String state = ((PgException) t).getSqlState();
-      if (state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53"))) {
-        LOG.warn("database unavailable: {}", t.getMessage());
-        return unavailable();
-      }
-      LOG.error("database error", t);
-      return new GatewayException(ErrorCode.INTERNAL, "Internal error");
-    }
-    if (t instanceof IOException || t instanceof io.vertx.sqlclient.ClosedConnectionException
-        || t instanceof io.vertx.core.VertxException || t instanceof java.util.concurrent.TimeoutException) {
-      LOG.warn("database unavailable: {}", t.toString());
-      return unavailable();
-    }
-    LOG.error("unexpected failure", t);
-    return new GatewayException(ErrorCode.INTERNAL, "Internal error");
-  }
-
-  private static GatewayException unavailable() {
-    return new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly");
+    return DbFailures.of(t);
   }
 }
