@@ -11,6 +11,7 @@ import io.hitl.gateway.core.DecisionRules;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.Hashing;
+import io.hitl.gateway.core.Idempotency;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.NewRequest;
 import io.hitl.gateway.core.RequestValidator;
@@ -104,6 +105,7 @@ public final class ApprovalService {
   private final AcknowledgementStore acknowledgements = new AcknowledgementStore();
   private final LineageStore lineages = new LineageStore();
   private final CallbackStore callbacks = new CallbackStore();
+  private final IdempotentCreates idempotent = new IdempotentCreates();
   /** Group commit: most changes per transaction, and the changes waiting for the commit in flight. */
   private final int groupCommitMax;
   private static final int DEADLOCK_TRIES = 3;
@@ -177,13 +179,14 @@ public final class ApprovalService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
+    String fingerprint = Idempotency.fingerprint(request);
     return policies.active(pool).recover(ApprovalService::dbFailure)
-      .compose(active -> create(req, body, actor, corr, idempotencyKey, callbackUrl, active));
+      .compose(active -> create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, active));
   }
 
   /** The create under the policy document in force: matched, snapshotted, inserted (or the existing one returned). */
   private Future<Created> create(NewRequest req, Map<String, Object> body, Actor actor, String corr,
-      String idempotencyKey, String callbackUrl, PolicyRules.Active active) {
+      String idempotencyKey, String fingerprint, String callbackUrl, PolicyRules.Active active) {
     PolicyRules.Resolution policy;
     try {
       policy = PolicyRules.resolve(active, req.type(), req.context(), req.timeoutSeconds(), body, policies.limits());
@@ -192,10 +195,11 @@ public final class ApprovalService {
     }
     Instant now = now();
     Approval fresh = fresh(req, policy, actor, corr, idempotencyKey, null, now);
-    return tx(conn -> guards.admit(conn, req, now).compose(admitted -> approvals.insert(conn, fresh)
+    return tx(conn -> idempotent.reserve(conn, actor.subject(), idempotencyKey)
+      .compose(v -> guards.admit(conn, req, now)).compose(admitted -> approvals.insert(conn, fresh, fingerprint)
       .compose(inserted -> {
       if (!inserted) {
-        return approvals.findExisting(conn, actor.subject(), idempotencyKey, req.tradeId()).compose(existing -> {
+        return idempotent.repeated(conn, actor.subject(), idempotencyKey, req.tradeId(), fingerprint).compose(existing -> {
           if (existing == null) {
             return Future.failedFuture(new GatewayException(ErrorCode.SEC_010,
               "A request with this id already exists; retry"));
