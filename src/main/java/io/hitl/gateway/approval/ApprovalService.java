@@ -40,6 +40,7 @@ import io.hitl.gateway.store.LineageStore;
 import io.hitl.gateway.store.OutboxStore;
 import io.hitl.gateway.store.TimerStore;
 import io.hitl.gateway.store.TradeStore;
+import io.hitl.gateway.store.Transactions;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -106,6 +107,7 @@ public final class ApprovalService {
   private final LineageStore lineages = new LineageStore();
   private final CallbackStore callbacks = new CallbackStore();
   private final IdempotentCreates idempotent = new IdempotentCreates();
+  private final Deadline deadline;
   /** Group commit: most changes per transaction, and the changes waiting for the commit in flight. */
   private final int groupCommitMax;
   private static final int DEADLOCK_TRIES = 3;
@@ -156,6 +158,7 @@ public final class ApprovalService {
     this.timeoutDefaults = config.timeoutDefaults();
     this.plan = JobPlan.of(config);
     this.groupCommitMax = config.groupCommitMax;
+    this.deadline = new Deadline(config.dbDeadlineMs);
   }
 
   public Instant now() {
@@ -180,7 +183,9 @@ public final class ApprovalService {
       return Future.failedFuture(e);
     }
     String fingerprint = Idempotency.fingerprint(request);
-    return policies.active(pool).recover(ApprovalService::dbFailure)
+    // nothing is written yet: a read that does not answer in time is a plain SEC-099
+    return policies.active(pool).timeout(deadline.millis() / 2, java.util.concurrent.TimeUnit.MILLISECONDS)
+      .recover(ApprovalService::dbFailure)
       .compose(active -> create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, active));
   }
 
@@ -876,6 +881,10 @@ public final class ApprovalService {
    * commits a change at once, alone, exactly as without batching: no timer, no added latency.
    */
   Future<Change> tx(Function<SqlConnection, Future<Change>> work) {
+    return deadline.bound(work, this::queued);
+  }
+
+  private Future<Change> queued(Function<SqlConnection, Future<Change>> work) {
     Context ctx = Vertx.currentContext();
     // each bus message runs on its own (duplicated) context; they share the verticle's event-loop thread
     if (groupCommitMax <= 1 || ctx == null || !ctx.isEventLoopContext()
@@ -926,7 +935,7 @@ public final class ApprovalService {
    * deadlock against another instance's batch (PostgreSQL aborts one side): it is run again, a few times.
    */
   private Future<Change> commitAlone(Function<SqlConnection, Future<Change>> work, int tries) {
-    return pool.withTransaction(conn -> work.apply(conn).compose(c -> {
+    return Transactions.run(pool, deadline.millis(), conn -> work.apply(conn).compose(c -> {
       Instant now = now();
       return insertJobs(conn, c, now)
         .compose(v -> c.entries.isEmpty() ? Future.succeededFuture(List.<JournalEntry>of()) : journal.append(conn, c.entries))
@@ -961,7 +970,7 @@ public final class ApprovalService {
     // savepoint is rolled back and it runs again alone. Two batches holding each other's rows would
     // otherwise stall every change queued behind them until PostgreSQL's deadlock check (1 s by default).
     Future<Void> committed = pool.withConnection(conn -> conn.query("BEGIN; SET LOCAL lock_timeout = '"
-        + BATCH_LOCK_WAIT + "'").execute().compose(begun -> {
+        + BATCH_LOCK_WAIT + "'; " + Transactions.bounds(deadline.millis())).execute().compose(begun -> {
       Future<Void> f = Future.succeededFuture();
       for (int i = 0; i < n; i++) {
         int k = i;
@@ -995,7 +1004,8 @@ public final class ApprovalService {
           return null;
         });
       });
-    }).compose(v -> conn.query("COMMIT").execute().<Void>mapEmpty())
+    }).compose(v -> conn.query("COMMIT").execute().<Void>mapEmpty()
+        .recover(err -> Future.<Void>failedFuture(DbFailures.atCommit(err))))
       .recover(err -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<Void>failedFuture(err))));
     return committed.transform(ar -> {
       Future<Change> whole = ar.failed() ? (deadlocked(ar.cause()) ? Future.failedFuture(ar.cause())
