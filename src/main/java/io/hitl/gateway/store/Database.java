@@ -112,7 +112,8 @@ public final class Database implements AutoCloseable {
     return PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(size).setName(POOL_NAME).setConnectionTimeout(WAIT_SECONDS)
         .setConnectionTimeoutUnit(TimeUnit.SECONDS))
-      .connectingTo(connectOptions().setCachePreparedStatements(cachePrepared).setConnectTimeout(WAIT_SECONDS * 1000))
+      .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(WAIT_SECONDS * 1000))
+      .connectingTo(connectOptions().setCachePreparedStatements(cachePrepared))
       .using(vertx)
       .build();
   }
