@@ -183,9 +183,7 @@ public final class ApprovalService {
       return Future.failedFuture(e);
     }
     String fingerprint = Idempotency.fingerprint(request);
-    // nothing is written yet: a read that does not answer in time is a plain SEC-099
-    return policies.active(pool).timeout(deadline.millis() / 2, java.util.concurrent.TimeUnit.MILLISECONDS)
-      .recover(ApprovalService::dbFailure)
+    return policies.active(pool).recover(ApprovalService::dbFailure)
       .compose(active -> create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, active));
   }
 
