@@ -81,8 +81,8 @@ public final class ApprovalMachine {
     }
   }
 
-  private static Transition step(ApprovalState before, ApprovalState after, ApprovalEntry entry, String actor,
-      String corr, String errorCode, Instant at) {
+  private static Transition step(ApprovalState after, ApprovalEntry entry, String actor, String corr,
+      String errorCode, Instant at) {
     Approval row = after.row();
     return new Transition(after, List.of(new Step(entry.toJournal(row.id(), actor, corr, errorCode, at), row)));
   }
@@ -91,14 +91,14 @@ public final class ApprovalMachine {
   public static Transition create(Approval fresh, Map<String, Object> details, String actor, String corr,
       Instant at) {
     ApprovalState after = new ApprovalState(fresh, Map.of(), java.util.Set.of(), true);
-    return step(ApprovalState.EMPTY, after, new ApprovalEntry.Created(fresh, details), actor, corr, null, at);
+    return step(after, new ApprovalEntry.Created(fresh, details), actor, corr, null, at);
   }
 
   /** An approval counted towards the quorum; {@code progress} is what readers of the entry are told. */
   public static Transition vote(ApprovalState s, String approver, String channel, String comment,
       Map<String, Object> progress, String corr, Instant at) {
     ApprovalState after = s.withVote(new VoteRow(approver, VoteRow.APPROVE, channel, comment, at));
-    return step(s, after, new ApprovalEntry.Voted(approver, channel, comment, progress), approver, corr, null, at);
+    return step(after, new ApprovalEntry.Voted(approver, channel, comment, progress), approver, corr, null, at);
   }
 
   /**
@@ -114,14 +114,14 @@ public final class ApprovalMachine {
     if (vote != null) {
       after = after.withVote(new VoteRow(by, vote, channel, comment, done.decidedAt()));
     }
-    return step(s, after, new ApprovalEntry.Decided(to, by, done.decidedAt(), channel, reason, comment, vote), by,
+    return step(after, new ApprovalEntry.Decided(to, by, done.decidedAt(), channel, reason, comment, vote), by,
       corr, null, at);
   }
 
   /** The overrides of an approval with edits, recorded before the approval that decides the request. */
   public static Transition editsApplied(ApprovalState s, Map<String, Object> overrides, String actor, String corr,
       Instant at) {
-    return step(s, s.withRow(s.row().withOverrides(overrides)), new ApprovalEntry.EditsApplied(overrides), actor, corr,
+    return step(s.withRow(s.row().withOverrides(overrides)), new ApprovalEntry.EditsApplied(overrides), actor, corr,
       null, at);
   }
 
@@ -133,29 +133,29 @@ public final class ApprovalMachine {
     ApprovalEntry e = new ApprovalEntry.Escalated(stage, after.escalationLevel(), after.expiresAt(), after.escalateAt(),
       before.expiresAt().equals(after.expiresAt()) ? null : before.expiresAt(), p.action().json(),
       new ArrayList<>(p.escalationTargets()));
-    return step(s, s.withRow(after), e, SYSTEM, corr, null, at);
+    return step(s.withRow(after), e, SYSTEM, corr, null, at);
   }
 
   public static Transition remind(ApprovalState s, int reminder, String corr, Instant at) {
     Approval a = s.row();
-    return step(s, s, new ApprovalEntry.Reminded(reminder, a.expiresAt(), a.escalationLevel()), SYSTEM, corr, null,
+    return step(s, new ApprovalEntry.Reminded(reminder, a.expiresAt(), a.escalationLevel()), SYSTEM, corr, null,
       at);
   }
 
   public static Transition selfApproval(ApprovalState s, Map<String, Object> details, String actor, String corr,
       Instant at) {
-    return step(s, s, new ApprovalEntry.SelfApproved(details), actor, corr, null, at);
+    return step(s, new ApprovalEntry.SelfApproved(details), actor, corr, null, at);
   }
 
   public static Transition acknowledge(ApprovalState s, String persona, Map<String, Object> details, String actor,
       String corr, Instant at) {
-    return step(s, s.withAcknowledged(persona), new ApprovalEntry.Acknowledged(persona, details), actor, corr, null,
+    return step(s.withAcknowledged(persona), new ApprovalEntry.Acknowledged(persona, details), actor, corr, null,
       at);
   }
 
   public static Transition reRequested(ApprovalState s, Map<String, Object> details, String actor, String corr,
       Instant at) {
-    return step(s, s, new ApprovalEntry.ReRequested(s.row().status(), details), actor, corr, null, at);
+    return step(s, new ApprovalEntry.ReRequested(s.row().status(), details), actor, corr, null, at);
   }
 
   /**
@@ -167,10 +167,10 @@ public final class ApprovalMachine {
       Instant at) {
     ApprovalStatus status = journal.row().status();
     if (status != ApprovalStatus.PENDING) {
-      return step(journal, journal, new ApprovalEntry.IntegrityFailure(status, status, evidence), SYSTEM, corr,
+      return step(journal, new ApprovalEntry.IntegrityFailure(status, status, evidence), SYSTEM, corr,
         "SEC-080", at);
     }
-    Transition flagged = step(journal, journal, new ApprovalEntry.IntegrityFailure(ApprovalStatus.PENDING,
+    Transition flagged = step(journal, new ApprovalEntry.IntegrityFailure(ApprovalStatus.PENDING,
       ApprovalStatus.REJECTED, evidence), SYSTEM, corr, "SEC-080", at);
     return flagged.then(decide(journal, ApprovalStatus.REJECTED, SYSTEM, SYSTEM, REASON_INTEGRITY, null, null, corr,
       at));
