@@ -247,7 +247,17 @@ class BusAuthTest {
         .put("exp", System.currentTimeMillis() / 1000 - 120).put("iat", System.currentTimeMillis() / 1000 - 600),
       new JWTOptions().setSubject("alice").setNoTimestamp(true));
     String noSubject = gw.gateway.auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin")));
-    for (String token : List.of(forged, expired, "not.a.token", noSubject)) {
+    JsonObject typed = new JsonObject().put("roles", new JsonArray().add("admin")).put("exp", "9999999999");
+    String exp = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(typed.encode().getBytes(
+      java.nio.charset.StandardCharsets.UTF_8));
+    String signedAsIs = gw.gateway.auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin")),
+      new JWTOptions().setSubject("alice").setExpiresInSeconds(60));
+    // the same header and signature over a payload whose exp is a string: refused before the signature matters
+    String typedExp = signedAsIs.substring(0, signedAsIs.indexOf('.') + 1) + exp
+      + signedAsIs.substring(signedAsIs.lastIndexOf('.'));
+    String noExp = gw.gateway.auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin")),
+      new JWTOptions().setSubject("alice"));
+    for (String token : List.of(forged, expired, "not.a.token", noSubject, typedExp, noExp)) {
       GatewayException e = refusal(alice.withCredentials(BusCredentials.token(token))
         .decide(id, Decision.APPROVE, null, null));
       assertThat(e.code()).as(token).isEqualTo(ErrorCode.SEC_001);
