@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
  * Tokens as the API, the query-string stream path and the key rotation see them: signed correctly but with
  * claims that are missing, of the wrong type, too long-lived or not yet valid, all refused with 401 SEC-001.
  */
-class TokenChecksTest {
+public class TokenChecksTest {
   static final String OLD = TestGateway.SECRET;
   static final String NEW = "rotated-secret-0123456789-abcdefghijklmnop";
-  static final String HEADER = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+  public static final String HEADER = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
   static TestGateway gw;
 
   @BeforeAll
@@ -46,7 +46,7 @@ class TokenChecksTest {
   }
 
   /** An HS256 token over exactly these JSON texts, as any issuer (or attacker holding the key) could sign it. */
-  static String sign(String secret, String header, String payload) {
+  public static String sign(String secret, String header, String payload) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     String input = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
       + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
