@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new NotifyVerticle(config, pool, clock)));
       await(v.deployVerticle(new RateLimitPurge(config, pool, clock)));
       Streams streams = new Streams(pool, config, clock, auth,
-        new StreamTokens(v, secret, clock, config.streamTokenTtlSeconds));
+        new StreamTokens(v, Tokens.hmacSecrets(config, secret), clock, config.streamTokenTtlSeconds));
       String http = await(v.deployVerticle(() -> new HttpVerticle(config, auth, pool, streams, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));
       LOG.info("ready: HTTP on {}:{}, {} database, {}, started in {} ms", config.httpHost, config.httpPort,

@@ -111,16 +111,18 @@ public final class Main {
     }
     int seconds;
     try {
-      seconds = ttl == null ? 3600 : Integer.parseInt(ttl);
+      seconds = ttl == null ? Math.min(3600, config.jwtMaxLifetimeSeconds) : Integer.parseInt(ttl);
     } catch (NumberFormatException e) {
       seconds = -1;
     }
-    if (seconds < 1 || seconds > 366 * 86_400) {
-      err.println("--ttl must be between 1 and " + 366 * 86_400 + " seconds");
+    if (seconds < 1 || seconds > config.jwtMaxLifetimeSeconds) {
+      err.println("--ttl must be between 1 and " + config.jwtMaxLifetimeSeconds + " seconds ("
+        + ConfigKeys.HITL_JWT_MAX_LIFETIME_SECONDS + ")");
       return 2;
     }
-    if (config.jwtSecret == null && config.jwtPublicKey != null) {
-      err.println("tokens can only be minted with HITL_JWT_SECRET (HS256); with HITL_JWT_PUBLIC_KEY your issuer mints them");
+    if (config.jwtSecret == null && config.jwtSecrets.isEmpty() && config.jwtPublicKey != null) {
+      err.println("tokens can only be minted with HITL_JWT_SECRET or HITL_JWT_SECRETS (HS256); with HITL_JWT_PUBLIC_KEY"
+        + " your issuer mints them");
       return 2;
     }
     String secret = Tokens.secret(config);

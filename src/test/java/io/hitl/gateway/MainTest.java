@@ -54,6 +54,11 @@ class MainTest {
   void badArgumentsAndSettingsExitWithUsageOrSec040() {
     assertThat(run(Map.of(), "token", "--subject", "x", "--roles", "king").err()).contains("unknown role 'king'");
     assertThat(run(Map.of(), "token", "--subject", "x").code()).isEqualTo(2);
+    Map<String, String> hourLong = Map.of("HITL_JWT_SECRET", TestGateway.SECRET, "HITL_JWT_MAX_LIFETIME_SECONDS", "3600");
+    Run tooLong = run(hourLong, "token", "--subject", "x", "--roles", "viewer", "--ttl", "3601");
+    assertThat(tooLong.code()).isEqualTo(2);
+    assertThat(tooLong.err()).contains("HITL_JWT_MAX_LIFETIME_SECONDS");
+    assertThat(run(hourLong, "token", "--subject", "x", "--roles", "viewer", "--ttl", "3600").code()).isZero();
     assertThat(run(Map.of(), "frobnicate").code()).isEqualTo(2);
     Run bad = run(Map.of("HITL_HTTP_PORT", "99999"));
     assertThat(bad.code()).isEqualTo(2);

@@ -106,10 +106,16 @@ public final class BenchRunner {
         if (phases.contains("creates") || phases.contains("decisions")) {
           Load.Throughput creates = load.saturate(64, seconds, i -> create(), r -> { });
           peak = creates.perSecond();
+          String durability = phases.contains("creates") ? durability() : null;
           Double tps = phases.contains("creates") ? pgbench(seconds) : null;
+          Map<String, Object> details = new HashMap<>(Map.of("failed", creates.failed(), "concurrency", 64,
+            "seconds", seconds));
+          if (durability != null) {
+            details.put("pg_durability", durability);
+          }
           figure("durable creates/s over HTTP", creates.perSecond(), "req/s", tps, "pgbench simple-update TPS",
             tps == null ? null : creates.perSecond() / tps, "≥ 1.0× pgbench", tps != null && creates.perSecond() >= tps,
-            Map.of("failed", creates.failed(), "concurrency", 64, "seconds", seconds));
+            details);
         }
 
         if (phases.contains("decisions")) {
@@ -272,6 +278,25 @@ public final class BenchRunner {
 
   private Load.Req create() {
     return new Load.Req(HttpMethod.POST, "/api/v1/approvals/trade", submitter, TRADE);
+  }
+
+  /**
+   * The durability settings of the server both the gateway and pgbench write to; the comparison is only fair
+   * (and only what production runs) when fsync, synchronous_commit and full_page_writes are all on.
+   */
+  private String durability() throws Exception {
+    String psql = which("psql");
+    if (psql == null) {
+      return "unchecked (no psql)";
+    }
+    String o = GatewayProcess.run(psql, "--host=127.0.0.1", "--port=" + dbPort, "--username=postgres",
+      "--dbname=postgres", "-tA", "-c", "SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_settings"
+        + " WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')").trim();
+    if (!o.equals("fsync=on,full_page_writes=on,synchronous_commit=on")) {
+      throw new IllegalStateException("the benchmark's PostgreSQL is not durable (" + o + "): the figures would"
+        + " not be those of the product's default");
+    }
+    return o;
   }
 
   /** pgbench's built-in simple-update script against the same PostgreSQL, same duration. */

@@ -13,7 +13,9 @@ final class Jwt {
   static String mint(String secret, String subject, String roles) {
     long now = System.currentTimeMillis() / 1000;
     String header = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
-    String payload = b64("{\"sub\":\"" + subject + "\",\"roles\":\"" + roles + "\",\"iat\":" + now
+    // the gateway takes roles only as a JSON list of strings
+    String list = "[\"" + String.join("\",\"", roles.split(",")) + "\"]";
+    String payload = b64("{\"sub\":\"" + subject + "\",\"roles\":" + list + ",\"iat\":" + now
       + ",\"exp\":" + (now + 86_400) + "}");
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

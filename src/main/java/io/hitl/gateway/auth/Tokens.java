@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,11 +36,11 @@ public final class Tokens {
   }
 
   /**
-   * The HS256 secret: HITL_JWT_SECRET, or (with neither it nor a public key set) a development secret
+   * The HS256 secret: HITL_JWT_SECRET, or (with neither it, HITL_JWT_SECRETS nor a public key set) a development secret
    * kept in the data directory, generated on first use. Blocking; call before Vert.x starts serving.
    */
   public static String secret(GatewayConfig config) {
-    if (config.jwtSecret != null || config.jwtPublicKey != null) {
+    if (config.jwtSecret != null || config.jwtPublicKey != null || !config.jwtSecrets.isEmpty()) {
       return config.jwtSecret;
     }
     Path file = config.dataDir.resolve(SECRET_FILE);
@@ -64,15 +66,56 @@ public final class Tokens {
     }
   }
 
+  /** As {@link #provider(Vertx, GatewayConfig, String, Clock)} on the wall clock, the clock issuers mint by. */
   public static JWTAuth provider(Vertx vertx, GatewayConfig config, String secret) {
-    JWTAuthOptions options = new JWTAuthOptions();
+    return provider(vertx, config, secret, Clock.systemUTC());
+  }
+
+  /**
+   * The API's verifier: the RS256 public key, the HS256 {@code secret} (HITL_JWT_SECRET or the development one)
+   * and every HITL_JWT_SECRETS key, any of which verifies; tokens are minted with the first HITL_JWT_SECRETS key
+   * (its kid in the header), else with {@code secret}.
+   */
+  public static TokenVerifier provider(Vertx vertx, GatewayConfig config, String secret, Clock clock) {
+    List<KeySet.Key> keys = new ArrayList<>();
     if (config.jwtPublicKey != null) {
-      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(config.jwtPublicKey));
+      keys.add(new KeySet.Key(null, "RS256", single(vertx, new PubSecKeyOptions().setAlgorithm("RS256")
+        .setBuffer(config.jwtPublicKey))));
+    }
+    for (GatewayConfig.JwtKey k : config.jwtSecrets) {
+      keys.add(new KeySet.Key(k.kid(), "HS256", single(vertx, new PubSecKeyOptions().setAlgorithm("HS256")
+        .setBuffer(k.secret()))));
     }
     if (secret != null) {
-      options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret));
+      keys.add(new KeySet.Key(null, "HS256", single(vertx, new PubSecKeyOptions().setAlgorithm("HS256")
+        .setBuffer(secret))));
     }
-    return JWTAuth.create(vertx, options);
+    KeySet set = new KeySet(keys);
+    KeySet.Key signing = null;
+    for (KeySet.Key k : keys) {
+      if (k.algorithm().equals("HS256")) {
+        signing = k;
+        break;
+      }
+    }
+    return new TokenVerifier(() -> set, signing == null ? null : signing.provider(),
+      signing == null ? null : signing.kid(), config.jwtMaxLifetimeSeconds, clock);
+  }
+
+  /** A provider of one key; expiry, nbf and iat are {@link TokenVerifier}'s to check, on the injected clock. */
+  private static JWTAuth single(Vertx vertx, PubSecKeyOptions key) {
+    return JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key)
+      .setJWTOptions(new JWTOptions().setIgnoreExpiration(true)));
+  }
+
+  /** Every HS256 secret that verifies API tokens, the signing one first (stream-token keys derive from them). */
+  public static List<String> hmacSecrets(GatewayConfig config, String secret) {
+    List<String> out = new ArrayList<>();
+    config.jwtSecrets.forEach(k -> out.add(k.secret()));
+    if (secret != null) {
+      out.add(secret);
+    }
+    return out;
   }
 
   public static String mint(JWTAuth auth, String subject, List<String> roles, int ttlSeconds) {

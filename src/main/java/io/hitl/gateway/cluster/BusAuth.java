@@ -21,12 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authentication of the clustered event bus on a gateway node: joining the cluster is not enough to act.
- * Every message this node sends to a {@code hitl.*} address is signed with the cluster secret; every
- * message delivered here on a {@code hitl.*} address must carry either such a signature or, for
- * request-reply from an event-bus client, a JWT in {@code hitl-token}, whose subject and roles then
- * replace whatever actor headers the sender claimed. Anything else is refused with SEC-001 before a
- * consumer sees it (and a publish without a signature is dropped).
+ * Authentication of the event bus on a gateway node: joining the cluster is not enough to act.
+ * Every message this node sends is signed with the cluster secret; every message delivered here, on
+ * whatever address, must carry either such a signature or a JWT in {@code hitl-token}, whose subject
+ * and roles then replace whatever actor headers the sender claimed. Anything else is refused with
+ * SEC-001 before a consumer sees it (and a publish without a signature is dropped). Only replies to
+ * this node's own requests pass unchecked: their addresses are random and known only to the requester.
  */
 public final class BusAuth {
   private static final Logger LOG = LoggerFactory.getLogger(BusAuth.class);
@@ -48,8 +48,20 @@ public final class BusAuth {
     vertx.eventBus().addInboundInterceptor(a::inbound);
   }
 
+  /** Prefix of the one-off reply addresses Vert.x generates for request-reply. */
+  static final String REPLY_PREFIX = "__vertx.reply.";
+
+  /**
+   * Every address is guarded, whatever its prefix, so a consumer added later is guarded without being listed;
+   * replies are not, because the requester (this node) chose the address and waits only for its answer.
+   */
   static boolean guarded(String address) {
-    return address != null && address.startsWith(Addresses.PREFIX);
+    return address == null || !address.startsWith(REPLY_PREFIX);
+  }
+
+  /** Addresses that event-bus clients may publish to with a token: each node acts on its copy idempotently. */
+  static boolean tokenPublishable(String address) {
+    return Addresses.GUARDIAN_STATUS.equals(address) || Addresses.MARKET_QUOTES.equals(address);
   }
 
   void outbound(DeliveryContext<Object> ctx) {
@@ -83,11 +95,11 @@ public final class BusAuth {
     }
     String token = h.get(Headers.TOKEN);
     if (token == null) {
-      refuse(m, "Event-bus messages to " + Addresses.PREFIX + "* need a cluster signature or a token in "
+      refuse(m, "Event-bus messages to " + m.address() + " need a cluster signature or a token in "
         + Headers.TOKEN);
       return;
     }
-    if (!ctx.send()) {
+    if (!ctx.send() && !tokenPublishable(m.address())) {
       refuse(m, "Only gateway nodes may publish on " + m.address());
       return;
     }

@@ -51,6 +51,10 @@ public final class ConfigKeys {
   public static final String HITL_PUBLIC_URL = "HITL_PUBLIC_URL";
   public static final String HITL_JWT_SECRET = "HITL_JWT_SECRET";
   public static final String HITL_JWT_PUBLIC_KEY = "HITL_JWT_PUBLIC_KEY";
+  /** Further HS256 verification keys, {@code kid:secret} comma-separated; the first signs, so keys rotate live. */
+  public static final String HITL_JWT_SECRETS = "HITL_JWT_SECRETS";
+  /** The longest a token may live: exp - iat (or exp - now without iat), in seconds. */
+  public static final String HITL_JWT_MAX_LIFETIME_SECONDS = "HITL_JWT_MAX_LIFETIME_SECONDS";
   public static final String HITL_CLUSTER = "HITL_CLUSTER";
   public static final String HITL_NOTIFY_CHANNELS = "HITL_NOTIFY_CHANNELS";
   public static final String HITL_WEBHOOK_URLS = "HITL_WEBHOOK_URLS";
@@ -118,7 +122,7 @@ public final class ConfigKeys {
 
   /** Values that are never logged nor returned. */
   public static final java.util.Set<String> SECRETS = java.util.Set.of(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
-    SLACK_WEBHOOK_URL, DISCORD_BOT_TOKEN, DISCORD_WEBHOOK_URL, HITL_JWT_SECRET, HITL_DB_URL, HITL_WEBHOOK_SECRET,
+    SLACK_WEBHOOK_URL, DISCORD_BOT_TOKEN, DISCORD_WEBHOOK_URL, HITL_JWT_SECRET, HITL_JWT_SECRETS, HITL_DB_URL, HITL_WEBHOOK_SECRET,
     HITL_WEBHOOK_URLS, HITL_GUARDIAN_URL, HITL_QUOTE_URL, HITL_CLUSTER_SECRET, HITL_METRICS_TOKEN,
     OTLP_ENDPOINT, HITL_CALLBACK_SECRET, HITL_SMTP_PASSWORD);
 

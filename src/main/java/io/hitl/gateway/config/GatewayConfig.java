@@ -76,6 +76,9 @@ public final class GatewayConfig {
   public final String publicUrl;
   public final String jwtSecret;
   public final String jwtPublicKey;
+  /** HITL_JWT_SECRETS in order: the first signs minted tokens, every one verifies. */
+  public final List<JwtKey> jwtSecrets;
+  public final int jwtMaxLifetimeSeconds;
   public final boolean cluster;
   public final List<String> webhookUrls;
   public final String webhookSecret;
@@ -202,6 +205,9 @@ public final class GatewayConfig {
     if (jwtSecret != null && jwtSecret.length() < 32) {
       throw new ConfigException(HITL_JWT_SECRET, "must be at least 32 characters");
     }
+    jwtSecrets = jwtKeys(HITL_JWT_SECRETS);
+    jwtMaxLifetimeSeconds = integer(HITL_JWT_MAX_LIFETIME_SECONDS, DEFAULT_JWT_MAX_LIFETIME_SECONDS, 60,
+      MAX_JWT_LIFETIME_SECONDS);
     jwtPublicKey = text(HITL_JWT_PUBLIC_KEY, null);
     if (jwtPublicKey != null && !jwtPublicKey.contains("-----BEGIN PUBLIC KEY-----")) {
       throw new ConfigException(HITL_JWT_PUBLIC_KEY, "must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
@@ -335,8 +341,8 @@ public final class GatewayConfig {
     if (dbUrl == null) {
       throw new ConfigException(HITL_DB_URL, "is required when HITL_CLUSTER=true (every node uses the same PostgreSQL)");
     }
-    if (jwtSecret == null && jwtPublicKey == null) {
-      throw new ConfigException(HITL_JWT_SECRET, "or HITL_JWT_PUBLIC_KEY is required when HITL_CLUSTER=true "
+    if (jwtSecret == null && jwtSecrets.isEmpty() && jwtPublicKey == null) {
+      throw new ConfigException(HITL_JWT_SECRET, "or HITL_JWT_SECRETS or HITL_JWT_PUBLIC_KEY is required when HITL_CLUSTER=true "
         + "(every node verifies the same tokens)");
     }
   }
@@ -431,6 +437,46 @@ public final class GatewayConfig {
     return raw.entrySet().stream()
       .map(e -> e.getKey() + "=" + (SECRETS.contains(e.getKey()) ? "****" : e.getValue()))
       .collect(Collectors.joining(", ", "{", "}"));
+  }
+
+  /** A named HS256 verification key; {@code kid} goes into the header of tokens it signs. */
+  public record JwtKey(String kid, String secret) {
+    @Override
+    public String toString() {
+      return "JwtKey[" + kid + "]";
+    }
+  }
+
+  public static final int DEFAULT_JWT_MAX_LIFETIME_SECONDS = 30 * 86_400;
+  public static final int MAX_JWT_LIFETIME_SECONDS = 366 * 86_400;
+  private static final java.util.regex.Pattern KID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private List<JwtKey> jwtKeys(String key) {
+    String v = value(key);
+    if (v == null) {
+      return List.of();
+    }
+    List<JwtKey> keys = new ArrayList<>();
+    Set<String> kids = new LinkedHashSet<>();
+    for (String entry : v.split(",")) {
+      String e = entry.trim();
+      int colon = e.indexOf(':');
+      // the secret itself is never part of the message: the start-up log must not show it
+      if (colon < 0 || !KID.matcher(e.substring(0, colon)).matches()) {
+        throw new ConfigException(key, "must be a comma-separated list of KID:SECRET (KID of letters, digits, '.', '_'"
+          + " or '-', at most 64)");
+      }
+      String kid = e.substring(0, colon);
+      String secret = e.substring(colon + 1);
+      if (secret.length() < 32) {
+        throw new ConfigException(key, "has a secret shorter than 32 characters (key id " + kid + ")");
+      }
+      if (!kids.add(kid)) {
+        throw new ConfigException(key, "names key id " + kid + " twice");
+      }
+      keys.add(new JwtKey(kid, secret));
+    }
+    return List.copyOf(keys);
   }
 
   private String value(String key) {

@@ -13,6 +13,7 @@ import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.RequestValidator;
+import io.hitl.gateway.core.Role;
 import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.guard.GuardianRules;
 import io.hitl.gateway.core.guard.GuardianSource;
@@ -168,10 +169,13 @@ public class GuardianVerticle extends VerticleBase {
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
-  /** `guardian.status` from JVM services: no actor needed, the answer (if asked for) is the stored state. */
+  /** `guardian.status` from JVM services: an admin credential, the answer (if asked for) is the stored state. */
   private void status(Message<JsonObject> msg) {
     GuardianStatus s;
+    Actor actor;
     try {
+      actor = BusActor.from(msg.headers());
+      actor.require(Role.ADMIN, "report the Guardian's state");
       s = GuardianStatus.parse(Json.plainMap(BusReplies.body(msg)));
     } catch (GatewayException e) {
       LOG.warn("ignored Guardian status on {}: {}", Addresses.GUARDIAN_STATUS, e.detail());
@@ -181,8 +185,7 @@ public class GuardianVerticle extends VerticleBase {
       return;
     }
     String reason = s.reason() != null ? s.reason() : "Guardian reports " + (s.locked() ? "LOCKED" : "UNLOCKED");
-    String actor = msg.headers().get(Headers.ACTOR) != null ? msg.headers().get(Headers.ACTOR) : GUARDIAN_ACTOR;
-    change(s.locked(), GuardianSource.BUS, reason, actor).compose(v -> guards.guardian()).onComplete(ar -> {
+    change(s.locked(), GuardianSource.BUS, reason, actor.subject()).compose(v -> guards.guardian()).onComplete(ar -> {
       if (msg.replyAddress() == null) {
         return;
       }

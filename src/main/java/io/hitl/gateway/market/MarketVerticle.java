@@ -3,6 +3,7 @@ package io.hitl.gateway.market;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.bus.ApprovalJson;
+import io.hitl.gateway.bus.BusActor;
 import io.hitl.gateway.bus.BusErrors;
 import io.hitl.gateway.bus.BusReplies;
 import io.hitl.gateway.bus.GuardJson;
@@ -58,7 +59,14 @@ public class MarketVerticle extends VerticleBase {
   private void published(Message<JsonObject> msg) {
     Object b = msg.body();
     Map<String, Object> body = b instanceof JsonObject ? Json.plainMap((JsonObject) b) : Map.of();
-    service.quote(body, "bus").onComplete(ar -> {
+    Future<TradeService.Stored> stored;
+    try {
+      BusActor.from(msg.headers()).require(Role.SUBMITTER, "publish quotes");
+      stored = service.quote(body, "bus");
+    } catch (GatewayException e) {
+      stored = Future.failedFuture(e);
+    }
+    stored.onComplete(ar -> {
       if (ar.failed()) {
         LOG.debug("quote on {} refused: {}", Addresses.MARKET_QUOTES, ar.cause().getMessage());
       }

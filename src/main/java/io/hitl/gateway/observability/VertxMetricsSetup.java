@@ -60,7 +60,7 @@ public final class VertxMetricsSetup {
   /** A Vert.x builder for {@code options} with the metrics applied. */
   public VertxBuilder builder(VertxOptions options) {
     VertxBuilder b = Vertx.builder().with(options(options));
-    return enabled ? b.withMetrics(new MicrometerMetricsFactory(registry)) : b;
+    return enabled ? b.withMetrics(new SocketSafeMetrics(new MicrometerMetricsFactory(registry))) : b;
   }
 
   /** Vert.x's timers (HTTP response time, pool queue and usage time) get the same buckets as our latency histograms. */

@@ -64,7 +64,11 @@ public final class Database implements AutoCloseable {
         .setDataDirectory(dir)
         .setCleanDataDirectory(false)
         .setPGStartupWait(Duration.ofSeconds(60))
-        .setServerConfig("max_connections", "300");
+        .setServerConfig("max_connections", "300")
+        // the library starts PostgreSQL with its test settings (no fsync); an acknowledged decision must survive a power cut
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on");
       if (config.embeddedDbPort > 0) {
         builder.setPort(config.embeddedDbPort);
       }

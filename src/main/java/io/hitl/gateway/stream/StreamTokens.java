@@ -1,5 +1,7 @@
 package io.hitl.gateway.stream;
 
+import io.hitl.gateway.auth.KeySet;
+import io.hitl.gateway.auth.TokenVerifier;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.ErrorCode;
@@ -19,6 +21,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
@@ -34,16 +37,33 @@ public final class StreamTokens {
   public static final String AUDIENCE = "hitl-stream";
   private static final String DERIVATION_LABEL = "hitl stream token v1";
 
-  private final JWTAuth provider;
+  private final TokenVerifier provider;
   private final Clock clock;
   private final int ttlSeconds;
 
   public StreamTokens(Vertx vertx, String jwtSecret, Clock clock, int ttlSeconds) {
-    String key = jwtSecret != null ? deriveKey(jwtSecret) : randomKey();
-    this.provider = JWTAuth.create(vertx, new JWTAuthOptions()
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(key))
-      // expiry is checked against the gateway clock below, not the JWT library's
-      .setJWTOptions(new JWTOptions().setIgnoreExpiration(true).setAudience(List.of(AUDIENCE))));
+    this(vertx, jwtSecret == null ? List.of() : List.of(jwtSecret), clock, ttlSeconds);
+  }
+
+  /**
+   * Keys derived from each API secret, the first signing: a node that already signs with a rotated secret
+   * mints stream tokens every node still holding the old one in its list accepts.
+   */
+  public StreamTokens(Vertx vertx, List<String> jwtSecrets, Clock clock, int ttlSeconds) {
+    List<String> keys = new ArrayList<>();
+    jwtSecrets.forEach(s -> keys.add(deriveKey(s)));
+    if (keys.isEmpty()) {
+      keys.add(randomKey());
+    }
+    List<KeySet.Key> set = new ArrayList<>();
+    for (String key : keys) {
+      set.add(new KeySet.Key(null, "HS256", JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(key))
+        // expiry is checked against the gateway clock by TokenVerifier, not by the JWT library
+        .setJWTOptions(new JWTOptions().setIgnoreExpiration(true).setAudience(List.of(AUDIENCE))))));
+    }
+    KeySet keySet = new KeySet(set);
+    this.provider = new TokenVerifier(() -> keySet, set.get(0).provider(), null, ttlSeconds, clock);
     this.clock = clock;
     this.ttlSeconds = ttlSeconds;
   }
@@ -68,14 +88,7 @@ public final class StreamTokens {
   /** The actor of a valid, unexpired stream token; SEC-001 otherwise. */
   public Future<Actor> verify(String token) {
     return provider.authenticate(new TokenCredentials(token)).transform(ar -> {
-      if (ar.failed()) {
-        return Future.failedFuture(invalid());
-      }
-      Object exp = ar.result().get("exp");
-      if (!(exp instanceof Number) || ((Number) exp).longValue() <= clock.instant().getEpochSecond()) {
-        return Future.failedFuture(invalid());
-      }
-      Actor actor = Tokens.actor(ar.result());
+      Actor actor = ar.succeeded() ? Tokens.actor(ar.result()) : null;
       return actor == null ? Future.failedFuture(invalid()) : Future.succeededFuture(actor);
     });
   }

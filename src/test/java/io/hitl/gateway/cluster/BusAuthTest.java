@@ -28,10 +28,18 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.core.eventbus.impl.EventBusImpl;
+import io.vertx.core.eventbus.impl.HandlerHolder;
+import java.lang.reflect.Field;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -239,7 +247,12 @@ class BusAuthTest {
         .put("exp", System.currentTimeMillis() / 1000 - 120).put("iat", System.currentTimeMillis() / 1000 - 600),
       new JWTOptions().setSubject("alice").setNoTimestamp(true));
     String noSubject = gw.gateway.auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin")));
-    for (String token : List.of(forged, expired, "not.a.token", noSubject)) {
+    // validly signed with the gateway's secret, but exp is a string
+    String typedExp = io.hitl.gateway.auth.TokenChecksTest.sign(TestGateway.SECRET, io.hitl.gateway.auth.TokenChecksTest.HEADER,
+      "{\"sub\":\"alice\",\"roles\":[\"admin\"],\"exp\":\"9999999999\"}");
+    String noExp = gw.gateway.auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin")),
+      new JWTOptions().setSubject("alice"));
+    for (String token : List.of(forged, expired, "not.a.token", noSubject, typedExp, noExp)) {
       GatewayException e = refusal(alice.withCredentials(BusCredentials.token(token))
         .decide(id, Decision.APPROVE, null, null));
       assertThat(e.code()).as(token).isEqualTo(ErrorCode.SEC_001);
@@ -275,6 +288,121 @@ class BusAuthTest {
     } finally {
       await(consumer.unregister());
     }
+  }
+
+  @Test
+  void everyAddressTheGatewayConsumesRefusesAnUnsignedSendAndPublishAndNothingChanges() throws Exception {
+    UUID id = pending();
+    Map<String, Boolean> consumed = consumedAddresses(gw.gateway.vertx());
+    assertThat(consumed).containsKeys(Addresses.GUARDIAN_STATUS, Addresses.MARKET_QUOTES, Addresses.APPROVALS_DECIDE,
+      Addresses.GUARDIAN_UNLOCK, Addresses.EVENTS);
+    assertThat(consumed.keySet()).allMatch(BusAuth::guarded);
+    String before = fingerprint();
+    DeliveryOptions claimed = new DeliveryOptions().addHeader(Headers.ACTOR, "mallory").addHeader(Headers.ROLES,
+      "admin,submitter,approver");
+    for (Map.Entry<String, Boolean> c : consumed.entrySet()) {
+      String address = c.getKey();
+      JsonObject body = tempting(address, id);
+      ReplyException e = replyFailure(client.eventBus().request(address, body, claimed));
+      if (c.getValue()) {
+        // registered with localConsumer: no other member can reach it at all
+        assertThat(e.failureType()).as(address).isEqualTo(ReplyFailure.NO_HANDLERS);
+      } else {
+        assertThat(e.failureType()).as(address).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+        assertThat(new JsonObject(e.getMessage()).getString("code")).as(address).isEqualTo("SEC-001");
+      }
+      client.eventBus().publish(address, body, claimed);
+      client.eventBus().send(address, body, claimed);
+    }
+    // a refused publish has no reply to wait for: give every node time to act on it, had it been accepted
+    Thread.sleep(1_000);
+    assertThat(fingerprint()).isEqualTo(before);
+    assertThat(await(alice.get(id)).status()).isEqualTo(ApprovalStatus.PENDING);
+    assertThat(gw.call("GET", "/api/v1/guardian", gw.token("vic", "viewer"), null).json().getString("state"))
+      .isEqualTo("unlocked");
+  }
+
+  @Test
+  void theGuardianMovesOnlyForAnAdminCredentialAndJournalsItsSubject() throws Exception {
+    JsonObject locked = new JsonObject().put("state", "LOCKED").put("reason", "risk drill");
+    DeliveryOptions viewer = new DeliveryOptions().addHeader(Headers.TOKEN, gw.token("vic", "viewer"))
+      .addHeader(Headers.ACTOR, "ops-admin").addHeader(Headers.ROLES, "admin");
+    ReplyException e = replyFailure(client.eventBus().request(Addresses.GUARDIAN_STATUS, locked, viewer));
+    assertThat(new JsonObject(e.getMessage()).getString("code")).isEqualTo("SEC-002");
+    String admin = gw.token("risk-engine", "admin");
+    JsonObject state = (JsonObject) await(client.eventBus().request(Addresses.GUARDIAN_STATUS, locked,
+      new DeliveryOptions().addHeader(Headers.TOKEN, admin).addHeader(Headers.ACTOR, "mallory"))).body();
+    assertThat(state.getString("state")).isEqualTo("locked");
+    assertThat(state.getString("changed_by")).isEqualTo("risk-engine");
+    // a token publish reaches every node; each authenticates it on its own
+    client.eventBus().publish(Addresses.GUARDIAN_STATUS, new JsonObject().put("state", "UNLOCKED"),
+      new DeliveryOptions().addHeader(Headers.TOKEN, admin));
+    String viewerToken = gw.token("vic", "viewer");
+    waitFor(() -> "unlocked".equals(gw.call("GET", "/api/v1/guardian", viewerToken, null).json().getString("state")));
+  }
+
+  /** Every address with a consumer on the node's bus (reply addresses aside), with whether it is local-only. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Boolean> consumedAddresses(Vertx vertx) throws Exception {
+    Field f = EventBusImpl.class.getDeclaredField("handlerMap");
+    f.setAccessible(true);
+    Map<String, Iterable<HandlerHolder<?>>> handlers = (Map<String, Iterable<HandlerHolder<?>>>) f.get(
+      vertx.eventBus());
+    Map<String, Boolean> out = new TreeMap<>();
+    handlers.forEach((address, holders) -> {
+      if (!address.startsWith(BusAuth.REPLY_PREFIX)) {
+        boolean localOnly = true;
+        for (HandlerHolder<?> h : holders) {
+          localOnly &= h.isLocalOnly();
+        }
+        out.put(address, localOnly);
+      }
+    });
+    return out;
+  }
+
+  /** A body the consumer at {@code address} would act on, had the message been authenticated. */
+  private static JsonObject tempting(String address, UUID pending) {
+    switch (address) {
+      case Addresses.GUARDIAN_STATUS:
+        return new JsonObject().put("state", "LOCKED").put("reason", "made up");
+      case Addresses.GUARDIAN_LOCK:
+      case Addresses.GUARDIAN_UNLOCK:
+        return new JsonObject().put("reason", "made up");
+      case Addresses.MARKET_QUOTES:
+      case Addresses.QUOTES_PUT:
+        return new JsonObject().put("ticker", "7203.T").put("bid", "1").put("ask", "2");
+      case Addresses.APPROVALS_CREATE:
+        return trade();
+      case Addresses.APPROVALS_CANCEL:
+        return new JsonObject().put("request_id", pending.toString()).put("reason", "made up");
+      case Addresses.LOCKOUTS_CREATE:
+        return new JsonObject().put("ticker", "7203.T").put("reason", "made up").put("source", "news_shock");
+      default:
+        return decideBody(pending);
+    }
+  }
+
+  /** Every row of every table of the gateway's database, hashed per table. */
+  private static String fingerprint() throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement()) {
+      List<String> tables = new java.util.ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        + " AND tablename <> 'flyway_schema_history' ORDER BY tablename")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      for (String t : tables) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x::text),"
+          + " '')) FROM " + t + " x")) {
+          rs.next();
+          out.append(t).append('=').append(rs.getLong(1)).append(':').append(rs.getString(2)).append('\n');
+        }
+      }
+    }
+    return out.toString();
   }
 
   private static JsonObject decideBody(UUID id) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
+import io.hitl.gateway.bus.Headers;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -160,24 +162,36 @@ class GuardianApiTest {
   void jvmServicesLockAndUnlockOverGuardianStatusButCannotLiftAManualLock() throws Exception {
     String a = create();
     var bus = gw.gateway.vertx().eventBus();
+    DeliveryOptions riskEngine = new DeliveryOptions().addHeader(Headers.ACTOR, "risk-engine")
+      .addHeader(Headers.ROLES, "admin");
+    Throwable noActor = bus.request("guardian.status", new JsonObject().put("state", "LOCKED")).toCompletionStage()
+      .toCompletableFuture().handle((m, t) -> t).get(10, TimeUnit.SECONDS);
+    assertThat(((ReplyException) noActor).failureCode()).isEqualTo(1);
+    Throwable notAdmin = bus.request("guardian.status", new JsonObject().put("state", "LOCKED"),
+      new DeliveryOptions().addHeader(Headers.ACTOR, "desk-bob").addHeader(Headers.ROLES, "approver"))
+      .toCompletionStage().toCompletableFuture().handle((m, t) -> t).get(10, TimeUnit.SECONDS);
+    assertThat(((ReplyException) notAdmin).failureCode()).isEqualTo(2);
+    assertThat(gw.call("GET", "/api/v1/guardian", viewer, null).json().getString("state")).isEqualTo("unlocked");
+
     JsonObject reply = bus.<JsonObject>request("guardian.status", new JsonObject().put("state", "LOCKED")
-      .put("reason", "risk engine: drawdown")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+      .put("reason", "risk engine: drawdown"), riskEngine).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
     assertThat(reply.getString("state")).isEqualTo("locked");
     assertThat(reply.getString("source")).isEqualTo("bus");
     assertThat(gw.call("GET", "/api/v1/approvals/" + a, viewer, null).json().getString("decision_reason"))
       .isEqualTo("GUARDIAN_LOCK");
 
-    reply = bus.<JsonObject>request("guardian.status", new JsonObject().put("state", "UNLOCKED"))
+    reply = bus.<JsonObject>request("guardian.status", new JsonObject().put("state", "UNLOCKED"), riskEngine)
       .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
     assertThat(reply.getString("state")).isEqualTo("unlocked");
 
     gw.call("POST", "/api/v1/guardian/lock", admin, Map.of("reason", "manual halt"));
-    reply = bus.<JsonObject>request("guardian.status", new JsonObject().put("state", "UNLOCKED"))
+    reply = bus.<JsonObject>request("guardian.status", new JsonObject().put("state", "UNLOCKED"), riskEngine)
       .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
     assertThat(reply.getString("state")).isEqualTo("locked");
     assertThat(reply.getString("reason")).isEqualTo("manual halt");
 
-    Throwable bad = bus.request("guardian.status", new JsonObject().put("state", "SIDEWAYS")).toCompletionStage()
+    Throwable bad = bus.request("guardian.status", new JsonObject().put("state", "SIDEWAYS"), riskEngine)
+      .toCompletionStage()
       .toCompletableFuture().handle((m, t) -> t).get(10, TimeUnit.SECONDS);
     assertThat(bad).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) bad).failureCode()).isEqualTo(10);

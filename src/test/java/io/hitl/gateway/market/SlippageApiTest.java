@@ -2,10 +2,12 @@ package io.hitl.gateway.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.bus.Headers;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -162,9 +164,11 @@ class SlippageApiTest {
   void enginesPublishQuotesOnTheBusAndOlderQuotesNeverReplaceNewerOnes() throws Exception {
     String id = trade("BUSQ", "BUY", "50");
     var bus = gw.gateway.vertx().eventBus();
-    bus.publish("market.quotes", new JsonObject().put("ticker", "BUSQ").put("bid", "49.9").put("ask", "50.1"));
+    DeliveryOptions feed = new DeliveryOptions().addHeader(Headers.ACTOR, "quote-feed")
+      .addHeader(Headers.ROLES, "submitter");
+    bus.publish("market.quotes", new JsonObject().put("ticker", "BUSQ").put("bid", "49.9").put("ask", "50.1"), feed);
     JsonObject reply = bus.<JsonObject>request("market.quotes", new JsonObject().put("ticker", "BUSQ")
-      .put("bid", "10").put("ask", "11").put("ts", gw.clock.instant().minusSeconds(60).toString()))
+      .put("bid", "10").put("ask", "11").put("ts", gw.clock.instant().minusSeconds(60).toString()), feed)
       .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
     assertThat(reply.getBoolean("latest")).isFalse();
     Response r = approve(id);

@@ -56,7 +56,7 @@ class StreamTokensTest {
     assertThat(await(new StreamTokens(vertx, SECRET, clock, 60).verify(token)).subject()).isEqualTo("bob");
     assertThatThrownBy(() -> await(new StreamTokens(vertx, SECRET + "x", clock, 60).verify(token)))
       .hasCauseInstanceOf(GatewayException.class);
-    assertThatThrownBy(() -> await(new StreamTokens(vertx, null, clock, 60).verify(token)))
+    assertThatThrownBy(() -> await(new StreamTokens(vertx, (String) null, clock, 60).verify(token)))
       .hasCauseInstanceOf(GatewayException.class);
   }
 
