@@ -62,7 +62,7 @@ public final class StrictJson {
       if (first == null) {
         throw refuse(field, "is empty");
       }
-      Object value = read(p, first, 1, field);
+      Object value = read(p, first, 1, field, null);
       if (p.nextToken() != null) {
         throw refuse(field, "has content after the JSON value");
       }
@@ -109,7 +109,8 @@ public final class StrictJson {
     return null;
   }
 
-  private static Object read(JsonParser p, JsonToken t, int depth, String field) throws IOException {
+  /** {@code path}: where the value sits (a.b[2]), so a text problem names the field it is in. */
+  private static Object read(JsonParser p, JsonToken t, int depth, String field, String path) throws IOException {
     if (depth > MAX_DEPTH) {
       throw refuse(field, "nests deeper than " + MAX_DEPTH + " levels");
     }
@@ -117,23 +118,23 @@ public final class StrictJson {
       case START_OBJECT: {
         Map<String, Object> map = new LinkedHashMap<>();
         for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-          String key = text(p.currentName(), field);
+          String key = text(p.currentName(), path == null ? field : path);
           if (map.containsKey(key)) {
-            throw refuse(field, "has the key \"" + key + "\" more than once");
+            throw refuse(path == null ? field : path, "has the key \"" + key + "\" more than once");
           }
-          map.put(key, read(p, p.nextToken(), depth + 1, field));
+          map.put(key, read(p, p.nextToken(), depth + 1, field, child(path, field, key)));
         }
         return map;
       }
       case START_ARRAY: {
         List<Object> list = new ArrayList<>();
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-          list.add(read(p, e, depth + 1, field));
+          list.add(read(p, e, depth + 1, field, (path == null ? field : path) + "[" + list.size() + "]"));
         }
         return list;
       }
       case VALUE_STRING:
-        return text(p.getText(), field);
+        return text(p.getText(), path == null ? field : path);
       case VALUE_NUMBER_INT: {
         BigInteger i = p.getBigIntegerValue();
         if (i.bitLength() < 32) {
@@ -154,6 +155,14 @@ public final class StrictJson {
     }
   }
 
+  /** The path of a member; a long key is not echoed back, its parent is named instead. */
+  private static String child(String path, String field, String key) {
+    if (key.length() > 64) {
+      return path == null ? field : path;
+    }
+    return path == null ? key : path + "." + key;
+  }
+
   private static BigDecimal decimal(String literal, String field) {
     BigDecimal d;
     try {
@@ -172,7 +181,7 @@ public final class StrictJson {
   private static String text(String s, String field) {
     String problem = textProblem(s);
     if (problem != null) {
-      throw refuse(field, problem.replace("must not contain", "contains text with"));
+      throw refuse(field, problem);
     }
     return s;
   }
