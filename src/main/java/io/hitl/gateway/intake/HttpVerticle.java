@@ -80,6 +80,7 @@ public class HttpVerticle extends VerticleBase {
     router.get("/console").handler(Console::redirect);
     router.get(Console.PATH + "*").handler(Console::headers).handler(Console.assets());
     router.get("/metrics").handler(new MetricsEndpoint(config, metrics)::handle);
+    router.route(API + "/*").handler(Intake::declared);
     router.route(API + "/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimitBytes)
       .setMergeFormAttributes(false));
     router.route(API + "/*").handler(this::authenticate);

@@ -55,6 +55,32 @@ final class Intake {
   }
 
   /**
+   * Before the body is read: a body declared as anything but JSON (or compressed) is refused with 415 here, so no
+   * form or multipart decoder ever runs on an API route.
+   */
+  static void declared(RoutingContext ctx) {
+    var req = ctx.request();
+    String length = req.getHeader("Content-Length");
+    boolean hasBody = req.getHeader("Transfer-Encoding") != null || length != null && !length.trim().equals("0");
+    if (!hasBody) {
+      ctx.next();
+      return;
+    }
+    String encoding = req.getHeader("Content-Encoding");
+    if (encoding != null && !encoding.trim().equalsIgnoreCase("identity")) {
+      Problems.send(ctx, new GatewayException(ErrorCode.SEC_010, "Content-Encoding " + encoding.trim()
+        + " is not accepted; send the body as plain JSON"), 415);
+      return;
+    }
+    if (!isJson(req.getHeader("Content-Type"))) {
+      Problems.send(ctx, new GatewayException(ErrorCode.SEC_010,
+        "A request body must be sent as Content-Type: application/json"), 415);
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
    * On every API route after authentication: a body that is sent must be declared JSON and be exactly one JSON
    * object in valid UTF-8; it is parsed once here and handed to the route by {@link #body}.
    */
