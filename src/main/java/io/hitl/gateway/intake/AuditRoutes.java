@@ -3,7 +3,6 @@ package io.hitl.gateway.intake;
 import io.hitl.gateway.audit.ExportQuery;
 import io.hitl.gateway.audit.JournalExport;
 import io.hitl.gateway.bus.Addresses;
-import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -87,7 +86,7 @@ final class AuditRoutes {
               t.getMessage());
             response.reset();
           } else {
-            Problems.send(ctx, new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly"));
+            Problems.send(ctx, io.hitl.gateway.store.DbFailures.of(t));
           }
         });
     });
