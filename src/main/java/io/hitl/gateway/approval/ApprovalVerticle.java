@@ -147,7 +147,11 @@ public class ApprovalVerticle extends VerticleBase {
 
   /** The edits of an approval as plain values; their shape is the approval service's to judge (and audit). */
   private static Object edits(JsonObject b) {
-    return Json.plain(b.getValue("edits"));
+    Object v = b.getValue("edits");
+    if (v != null && !(v instanceof JsonObject) && !(v instanceof Map)) {
+      throw GatewayException.invalid(Map.of("edits", "must be a JSON object"));
+    }
+    return Json.plain(v);
   }
 
   private void cancel(Message<JsonObject> msg) {

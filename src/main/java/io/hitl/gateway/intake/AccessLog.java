@@ -49,7 +49,7 @@ final class AccessLog {
     if (!LOG.isEnabledForLevel(level)) {
       return;
     }
-    Actor actor = ctx.get(HttpVerticle.ACTOR);
+    Actor actor = ctx.get(Intake.ACTOR);
     String query = Redactor.global().query(req.query());
     String target = query == null || query.isEmpty() ? req.path() : req.path() + "?" + query;
     LogFields.of(Correlation.of(ctx), actor == null ? null : actor.subject(), operation == null ? "http" : operation,

@@ -1,6 +1,11 @@
 package io.hitl.gateway.intake;
 
+import static io.hitl.gateway.intake.Intake.body;
+import static io.hitl.gateway.intake.Intake.requiredBody;
+
 import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.core.BodyShape;
+import io.hitl.gateway.core.BodyShape.Kind;
 import io.hitl.gateway.core.GatewayException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -8,16 +13,20 @@ import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /** The trading-guard routes: Guardian, lockouts, approval settings, quotes and trade reports. */
 final class GuardRoutes {
   /** A lock rejects every pending request in one transaction; with many that outlasts the usual 10 s. */
   private static final long GUARDIAN_CHANGE_TIMEOUT_MS = 120_000;
-  private final HttpVerticle http;
+  private static final BodyShape REASON = BodyShape.texts("reason").closed();
+  private static final BodyShape LOCKOUT = BodyShape.texts("ticker", "reason", "source", "until");
+  private static final BodyShape QUOTE = BodyShape.texts("ticker").with(Kind.DECIMAL, "bid", "ask");
+  private static final BodyShape TRADE_EVENT = BodyShape.texts("trade_id", "event", "note")
+    .with(Kind.DECIMAL, "price", "quantity");
+  private final Intake in;
 
-  GuardRoutes(HttpVerticle http) {
-    this.http = http;
+  GuardRoutes(Intake in) {
+    this.in = in;
   }
 
   void mount(Router router, String api) {
@@ -39,13 +48,12 @@ final class GuardRoutes {
   }
 
   private void lock(RoutingContext ctx) {
-    withBody(ctx, body -> http.request(ctx, Addresses.GUARDIAN_LOCK, body,
-        http.options(ctx).setSendTimeout(GUARDIAN_CHANGE_TIMEOUT_MS))
-      .onSuccess(reply -> HttpVerticle.json(ctx, 200, reply)));
+    in.forward(ctx, Addresses.GUARDIAN_LOCK, body(ctx, REASON),
+      in.options(ctx).setSendTimeout(GUARDIAN_CHANGE_TIMEOUT_MS), 200);
   }
 
   private void unlock(RoutingContext ctx) {
-    withBody(ctx, body -> forward(ctx, Addresses.GUARDIAN_UNLOCK, body, 200));
+    forward(ctx, Addresses.GUARDIAN_UNLOCK, body(ctx, REASON), 200);
   }
 
   private void lockouts(RoutingContext ctx) {
@@ -54,20 +62,19 @@ final class GuardRoutes {
 
   /** Only manual lockouts come through the API; news_shock and cooldown belong to system processes on the bus. */
   private void createLockout(RoutingContext ctx) {
-    withBody(ctx, body -> {
-      Object source = body.getValue("source");
-      if (source != null && !"manual".equals(source)) {
-        Problems.send(ctx, GatewayException.invalid(Map.of("source",
-          "must be manual (news_shock and cooldown lockouts come from system processes)")));
-        return;
-      }
-      forward(ctx, Addresses.LOCKOUTS_CREATE, body.put("source", "manual"), 201);
-    });
+    JsonObject body = requiredBody(ctx, LOCKOUT);
+    Object source = body.getValue("source");
+    if (source != null && !"manual".equals(source)) {
+      throw GatewayException.invalid(Map.of("source",
+        "must be manual (news_shock and cooldown lockouts come from system processes)"));
+    }
+    forward(ctx, Addresses.LOCKOUTS_CREATE, body.put("source", "manual"), 201);
   }
 
   private void removeLockout(RoutingContext ctx) {
-    withBody(ctx, body -> forward(ctx, Addresses.LOCKOUTS_REMOVE, new JsonObject().put("id", ctx.pathParam("id"))
-      .put("reason", body.getValue("reason", ctx.request().getParam("reason"))), 200));
+    JsonObject body = body(ctx, REASON);
+    forward(ctx, Addresses.LOCKOUTS_REMOVE, new JsonObject().put("id", ctx.pathParam("id"))
+      .put("reason", body.getValue("reason", Intake.param(ctx, "reason"))), 200);
   }
 
   private void settings(RoutingContext ctx) {
@@ -75,11 +82,11 @@ final class GuardRoutes {
   }
 
   private void updateSettings(RoutingContext ctx) {
-    withBody(ctx, body -> forward(ctx, Addresses.SETTINGS_PUT, body, 200));
+    forward(ctx, Addresses.SETTINGS_PUT, requiredBody(ctx, BodyShape.ANY), 200);
   }
 
   private void quote(RoutingContext ctx) {
-    withBody(ctx, body -> forward(ctx, Addresses.QUOTES_PUT, decimalsAsText(body, List.of("bid", "ask")), 200));
+    forward(ctx, Addresses.QUOTES_PUT, decimalsAsText(requiredBody(ctx, QUOTE), List.of("bid", "ask")), 200);
   }
 
   private void trade(RoutingContext ctx) {
@@ -87,25 +94,16 @@ final class GuardRoutes {
   }
 
   private void tradeEvent(RoutingContext ctx) {
-    withBody(ctx, body -> {
-      if (body.containsKey("trade_id") && !ctx.pathParam("trade_id").equals(body.getValue("trade_id"))) {
-        Problems.send(ctx, GatewayException.invalid(Map.of("trade_id", "must match the trade in the path")));
-        return;
-      }
-      forward(ctx, Addresses.TRADES_EVENT, decimalsAsText(body, List.of("price", "quantity"))
-        .put("trade_id", ctx.pathParam("trade_id")), 200);
-    });
+    JsonObject body = requiredBody(ctx, TRADE_EVENT);
+    if (body.containsKey("trade_id") && !ctx.pathParam("trade_id").equals(body.getValue("trade_id"))) {
+      throw GatewayException.invalid(Map.of("trade_id", "must match the trade in the path"));
+    }
+    forward(ctx, Addresses.TRADES_EVENT, decimalsAsText(body, List.of("price", "quantity"))
+      .put("trade_id", ctx.pathParam("trade_id")), 200);
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject body, int status) {
-    http.request(ctx, address, body, http.options(ctx)).onSuccess(reply -> HttpVerticle.json(ctx, status, reply));
-  }
-
-  private void withBody(RoutingContext ctx, Consumer<JsonObject> then) {
-    JsonObject body = http.body(ctx);
-    if (body != null) {
-      then.accept(body);
-    }
+    in.forward(ctx, address, body, in.options(ctx), status);
   }
 
   /** Prices cross the bus as text so no digit is lost to a double on the way. */

@@ -2,6 +2,8 @@ package io.hitl.gateway.intake;
 
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -20,21 +22,26 @@ public final class Problems {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
+    ctx.put(AccessLog.ERROR_CODE, e.code().code());
+    write(ctx.response(), e, status, Correlation.of(ctx));
+  }
+
+  /** The problem document on a bare response, for answers given before the router has a context. */
+  public static Future<Void> write(HttpServerResponse response, GatewayException e, int status, String correlationId) {
     ErrorCode code = e.code();
-    ctx.put(AccessLog.ERROR_CODE, code.code());
     JsonObject body = new JsonObject()
       .put("type", "urn:hitl:problem:" + code.code())
       .put("title", code.title())
       .put("status", status)
       .put("detail", e.detail())
       .put("code", code.code())
-      .put("correlation_id", Correlation.of(ctx));
+      .put("correlation_id", correlationId);
     e.extensions().forEach((k, v) -> {
       if (!body.containsKey(k)) {
         body.put(k, v);
       }
     });
-    var response = ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
+    response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
     if (code == ErrorCode.SEC_099) {
       response.putHeader("Retry-After", "5");
     }
@@ -44,6 +51,6 @@ public final class Problems {
     if (status == 401) {
       response.putHeader("WWW-Authenticate", "Bearer");
     }
-    response.end(body.encode());
+    return response.end(body.encode());
   }
 }

@@ -47,7 +47,7 @@ public final class RateLimiter {
   /** A route handler placed after authentication on the intake and decision routes. */
   public void handle(RoutingContext ctx) {
     List<Bucket> buckets = new ArrayList<>(2);
-    Actor actor = ctx.get(HttpVerticle.ACTOR);
+    Actor actor = ctx.get(Intake.ACTOR);
     if (config.rateLimitPerCaller > 0 && actor != null) {
       buckets.add(new Bucket(CALLER_PREFIX + actor.subject(), config.rateLimitBurst, config.rateLimitPerCaller));
     }

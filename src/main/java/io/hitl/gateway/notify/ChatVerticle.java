@@ -123,16 +123,17 @@ public class ChatVerticle extends VerticleBase {
       refuseSignature(msg, check, "slack", "X-Slack-Signature", "X-Slack-Request-Timestamp");
       return;
     }
+    // read before the replay guard records the signature, so a refused body leaves nothing behind
+    SlackInteraction in;
+    try {
+      in = SlackInteraction.parse(raw);
+    } catch (IllegalArgumentException e) {
+      BusErrors.fail(msg, GatewayException.invalid(Map.of("payload", e.getMessage())));
+      return;
+    }
     guard("slack", sig.trim(), ts).onFailure(t -> BusErrors.fail(msg, DbFailures.of(t))).onSuccess(first -> {
       if (!first) {
         refuse(msg, ErrorCode.SEC_071, "This Slack request was already received (replayed signature)");
-        return;
-      }
-      SlackInteraction in;
-      try {
-        in = SlackInteraction.parse(raw);
-      } catch (IllegalArgumentException e) {
-        BusErrors.fail(msg, GatewayException.invalid(Map.of("payload", e.getMessage())));
         return;
       }
       if (!SlackInteraction.BLOCK_ACTIONS.equals(in.type()) || in.action() == null) {
@@ -184,17 +185,18 @@ public class ChatVerticle extends VerticleBase {
       refuseSignature(msg, check, "discord", "X-Signature-Ed25519", "X-Signature-Timestamp");
       return;
     }
+    // read before the replay guard records the signature, so a refused body leaves nothing behind
+    DiscordInteraction in;
+    try {
+      in = DiscordInteraction.parse(raw);
+    } catch (IllegalArgumentException e) {
+      BusErrors.fail(msg, GatewayException.invalid(Map.of("body", e.getMessage())));
+      return;
+    }
     guard("discord", sig.toLowerCase(java.util.Locale.ROOT), ts).onFailure(t -> BusErrors.fail(msg, DbFailures.of(t)))
       .onSuccess(first -> {
         if (!first) {
           refuse(msg, ErrorCode.SEC_071, "This Discord interaction was already received (replayed signature)");
-          return;
-        }
-        DiscordInteraction in;
-        try {
-          in = DiscordInteraction.parse(raw);
-        } catch (IllegalArgumentException e) {
-          BusErrors.fail(msg, GatewayException.invalid(Map.of("body", e.getMessage())));
           return;
         }
         if (in.type() == DiscordInteraction.PING) {

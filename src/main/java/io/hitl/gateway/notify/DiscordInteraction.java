@@ -13,7 +13,7 @@ public record DiscordInteraction(int type, String customId, ChatAction action, S
   public static DiscordInteraction parse(byte[] body) {
     Map<String, Object> p = Payloads.object(body);
     Object t = p.get("type");
-    if (!(t instanceof Number)) {
+    if (!(t instanceof Integer)) {
       throw new IllegalArgumentException("type: must be an interaction type number");
     }
     String customId = Payloads.text(p, "data", "custom_id");

@@ -1,27 +1,23 @@
 package io.hitl.gateway.notify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.StrictJson;
 import java.util.List;
 import java.util.Map;
 
 /** JSON reading for the pure parsers: objects as maps, and null-safe walks into them. */
 final class Payloads {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   private Payloads() {
   }
 
-  @SuppressWarnings("unchecked")
+  /** One JSON object read as strictly as an API body (valid UTF-8, nothing after it, no duplicate keys). */
   static Map<String, Object> object(byte[] json) {
     try {
-      Object o = MAPPER.readValue(json, Object.class);
-      if (!(o instanceof Map)) {
-        throw new IllegalArgumentException("must be a JSON object");
-      }
-      return (Map<String, Object>) o;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("is not valid JSON");
+      return StrictJson.object(json, "json");
+    } catch (GatewayException e) {
+      Object errors = e.extensions().get("errors");
+      Object why = errors instanceof Map ? ((Map<?, ?>) errors).values().iterator().next() : "is not valid JSON";
+      throw new IllegalArgumentException(String.valueOf(why));
     }
   }
 
@@ -38,9 +34,13 @@ final class Payloads {
     return cur;
   }
 
+  /** The text at a path, null when absent; a value of another type is refused rather than turned into text. */
   static String text(Map<String, Object> m, String... path) {
     Object v = at(m, path);
-    return v instanceof String ? (String) v : v instanceof Number ? String.valueOf(v) : null;
+    if (v != null && !(v instanceof String)) {
+      throw new IllegalArgumentException(String.join(".", path) + " must be a string");
+    }
+    return (String) v;
   }
 
   @SuppressWarnings("unchecked")

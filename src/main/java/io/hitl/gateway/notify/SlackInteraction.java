@@ -1,6 +1,8 @@
 package io.hitl.gateway.notify;
 
-import java.net.URLDecoder;
+import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.StrictJson;
+import io.hitl.gateway.core.UriText;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -16,11 +18,22 @@ public record SlackInteraction(String type, String userId, String teamId, String
   /** Parses the raw form body; IllegalArgumentException (SEC-010) when there is no readable payload. */
   public static SlackInteraction parse(byte[] formBody) {
     String payload = null;
-    String body = new String(formBody, StandardCharsets.UTF_8);
-    for (String pair : body.split("&")) {
+    String body;
+    try {
+      body = StrictJson.utf8(formBody, "body");
+    } catch (GatewayException e) {
+      throw new IllegalArgumentException("body: is not valid UTF-8");
+    }
+    if (!UriText.queryProblems(body).isEmpty()) {
+      throw new IllegalArgumentException("body: is not a well-formed form encoding");
+    }
+    for (String pair : body.split("&", -1)) {
       int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals("payload")) {
-        payload = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      if (eq > 0 && UriText.decode(pair.substring(0, eq), true).equals("payload")) {
+        if (payload != null) {
+          throw new IllegalArgumentException("payload: form field is given more than once");
+        }
+        payload = UriText.decode(pair.substring(eq + 1), true);
       }
     }
     if (payload == null) {

@@ -195,6 +195,23 @@ class DiscordChatTest {
   }
 
   @Test
+  void signedClicksWithTrailingGarbageDuplicateKeysOrWrongTypesAreSec010AndChangeNothing() {
+    String id = create("DMALFORMED.T");
+    fake.await("POST", MESSAGES, c -> c.body().contains(id), 1, WAIT);
+    String click = SignedCalls.discordClick(ALICE, "hitl:approve:" + id, "1", "9001").encode();
+    for (String body : List.of(click + " trailing", click + click, click + "\u0000",
+        "{\"type\":3," + click.substring(1), click.replace("\"type\":3", "\"type\":\"3\""),
+        click.replace("\"type\":3", "\"type\":3.5"),
+        SignedCalls.discordClick(ALICE, "hitl:approve:" + id, "1", "9001").put("channel_id", 9001).encode())) {
+      Response r = SignedCalls.discord(gw.port, KEYS.getPrivate(), now(), body);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(r.json().getString("code")).isEqualTo("SEC-010");
+    }
+    assertThat(get(id).getString("status")).isEqualTo("pending");
+  }
+
+  @Test
   void aRateLimitedPostWaitsForRetryAfterAndIsDeliveredOnce() {
     fake.script(c -> c.path().equals(MESSAGES) && c.body().contains("D429.T"),
       new Answer(429, Map.of("Retry-After", "1"), "{\"message\":\"You are being rate limited.\",\"retry_after\":1.0,"

@@ -212,6 +212,26 @@ class SlackInteractionTest {
   }
 
   @Test
+  void signedButMalformedFormsAndPayloadsAreSec010AndChangeNothing() {
+    Posted p = createAndAwaitPost(gw1, "MALFORMED.T");
+    JsonObject click = SignedCalls.slackClick("U0ALICE", p.approveAction(), p.value(), responseUrl(), p.channel(),
+      p.ts());
+    String valid = SignedCalls.form(click);
+    String typed = SignedCalls.form(click.copy().put("user", new JsonObject().put("id", 42)));
+    for (String body : List.of("payload=%zz", "payload=%", valid + "&" + valid, typed,
+        "payload=" + java.net.URLEncoder.encode(click.encode() + " trailing", java.nio.charset.StandardCharsets.UTF_8),
+        "payload=" + java.net.URLEncoder.encode(click.encode() + click.encode(), java.nio.charset.StandardCharsets.UTF_8),
+        "payload=%7B%22type%22%3A%22block_actions%22%2C%22type%22%3A%22x%22%7D", "payload=%00")) {
+      Response r = SignedCalls.slack(gw1.port, SECRET, now(), body);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(r.json().getString("code")).isEqualTo("SEC-010");
+    }
+    sleep(300);
+    assertUntouched(p.id());
+  }
+
+  @Test
   void aClickOnAMessagePostedBeforeARestartStillDecides() {
     Posted p;
     try (TestGateway before = TestGateway.start(db, settings)) {
