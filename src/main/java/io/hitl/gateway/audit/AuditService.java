@@ -4,6 +4,7 @@ import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.ChainCheck;
 import io.hitl.gateway.core.Hashing;
 import io.hitl.gateway.core.JournalEntry;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.ArchiveStore;
 import io.hitl.gateway.store.ArchiveStore.Anchor;
@@ -30,6 +31,7 @@ public final class AuditService {
   private final Vertx vertx;
   private final Pool pool;
   private final JournalStore journal = new JournalStore();
+  private final Journal writer;
   private final ApprovalStore approvals = new ApprovalStore();
   private final ArchiveStore archive = new ArchiveStore();
 
@@ -37,6 +39,7 @@ public final class AuditService {
   public AuditService(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
+    this.writer = vertx == null ? Journal.unannounced() : Journal.on(vertx);
   }
 
   public Future<List<JournalEntry>> query(UUID approvalId, int limit) {
@@ -58,7 +61,7 @@ public final class AuditService {
   public Future<Void> recordExport(Clock clock, String actor, ExportQuery q, String correlationId) {
     JournalEntry e = JournalEntry.of(null, "journal", actor, "audit_exported", null, null, q.describe(),
       correlationId, null, clock.instant());
-    return pool.withTransaction(conn -> journal.append(conn, List.of(e))).mapEmpty();
+    return writer.inTransaction(pool, tx -> tx.append(e)).mapEmpty();
   }
 
   /** Verifies the live journal, starting from the newest archive anchor (the files are not read). */
