@@ -19,6 +19,7 @@ import io.hitl.gateway.notify.NotifyVerticle;
 import io.hitl.gateway.guardian.GuardianVerticle;
 import io.hitl.gateway.market.HttpQuoteSource;
 import io.hitl.gateway.market.MarketVerticle;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.observability.HitlMetrics;
 import io.hitl.gateway.observability.Logging;
 import io.hitl.gateway.observability.Published;
@@ -105,7 +106,7 @@ public final class Gateway implements AutoCloseable {
           Published.observed(metrics, event -> v.eventBus().publish(Addresses.EVENTS, event)), quotes, policies)),
         new DeploymentOptions().setInstances(config.approvalInstances)));
       await(v.deployVerticle(new PolicyVerticle(self -> new PolicyService(pool, config, clock, policies,
-        changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed)), policies, pool)));
+        changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed), Journal.on(v)), policies, pool)));
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
         Published.observed(metrics, event -> x.eventBus().publish(Addresses.EVENTS, event)), quotes, policies))));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));

@@ -18,6 +18,7 @@ import io.hitl.gateway.core.guard.GuardianRules;
 import io.hitl.gateway.core.guard.GuardianSource;
 import io.hitl.gateway.core.guard.GuardianStatus;
 import io.hitl.gateway.core.guard.GuardianWatch;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.Json;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -69,7 +70,7 @@ public class GuardianVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     cascade = new GuardianCascade(approvals.apply(vertx));
-    guards = new GuardsService(pool, config, clock);
+    guards = new GuardsService(pool, config, clock, Journal.on(vertx));
     watch = new GuardianWatch(Duration.ofSeconds(config.guardianGraceSeconds), clock.instant());
     var bus = vertx.eventBus();
     Future<?> consumers = Future.join(List.of(
