@@ -3,12 +3,17 @@ package io.hitl.gateway.core;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -76,6 +81,55 @@ public record Checkpoint(long seq, String hash, Instant at, String keyId, String
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** An Ed25519 private key from PEM text (-----BEGIN PRIVATE KEY-----, PKCS#8) or bare base64 PKCS#8. */
+  public static PrivateKey privateKey(String text) {
+    try {
+      String body = text.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").strip();
+      byte[] der = Base64.getMimeDecoder().decode(body);
+      return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("is not an unencrypted Ed25519 private key (PEM or base64 PKCS#8)", e);
+    }
+  }
+
+  /** The public half of an Ed25519 private key (its PKCS#8 form carries it only optionally, so it is derived). */
+  public static PublicKey publicKeyOf(PrivateKey key) {
+    try {
+      byte[] der = key.getEncoded();
+      // the JDK has no call that derives it, so the pair is regenerated from the 32-byte seed the key ends with
+      byte[] seed = Arrays.copyOfRange(der, der.length - 32, der.length);
+      KeyPairGenerator g = KeyPairGenerator.getInstance(ALGORITHM);
+      g.initialize(255, new FixedRandom(seed));
+      KeyPair pair = g.generateKeyPair();
+      if (!Arrays.equals(pair.getPrivate().getEncoded(), der)) {
+        throw new IllegalArgumentException("the private key is not in the PKCS#8 v1 form this gateway writes");
+      }
+      return pair.getPublic();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Hands out exactly the seed it was given, so key generation reproduces a known key pair. */
+  private static final class FixedRandom extends SecureRandom {
+    private final byte[] seed;
+
+    FixedRandom(byte[] seed) {
+      this.seed = seed.clone();
+    }
+
+    @Override
+    public void nextBytes(byte[] bytes) {
+      System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
+    }
+  }
+
+  /** PEM text of {@code der} under {@code type} (PRIVATE KEY, PUBLIC KEY). */
+  public static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+      .encodeToString(der) + "\n-----END " + type + "-----\n";
   }
 
   /** An Ed25519 public key from its base64 X.509 (SubjectPublicKeyInfo) form, the body of a PEM PUBLIC KEY. */

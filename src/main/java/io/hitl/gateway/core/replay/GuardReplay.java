@@ -180,7 +180,11 @@ public final class GuardReplay {
     return out;
   }
 
-  public List<Difference> comparePolicies(Collection<PolicyVersion> found) {
+  /**
+   * Every stored policy version against its history; {@code documentHashes} are the SHA-256 of each stored
+   * document's canonical JSON, which must be the version's hash.
+   */
+  public List<Difference> comparePolicies(Collection<PolicyVersion> found, Map<Integer, String> documentHashes) {
     List<Difference> out = new ArrayList<>();
     String t = "policies";
     Set<Integer> seen = new HashSet<>();
@@ -193,6 +197,11 @@ public final class GuardReplay {
         continue;
       }
       diff(out, t, id, "hash", d.row().hash(), f.hash(), d.seq());
+      String doc = documentHashes.get(f.version());
+      if (doc != null && !doc.equals(d.row().hash())) {
+        out.add(new Difference(t, id, "document", "a document hashing to " + d.row().hash(),
+          "a document hashing to " + doc, d.seq()));
+      }
       diff(out, t, id, "created_by", d.row().createdBy(), f.createdBy(), d.seq());
       diff(out, t, id, "created_at", d.row().createdAt(), f.createdAt(), d.seq());
     }
