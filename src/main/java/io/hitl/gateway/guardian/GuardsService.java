@@ -58,6 +58,23 @@ public final class GuardsService {
     return guardian.get(pool).recover(ApprovalService::dbFailure);
   }
 
+  /** The Guardian row checked against its last journal entry. */
+  public Future<GuardianStore.Checked> checkedGuardian() {
+    return guardian.checked(pool);
+  }
+
+  /** Journals that the Guardian row disagrees with the journal; published as integrity.alert after commit. */
+  public Future<Void> integrityAlert(GuardianStore.Checked c) {
+    Map<String, Object> payload = new java.util.LinkedHashMap<>();
+    payload.put("journal_seq", c.lastSeq());
+    payload.put("differences", c.differences().stream().map(d -> d.describe()).toList());
+    payload.put("state_in_force", c.effective().stateName());
+    JournalEntry e = JournalEntry.of(null, GuardEntries.GUARDIAN_TARGET, ApprovalService.SYSTEM,
+      GuardEntries.GUARDIAN_INTEGRITY_FAILURE, c.stored().stateName(), c.effective().stateName(), payload,
+      "guardian-integrity-" + UUID.randomUUID(), ErrorCode.SEC_080.code(), now());
+    return journal.inTransaction(pool, tx -> tx.append(e)).mapEmpty();
+  }
+
   public Future<List<Lockout>> lockouts(Actor actor) {
     requireReader(actor);
     return lockouts.active(pool, now(), MAX_LOCKOUTS).recover(ApprovalService::dbFailure);
