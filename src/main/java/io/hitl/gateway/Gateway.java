@@ -4,6 +4,8 @@ import io.hitl.gateway.approval.ApprovalService;
 import io.hitl.gateway.approval.ApprovalVerticle;
 import io.hitl.gateway.approval.QuoteSource;
 import io.hitl.gateway.audit.AuditVerticle;
+import io.hitl.gateway.audit.CheckpointKeys;
+import io.hitl.gateway.audit.CheckpointVerticle;
 import io.hitl.gateway.audit.RetentionVerticle;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.bus.Addresses;
@@ -19,6 +21,7 @@ import io.hitl.gateway.notify.NotifyVerticle;
 import io.hitl.gateway.guardian.GuardianVerticle;
 import io.hitl.gateway.market.HttpQuoteSource;
 import io.hitl.gateway.market.MarketVerticle;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.observability.HitlMetrics;
 import io.hitl.gateway.observability.Logging;
 import io.hitl.gateway.observability.Published;
@@ -82,6 +85,7 @@ public final class Gateway implements AutoCloseable {
     long t0 = System.nanoTime();
     LOG.info("starting with {}", config);
     String secret = Tokens.secret(config);
+    CheckpointKeys.Signer signer = CheckpointKeys.signer(config);
     Logging.registerSecrets(config, secret);
     Database database = Database.start(config);
     Vertx vertx = null;
@@ -105,11 +109,13 @@ public final class Gateway implements AutoCloseable {
           Published.observed(metrics, event -> v.eventBus().publish(Addresses.EVENTS, event)), quotes, policies)),
         new DeploymentOptions().setInstances(config.approvalInstances)));
       await(v.deployVerticle(new PolicyVerticle(self -> new PolicyService(pool, config, clock, policies,
-        changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed)), policies, pool)));
+        changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed), Journal.on(v)), policies, pool)));
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
         Published.observed(metrics, event -> x.eventBus().publish(Addresses.EVENTS, event)), quotes, policies))));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
-      await(v.deployVerticle(new AuditVerticle(pool, config.archiveDir, clock)));
+      await(v.deployVerticle(new AuditVerticle(pool, config.archiveDir, clock, config.checkpointDir,
+        CheckpointKeys.trusted(config.checkpointPublicKeys, signer.publicKey()))));
+      await(v.deployVerticle(new CheckpointVerticle(pool, config, clock, signer)));
       await(v.deployVerticle(new RetentionVerticle(pool, config, clock)));
       await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),

@@ -1,5 +1,6 @@
 package io.hitl.gateway.approval;
 
+import io.hitl.gateway.core.guard.GuardEntries;
 import java.util.Map;
 
 /** Journal actions and the `hitl.events` event each one is published as. */
@@ -33,7 +34,8 @@ public final class Events {
     Map.entry(ESCALATED, "escalated"),
     Map.entry(REMINDER, "reminder"),
     Map.entry(GUARDIAN_LOCKED, "guardian.locked"),
-    Map.entry(GUARDIAN_UNLOCKED, "guardian.unlocked"));
+    Map.entry(GUARDIAN_UNLOCKED, "guardian.unlocked"),
+    Map.entry(GuardEntries.GUARDIAN_INTEGRITY_FAILURE, "integrity.alert"));
 
   /** Policy events: a break-glass self-approval is broadcast; a persona's acknowledgement shows progress. */
   private static final Map<String, String> POLICY_EVENT_OF = Map.of(

@@ -3,6 +3,7 @@ package io.hitl.gateway.approval;
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.ApprovalStatus;
 import io.hitl.gateway.core.JournalEntry;
+import io.hitl.gateway.core.guard.GuardEntries;
 import io.hitl.gateway.core.guard.GuardianRules;
 import io.hitl.gateway.core.guard.GuardianSource;
 import io.hitl.gateway.core.guard.GuardianState;
@@ -11,9 +12,7 @@ import io.hitl.gateway.store.GuardianStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * SPEC I6. A lock sets the Guardian row LOCKED and rejects every pending request in the same
@@ -23,7 +22,7 @@ import java.util.Map;
  */
 public final class GuardianCascade {
   public static final String REASON = "GUARDIAN_LOCK";
-  public static final String TARGET = "guardian";
+  public static final String TARGET = GuardEntries.GUARDIAN_TARGET;
   static final int BATCH = 500;
 
   private final ApprovalService service;
@@ -60,14 +59,7 @@ public final class GuardianCascade {
       c.snapshots.add(null);
       Future<Integer> rejected = lock ? rejectPending(conn, c, corr, now, 0) : Future.succeededFuture(0);
       return rejected.compose(n -> guardian.set(conn, lock, reason, source, actor, now, n).map(state -> {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("state", state.stateName());
-        payload.put("reason", reason);
-        payload.put("source", source.json());
-        payload.put("rejected", n);
-        payload.put("blocked_by_guardian", state.blockedByGuardian());
-        c.entries.set(0, JournalEntry.of(null, TARGET, actor, lock ? Events.GUARDIAN_LOCKED : Events.GUARDIAN_UNLOCKED,
-          current.stateName(), state.stateName(), payload, corr, null, now));
+        c.entries.set(0, GuardEntries.guardianChanged(current, state, n, corr));
         out[0] = new Result(state, true, n);
         return c;
       }));

@@ -21,6 +21,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 import java.util.List;
 
 /**
@@ -92,6 +93,11 @@ public final class ArchiveFiles {
    * problem is recorded in {@code chain}, naming the file.
    */
   public static void verify(Path dir, Anchor anchor, ChainCheck chain) {
+    verify(dir, anchor, chain, e -> { });
+  }
+
+  /** As {@link #verify(Path, Anchor, ChainCheck)}, handing every entry read to {@code each} once it is checked. */
+  public static void verify(Path dir, Anchor anchor, ChainCheck chain, Consumer<JournalEntry> each) {
     Path file = dir.resolve(anchor.fileName());
     MessageDigest digest = sha256();
     long lines = 0;
@@ -108,6 +114,7 @@ public final class ArchiveFiles {
           continue;
         }
         chain.accept(e, "archive " + anchor.fileName() + ": ");
+        each.accept(e);
       }
     } catch (NoSuchFileException e) {
       chain.fail(anchor.firstSeq(), "archive " + anchor.fileName() + " is missing from " + dir);

@@ -13,7 +13,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,9 @@ import java.util.concurrent.TimeoutException;
 public final class AuditCommand {
   public static final String USAGE = "usage: hitl-gateway audit export [--db URL] [--from INSTANT] [--to INSTANT] "
     + "[--action NAME] [--format ndjson|csv] [--out FILE]\n"
-    + "       hitl-gateway audit verify [--db URL] [--archive DIR]\n"
-    + "--db defaults to HITL_DB_URL (postgresql://user[:password]@host:port/database)";
+    + "       hitl-gateway audit verify [--db URL] [--archive DIR] [--checkpoints DIR] [--public-keys KEYS]\n"
+    + "--db defaults to HITL_DB_URL (postgresql://user[:password]@host:port/database); --checkpoints to\n"
+    + "HITL_CHECKPOINT_DIR and --public-keys (comma-separated base64 Ed25519 keys) to HITL_CHECKPOINT_PUBLIC_KEYS";
   private static final long TIMEOUT_HOURS = 24;
 
   private AuditCommand() {
@@ -44,7 +47,7 @@ public final class AuditCommand {
     boolean export = args.get(0).equals("export");
     Map<String, String> opts = new HashMap<>();
     List<String> allowed = export ? List.of("--db", "--from", "--to", "--action", "--format", "--out")
-      : List.of("--db", "--archive");
+      : List.of("--db", "--archive", "--checkpoints", "--public-keys");
     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
     for (int i = 0; i < rest.size(); i += 2) {
       String name = rest.get(i);
@@ -66,6 +69,26 @@ public final class AuditCommand {
       err.println("--db is not a PostgreSQL URL (postgresql://user@host:port/database)");
       return 2;
     }
+    Path checkpoints = null;
+    Map<String, PublicKey> keys = Map.of();
+    if (!export) {
+      String dir = opts.getOrDefault("--checkpoints", env.get(ConfigKeys.HITL_CHECKPOINT_DIR));
+      String list = opts.getOrDefault("--public-keys", env.get(ConfigKeys.HITL_CHECKPOINT_PUBLIC_KEYS));
+      if (dir != null && !dir.isBlank()) {
+        if (list == null || list.isBlank()) {
+          err.println("--checkpoints needs --public-keys (or HITL_CHECKPOINT_PUBLIC_KEYS) to check signatures\n" + USAGE);
+          return 2;
+        }
+        try {
+          keys = CheckpointKeys.trusted(Arrays.stream(list.split(",")).map(String::strip).filter(k -> !k.isEmpty())
+            .toList(), null);
+          checkpoints = Path.of(dir);
+        } catch (IllegalArgumentException e) {
+          err.println("--public-keys: a key " + e.getMessage());
+          return 2;
+        }
+      }
+    }
     ExportQuery query = null;
     if (export) {
       Map<String, String> params = new HashMap<>();
@@ -84,7 +107,7 @@ public final class AuditCommand {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
     try {
       return export ? export(vertx, pool, query, opts.get("--out"), out, err)
-        : verify(vertx, pool, opts.get("--archive"), out, err);
+        : verify(new AuditService(vertx, pool, checkpoints, keys), opts.get("--archive"), out, err);
     } finally {
       // closed one after the other from this thread: closing Vert.x from its own event loop never completes
       try {
@@ -113,10 +136,10 @@ public final class AuditCommand {
     }
   }
 
-  private static int verify(Vertx vertx, Pool pool, String archive, PrintStream out, PrintStream err) {
+  private static int verify(AuditService service, String archive, PrintStream out, PrintStream err) {
     AuditService.Report r;
     try {
-      r = await(new AuditService(vertx, pool).verify(archive == null ? null : Path.of(archive)));
+      r = await(service.verify(archive == null ? null : Path.of(archive)));
     } catch (RuntimeException e) {
       err.println("verify failed: " + e.getMessage());
       return 1;
@@ -125,6 +148,11 @@ public final class AuditCommand {
       + " archived segment(s)" + (r.archiveFilesChecked() ? ", files re-read" : "") + ")");
     out.println("approval rows checked: " + r.approvalsChecked() + " (" + r.replay().replayed()
       + " replayed from the journal)");
+    out.println(r.checkpoints().configured() ? "checkpoints matched: " + r.checkpoints().matched()
+      + (r.checkpoints().notCompared() > 0 ? " (" + r.checkpoints().notCompared() + " inside archived segments not "
+        + "re-read)" : "") : "checkpoints: not checked (no --checkpoints)");
+    out.println(r.guards().replayed() ? "guard tables replayed from the journal"
+      : "guard tables: not replayed (archived history not re-read; use --archive)");
     if (r.valid()) {
       out.println("valid");
       return 0;
@@ -143,6 +171,8 @@ public final class AuditCommand {
       out.println("INVALID: integrity failure recorded for approval " + f.get("approval_id") + " at seq " + f.get("seq")
         + ": " + f.get("problem"));
     }
+    r.checkpoints().problems().forEach(p -> out.println("INVALID: " + p));
+    r.guards().differences().forEach(d -> out.println("INVALID: " + d.describe()));
     return 1;
   }
 

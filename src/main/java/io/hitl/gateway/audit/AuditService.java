@@ -2,8 +2,12 @@ package io.hitl.gateway.audit;
 
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.ChainCheck;
+import io.hitl.gateway.core.CheckpointCheck;
 import io.hitl.gateway.core.Hashing;
 import io.hitl.gateway.core.JournalEntry;
+import io.hitl.gateway.core.replay.Difference;
+import io.hitl.gateway.core.replay.GuardReplay;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.ArchiveStore;
 import io.hitl.gateway.store.ArchiveStore.Anchor;
@@ -15,9 +19,11 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +36,27 @@ public final class AuditService {
   private final Vertx vertx;
   private final Pool pool;
   private final JournalStore journal = new JournalStore();
+  private final Journal writer;
   private final ApprovalStore approvals = new ApprovalStore();
   private final ArchiveStore archive = new ArchiveStore();
   private final ApprovalReplay replay = new ApprovalReplay();
 
+  private final Path checkpointDir;
+  private final Map<String, PublicKey> trustedKeys;
+  private final GuardTables guards = new GuardTables();
+
   /** With {@code vertx}, archive files are read on a worker thread; without, on the caller's (offline use). */
   public AuditService(Vertx vertx, Pool pool) {
+    this(vertx, pool, null, Map.of());
+  }
+
+  /** Also checks the chain against the checkpoints in {@code checkpointDir} signed by {@code trustedKeys}. */
+  public AuditService(Vertx vertx, Pool pool, Path checkpointDir, Map<String, PublicKey> trustedKeys) {
     this.vertx = vertx;
     this.pool = pool;
+    this.checkpointDir = checkpointDir;
+    this.trustedKeys = Map.copyOf(trustedKeys);
+    this.writer = vertx == null ? Journal.unannounced() : Journal.on(vertx);
   }
 
   public Future<List<JournalEntry>> query(UUID approvalId, int limit) {
@@ -49,17 +68,30 @@ public final class AuditService {
    * says whether their files were re-read too.
    */
   public record Report(long journalChecked, Long firstBrokenSeq, String journalProblem, long approvalsChecked,
-      List<UUID> approvalsInvalid, int archivedSegments, boolean archiveFilesChecked, ApprovalReplay.Result replay) {
+      List<UUID> approvalsInvalid, int archivedSegments, boolean archiveFilesChecked, ApprovalReplay.Result replay,
+      Checkpoints checkpoints, Guards guards) {
     public boolean valid() {
-      return firstBrokenSeq == null && approvalsInvalid.isEmpty() && replay.ok();
+      return firstBrokenSeq == null && approvalsInvalid.isEmpty() && replay.ok() && checkpoints.problems().isEmpty()
+        && guards.differences().isEmpty();
     }
+  }
+
+  /**
+   * The chain against its signed checkpoints: how many matched, how many lie in archived segments that were
+   * not re-read, and every problem (a hash that differs, a checkpoint past the end, a bad signature).
+   */
+  public record Checkpoints(boolean configured, int matched, int notCompared, List<String> problems) {
+  }
+
+  /** The guard tables against their replay; {@code replayed} is false while archived history was not read. */
+  public record Guards(boolean replayed, List<Difference> differences) {
   }
 
   /** Appends the audit_exported entry that records who exported what, before the export streams. */
   public Future<Void> recordExport(Clock clock, String actor, ExportQuery q, String correlationId) {
     JournalEntry e = JournalEntry.of(null, "journal", actor, "audit_exported", null, null, q.describe(),
       correlationId, null, clock.instant());
-    return pool.withTransaction(conn -> journal.append(conn, List.of(e))).mapEmpty();
+    return writer.inTransaction(pool, tx -> tx.append(e)).mapEmpty();
   }
 
   /** Verifies the live journal, starting from the newest archive anchor (the files are not read). */
@@ -81,8 +113,9 @@ public final class AuditService {
       .onSuccess(r -> {
         if (!r.valid()) {
           LOG.error("audit verification failed: journal broken at seq {} ({}), {} approval row(s) with bad hashes, "
-            + "{} difference(s) from the journal's replay", r.firstBrokenSeq(), r.journalProblem(),
-            r.approvalsInvalid().size(), r.replay().mismatchCount());
+            + "{} difference(s) from the journal's replay, checkpoint problems {}, guard table differences {}",
+            r.firstBrokenSeq(), r.journalProblem(), r.approvalsInvalid().size(), r.replay().mismatchCount(),
+            r.checkpoints().problems(), r.guards().differences().stream().map(Difference::describe).toList());
         }
       });
   }
@@ -90,36 +123,51 @@ public final class AuditService {
   private Future<Report> verify(SqlConnection conn, Path archiveDir) {
     Promise<Report> p = Promise.promise();
     ChainState s = new ChainState(conn);
-    archive.anchors(conn).compose(anchors -> {
+    blocking(() -> checkpointDir == null ? new CheckpointCheck(List.of(), List.of())
+      : CheckpointFiles.read(checkpointDir, trustedKeys)).compose(cps -> {
+        s.checkpoints = cps;
+        return archive.anchors(conn);
+      }).compose(anchors -> {
       s.anchors = anchors.size();
       s.filesChecked = archiveDir != null && !anchors.isEmpty();
       Future<Void> f = Future.succeededFuture();
       for (Anchor a : anchors) {
         s.archivedThrough = Math.max(s.archivedThrough, a.lastSeq());
-        f = f.compose(v -> crossAnchor(s.chain, a, archiveDir));
+        f = f.compose(v -> crossAnchor(s, a, archiveDir));
       }
       return f;
     }).onFailure(p::fail).onSuccess(v -> verifyJournal(s, p));
     return p.future();
   }
 
-  private Future<Void> crossAnchor(ChainCheck chain, Anchor a, Path archiveDir) {
+  private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+    if (vertx == null) {
+      try {
+        return Future.succeededFuture(work.call());
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return vertx.executeBlocking(work, true);
+  }
+
+  private Future<Void> crossAnchor(ChainState s, Anchor a, Path archiveDir) {
+    ChainCheck chain = s.chain;
     if (a.firstSeq() != chain.lastSeq() + 1 || !Hashing.same(a.firstPrevHash(), chain.lastHash())) {
       chain.fail(a.firstSeq(), "archived segment " + a.fileName() + " does not continue the chain before it "
         + "(an anchor was removed or changed)");
     }
     if (archiveDir == null) {
+      s.checkpoints.skipped(chain.lastSeq(), a.lastSeq());
+      s.checkpoints.at(a.lastSeq(), a.lastHash());
+      s.guardsComplete = false;
       chain.skipTo(a.lastSeq(), a.lastHash());
       return Future.succeededFuture();
     }
-    if (vertx == null) {
-      ArchiveFiles.verify(archiveDir, a, chain);
-      return Future.succeededFuture();
-    }
-    return vertx.executeBlocking(() -> {
-      ArchiveFiles.verify(archiveDir, a, chain);
+    return blocking(() -> {
+      ArchiveFiles.verify(archiveDir, a, chain, e -> s.accepted(e));
       return null;
-    }, true).mapEmpty();
+    }).mapEmpty();
   }
 
   private static final class ChainState {
@@ -131,9 +179,19 @@ public final class AuditService {
     UUID lastId = new UUID(0, 0);
     long approvalsChecked;
     final List<UUID> invalid = new ArrayList<>();
+    CheckpointCheck checkpoints;
+    final GuardReplay replay = new GuardReplay();
+    boolean guardsComplete = true;
+    Guards guards;
 
     ChainState(SqlClient db) {
       this.db = db;
+    }
+
+    /** An entry the chain check has taken: held against the checkpoints and folded into the guard replay. */
+    void accepted(JournalEntry e) {
+      checkpoints.at(e.seq(), e.hash());
+      replay.apply(e);
     }
   }
 
@@ -141,6 +199,7 @@ public final class AuditService {
     journal.pageAfter(s.db, s.chain.lastSeq(), BATCH).onFailure(p::fail).onSuccess(page -> {
       for (JournalEntry e : page) {
         s.chain.accept(e);
+        s.accepted(e);
       }
       if (page.size() == BATCH) {
         verifyJournal(s, p);
@@ -150,9 +209,22 @@ public final class AuditService {
             s.chain.fail(s.chain.lastSeq() + 1, "the journal ends at seq " + s.chain.lastSeq()
               + " but its head is at seq " + head.seq() + " (the newest entries were removed)");
           }
-          verifyApprovals(s, p);
+          s.checkpoints.end(Math.max(head.seq(), s.chain.lastSeq()));
+          verifyGuards(s, p);
         });
       }
+    });
+  }
+
+  private void verifyGuards(ChainState s, Promise<Report> p) {
+    if (!s.guardsComplete) {
+      s.guards = new Guards(false, List.of());
+      verifyApprovals(s, p);
+      return;
+    }
+    guards.compare(s.db, s.replay).onFailure(p::fail).onSuccess(d -> {
+      s.guards = new Guards(true, List.copyOf(d.subList(0, Math.min(d.size(), MAX_REPORTED))));
+      verifyApprovals(s, p);
     });
   }
 
@@ -171,7 +243,8 @@ public final class AuditService {
         // the approvals and votes re-derived from the journal by the approval machine and compared
         replay.run(s.db, s.archivedThrough).onFailure(p::fail).onSuccess(r -> p.complete(new Report(s.chain.checked(),
           s.chain.brokenSeq(), s.chain.problem(), s.approvalsChecked, List.copyOf(s.invalid), s.anchors,
-          s.filesChecked, r)));
+          s.filesChecked, r, new Checkpoints(checkpointDir != null, s.checkpoints.matched(),
+            s.checkpoints.notCompared(), s.checkpoints.problems()), s.guards)));
       }
     });
   }

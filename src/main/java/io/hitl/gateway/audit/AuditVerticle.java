@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -28,15 +29,21 @@ public class AuditVerticle extends VerticleBase {
   private final Clock clock;
   private AuditService service;
 
-  public AuditVerticle(Pool pool, Path archiveDir, Clock clock) {
+  private final Path checkpointDir;
+  private final Map<String, PublicKey> trustedKeys;
+
+  /** Verifies against the checkpoints in {@code checkpointDir} signed by one of {@code trustedKeys}. */
+  public AuditVerticle(Pool pool, Path archiveDir, Clock clock, Path checkpointDir, Map<String, PublicKey> trustedKeys) {
     this.pool = pool;
     this.archiveDir = archiveDir;
     this.clock = clock;
+    this.checkpointDir = checkpointDir;
+    this.trustedKeys = trustedKeys;
   }
 
   @Override
   public Future<?> start() {
-    service = new AuditService(vertx, pool);
+    service = new AuditService(vertx, pool, checkpointDir, trustedKeys);
     return Future.join(
       vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_QUERY, this::query).completion(),
       vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_VERIFY, this::verify).completion(),
@@ -102,7 +109,19 @@ public class AuditVerticle extends VerticleBase {
       return;
     }
     boolean files = msg.body() != null && Boolean.TRUE.equals(msg.body().getValue("archive"));
-    service.verify(files ? archiveDir : null).onSuccess(r -> msg.reply(new JsonObject()
+    service.verify(files ? archiveDir : null).onSuccess(r -> msg.reply(report(r))).onFailure(t -> fail(msg, t));
+  }
+
+  static JsonObject report(AuditService.Report r) {
+    JsonArray differences = new JsonArray();
+    r.guards().differences().forEach(d -> differences.add(new JsonObject()
+      .put("table", d.table())
+      .put("id", d.id())
+      .put("field", d.field())
+      .put("expected", d.expected())
+      .put("found", d.found())
+      .put("journal_seq", d.seq())));
+    return new JsonObject()
       .put("valid", r.valid())
       .put("journal", new JsonObject()
         .put("entries_checked", r.journalChecked())
@@ -113,8 +132,15 @@ public class AuditVerticle extends VerticleBase {
       .put("approvals", new JsonObject()
         .put("rows_checked", r.approvalsChecked())
         .put("invalid_ids", new JsonArray(r.approvalsInvalid().stream().map(UUID::toString).toList())))
-      .put("replay", ReplayJson.of(r.replay()))))
-      .onFailure(t -> fail(msg, t));
+      .put("replay", ReplayJson.of(r.replay()))
+      .put("checkpoints", new JsonObject()
+        .put("configured", r.checkpoints().configured())
+        .put("matched", r.checkpoints().matched())
+        .put("not_compared", r.checkpoints().notCompared())
+        .put("problems", new JsonArray(r.checkpoints().problems())))
+      .put("guards", new JsonObject()
+        .put("replayed", r.guards().replayed())
+        .put("differences", differences));
   }
 
   private static void requireAuditor(Actor actor) {

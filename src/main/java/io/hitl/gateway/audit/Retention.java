@@ -6,6 +6,7 @@ import io.hitl.gateway.core.Hashing;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.store.ArchiveStore;
 import io.hitl.gateway.store.ArchiveStore.Anchor;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.JournalStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,11 +41,13 @@ public final class Retention {
   private final int days;
   private final Path dir;
   private final JournalStore journal = new JournalStore();
+  private final Journal writer;
   private final ArchiveStore archive = new ArchiveStore();
 
   public Retention(Vertx vertx, Pool pool, GatewayConfig config, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
+    this.writer = Journal.on(vertx);
     this.clock = clock;
     this.days = config.retentionDays;
     this.dir = config.archiveDir;
@@ -107,11 +110,13 @@ public final class Retention {
         payload.put("file_sha256", sha);
         JournalEntry note = JournalEntry.of(null, "journal", "retention", "journal_archived", null, null, payload,
           null, null, clock.instant());
+        Journal.Unit unit = writer.unit(conn);
         return conn.begin().compose(tx -> archive.insert(conn, a)
           .compose(v -> archive.deleteArchived(conn, first, last))
-          .compose(n -> n == a.entries() ? journal.append(conn, List.of(note))
+          .compose(n -> n == a.entries() ? unit.append(note)
             : Future.failedFuture("expected to remove " + a.entries() + " entries, removed " + n))
           .compose(v -> tx.commit())
+          .onSuccess(v -> unit.committed())
           .onFailure(t -> tx.rollback())
           .map(v -> {
             LOG.info("archived journal seq {}..{} to {} (sha256 {})", first, last, name, sha);

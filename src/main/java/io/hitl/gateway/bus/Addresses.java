@@ -29,6 +29,8 @@ public final class Addresses {
   public static final String AUDIT_VERIFY = "hitl.audit.verify";
   public static final String AUDIT_EXPORT = "hitl.audit.export";
   public static final String EVENTS = "hitl.events";
+  /** Published after commit with the seqs of journal entries that have no event, so stream readers skip them. */
+  public static final String JOURNAL_APPENDED = "hitl.journal.appended";
   public static final String NOTIFY_LIST = "hitl.notify.list";
   public static final String NOTIFY_RETRY = "hitl.notify.retry";
   /** Published to make every notifier look for due outbox jobs now. */

@@ -115,6 +115,16 @@ public final class ConfigKeys {
   /** OTLP/HTTP collector base URL (spans go to {@code <url>/v1/traces}); unset = no tracing at all. */
   public static final String OTLP_ENDPOINT = "OTLP_ENDPOINT";
   public static final String OTEL_SERVICE_NAME = "OTEL_SERVICE_NAME";
+  /** Where signed checkpoints of the journal head are written (default: the data directory's checkpoints/). */
+  public static final String HITL_CHECKPOINT_DIR = "HITL_CHECKPOINT_DIR";
+  /** A PEM PKCS#8 Ed25519 private key file that signs checkpoints. */
+  public static final String HITL_CHECKPOINT_KEY_FILE = "HITL_CHECKPOINT_KEY_FILE";
+  /** The same key as PEM text or base64 PKCS#8, for deployments that pass keys in the environment. */
+  public static final String HITL_CHECKPOINT_KEY = "HITL_CHECKPOINT_KEY";
+  /** Comma-separated base64 X.509 Ed25519 public keys whose checkpoints verify trusts (old keys after a rotation). */
+  public static final String HITL_CHECKPOINT_PUBLIC_KEYS = "HITL_CHECKPOINT_PUBLIC_KEYS";
+  public static final String HITL_CHECKPOINT_EVERY_ENTRIES = "HITL_CHECKPOINT_EVERY_ENTRIES";
+  public static final String HITL_CHECKPOINT_EVERY_SECONDS = "HITL_CHECKPOINT_EVERY_SECONDS";
 
   public static final String DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api";
   public static final String DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10";
@@ -124,7 +134,7 @@ public final class ConfigKeys {
   public static final java.util.Set<String> SECRETS = java.util.Set.of(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
     SLACK_WEBHOOK_URL, DISCORD_BOT_TOKEN, DISCORD_WEBHOOK_URL, HITL_JWT_SECRET, HITL_JWT_SECRETS, HITL_DB_URL, HITL_WEBHOOK_SECRET,
     HITL_WEBHOOK_URLS, HITL_GUARDIAN_URL, HITL_QUOTE_URL, HITL_CLUSTER_SECRET, HITL_METRICS_TOKEN,
-    OTLP_ENDPOINT, HITL_CALLBACK_SECRET, HITL_SMTP_PASSWORD);
+    OTLP_ENDPOINT, HITL_CALLBACK_SECRET, HITL_SMTP_PASSWORD, HITL_CHECKPOINT_KEY);
 
   private ConfigKeys() {
   }

@@ -3,6 +3,7 @@ package io.hitl.gateway.config;
 import static io.hitl.gateway.config.ConfigKeys.*;
 
 import io.hitl.gateway.core.CallbackUrl;
+import io.hitl.gateway.core.Checkpoint;
 import io.hitl.gateway.core.ChatIdentities;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.TimeoutAction;
@@ -73,6 +74,15 @@ public final class GatewayConfig {
   public final int retentionDays;
   public final int retentionCheckSeconds;
   public final Path archiveDir;
+  /** Where signed checkpoints of the journal head go; outside PostgreSQL on purpose. */
+  public final Path checkpointDir;
+  public final Path checkpointKeyFile;
+  /** The signing key given in the environment (PEM or base64 PKCS#8); a secret. */
+  public final String checkpointKey;
+  /** Public keys (base64 X.509) whose checkpoints verify also trusts, beside the signing key's own. */
+  public final List<String> checkpointPublicKeys;
+  public final int checkpointEveryEntries;
+  public final int checkpointEverySeconds;
   public final String publicUrl;
   public final String jwtSecret;
   public final String jwtPublicKey;
@@ -200,6 +210,23 @@ public final class GatewayConfig {
     } catch (java.nio.file.InvalidPathException e) {
       throw new ConfigException(HITL_ARCHIVE_DIR, "is not a valid path");
     }
+    String checkpoints = text(HITL_CHECKPOINT_DIR, null);
+    try {
+      checkpointDir = checkpoints == null ? dataDir.resolve("checkpoints") : Path.of(checkpoints);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(HITL_CHECKPOINT_DIR, "is not a valid path");
+    }
+    checkpointKeyFile = checkpointKeyFile(HITL_CHECKPOINT_KEY_FILE);
+    checkpointKey = text(HITL_CHECKPOINT_KEY, null);
+    if (checkpointKey != null) {
+      if (checkpointKeyFile != null) {
+        throw new ConfigException(HITL_CHECKPOINT_KEY, "and HITL_CHECKPOINT_KEY_FILE are both set; set one");
+      }
+      signingKey(HITL_CHECKPOINT_KEY, checkpointKey);
+    }
+    checkpointPublicKeys = publicKeys(HITL_CHECKPOINT_PUBLIC_KEYS);
+    checkpointEveryEntries = integer(HITL_CHECKPOINT_EVERY_ENTRIES, 1000, 1, 100_000_000);
+    checkpointEverySeconds = integer(HITL_CHECKPOINT_EVERY_SECONDS, 60, 1, 86_400);
     publicUrl = url(HITL_PUBLIC_URL, "http://localhost:" + httpPort);
     jwtSecret = text(HITL_JWT_SECRET, null);
     if (jwtSecret != null && jwtSecret.length() < 32) {
@@ -572,6 +599,50 @@ public final class GatewayConfig {
         throw new ConfigException(key, "must be a comma-separated list of host[:port], was '" + m + "'");
       }
       out.add(m);
+    }
+    return List.copyOf(out);
+  }
+
+  private Path checkpointKeyFile(String key) {
+    String v = text(key, null);
+    if (v == null) {
+      return null;
+    }
+    String pem;
+    try {
+      pem = java.nio.file.Files.readString(Path.of(v));
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      throw new ConfigException(key, "cannot be read: " + e.getMessage());
+    }
+    signingKey(key, pem);
+    return Path.of(v);
+  }
+
+  private static void signingKey(String key, String text) {
+    try {
+      Checkpoint.publicKeyOf(Checkpoint.privateKey(text));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage());
+    }
+  }
+
+  private List<String> publicKeys(String key) {
+    String v = text(key, null);
+    List<String> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    for (String k : v.split(",")) {
+      String b = k.strip();
+      if (b.isEmpty()) {
+        continue;
+      }
+      try {
+        Checkpoint.publicKey(b);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key, "item " + (out.size() + 1) + " " + e.getMessage());
+      }
+      out.add(b);
     }
     return List.copyOf(out);
   }

@@ -19,6 +19,7 @@ import io.hitl.gateway.core.guard.GuardianRules;
 import io.hitl.gateway.core.guard.GuardianSource;
 import io.hitl.gateway.core.guard.GuardianStatus;
 import io.hitl.gateway.core.guard.GuardianWatch;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.Json;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -57,6 +58,9 @@ public class GuardianVerticle extends VerticleBase {
   private GuardianWatch watch;
   private WebClient client;
   private long timer = -1;
+  private long integrityTimer = -1;
+  /** The tamper last alerted on this node, so one tamper raises one alert here. */
+  private List<String> alerted = List.of();
   private boolean polling;
 
   /** {@code approvals} builds the approval service the lock cascade writes through. */
@@ -70,7 +74,7 @@ public class GuardianVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     cascade = new GuardianCascade(approvals.apply(vertx));
-    guards = new GuardsService(pool, config, clock);
+    guards = new GuardsService(pool, config, clock, Journal.on(vertx));
     watch = new GuardianWatch(Duration.ofSeconds(config.guardianGraceSeconds), clock.instant());
     var bus = vertx.eventBus();
     Future<?> consumers = Future.join(List.of(
@@ -83,6 +87,7 @@ public class GuardianVerticle extends VerticleBase {
       bus.<JsonObject>consumer(Addresses.LOCKOUTS_REMOVE, this::removeLockout).completion(),
       bus.<JsonObject>consumer(Addresses.SETTINGS_GET, this::getSettings).completion(),
       bus.<JsonObject>consumer(Addresses.SETTINGS_PUT, this::putSettings).completion()));
+    integrityTimer = vertx.setPeriodic(config.guardianPollSeconds * 1000L, id -> checkIntegrity());
     if (config.guardianUrl != null) {
       client = WebClient.create(vertx);
       timer = vertx.setPeriodic(1, config.guardianPollSeconds * 1000L, id -> poll());
@@ -95,10 +100,29 @@ public class GuardianVerticle extends VerticleBase {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
+    if (integrityTimer >= 0) {
+      vertx.cancelTimer(integrityTimer);
+    }
     if (client != null) {
       client.close();
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * Reads already fail closed on a Guardian row that disagrees with the journal; this raises the alert
+   * (journaled, published as integrity.alert) once per tamper.
+   */
+  private void checkIntegrity() {
+    guards.checkedGuardian().compose(c -> {
+      List<String> found = c.differences().stream().map(d -> d.describe()).toList();
+      if (!c.tampered() || found.equals(alerted)) {
+        return Future.<Void>succeededFuture();
+      }
+      LOG.error("SEC-080 the Guardian row disagrees with the journal ({}); treated as LOCKED until an admin unlocks",
+        found);
+      return guards.integrityAlert(c).onSuccess(v -> alerted = found);
+    }).onFailure(t -> LOG.warn("could not check the Guardian row against the journal: {}", t.getMessage()));
   }
 
   private void poll() {

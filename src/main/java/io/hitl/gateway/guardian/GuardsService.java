@@ -11,21 +11,20 @@ import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.Role;
 import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.guard.ApprovalSettings;
+import io.hitl.gateway.core.guard.GuardEntries;
 import io.hitl.gateway.core.guard.GuardianState;
 import io.hitl.gateway.core.guard.Lockout;
 import io.hitl.gateway.core.guard.LockoutSource;
 import io.hitl.gateway.core.guard.Lockouts;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.GuardianStore;
-import io.hitl.gateway.store.JournalStore;
 import io.hitl.gateway.store.LockoutStore;
 import io.hitl.gateway.store.SettingsStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,7 +35,6 @@ import java.util.UUID;
  */
 public final class GuardsService {
   public static final int MAX_LOCKOUTS = 1000;
-  static final String SETTINGS_TARGET = "approval_settings";
 
   private final Pool pool;
   private final GatewayConfig config;
@@ -44,10 +42,11 @@ public final class GuardsService {
   private final GuardianStore guardian = new GuardianStore();
   private final LockoutStore lockouts = new LockoutStore();
   private final SettingsStore settings = new SettingsStore();
-  private final JournalStore journal = new JournalStore();
+  private final Journal journal;
 
-  public GuardsService(Pool pool, GatewayConfig config, Clock clock) {
+  public GuardsService(Pool pool, GatewayConfig config, Clock clock, Journal journal) {
     this.pool = pool;
+    this.journal = journal;
     this.config = config;
     this.clock = clock;
   }
@@ -58,6 +57,23 @@ public final class GuardsService {
 
   public Future<GuardianState> guardian() {
     return guardian.get(pool).recover(DbFailures::fail);
+  }
+
+  /** The Guardian row checked against its last journal entry. */
+  public Future<GuardianStore.Checked> checkedGuardian() {
+    return guardian.checked(pool);
+  }
+
+  /** Journals that the Guardian row disagrees with the journal; published as integrity.alert after commit. */
+  public Future<Void> integrityAlert(GuardianStore.Checked c) {
+    Map<String, Object> payload = new java.util.LinkedHashMap<>();
+    payload.put("journal_seq", c.lastSeq());
+    payload.put("differences", c.differences().stream().map(d -> d.describe()).toList());
+    payload.put("state_in_force", c.effective().stateName());
+    JournalEntry e = JournalEntry.of(null, GuardEntries.GUARDIAN_TARGET, ApprovalService.SYSTEM,
+      GuardEntries.GUARDIAN_INTEGRITY_FAILURE, c.stored().stateName(), c.effective().stateName(), payload,
+      "guardian-integrity-" + UUID.randomUUID(), ErrorCode.SEC_080.code(), now());
+    return journal.inTransaction(pool, tx -> tx.append(e)).mapEmpty();
   }
 
   public Future<List<Lockout>> lockouts(Actor actor) {
@@ -82,10 +98,8 @@ public final class GuardsService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    Map<String, Object> payload = lockoutPayload(l);
-    JournalEntry e = JournalEntry.of(null, l.ticker(), l.createdBy(), "lockout_created", null, "ACTIVE", payload, corr,
-      null, now);
-    return pool.withTransaction(conn -> lockouts.insert(conn, l).compose(v -> journal.append(conn, List.of(e))))
+    JournalEntry e = GuardEntries.lockoutCreated(l, corr);
+    return journal.inTransaction(pool, tx -> lockouts.insert(tx.conn(), l).compose(v -> tx.append(e)))
       .map(v -> l).recover(DbFailures::fail);
   }
 
@@ -99,20 +113,14 @@ public final class GuardsService {
       return Future.failedFuture(e);
     }
     Instant now = now();
-    return pool.withTransaction(conn -> lockouts.forUpdate(conn, id).compose(l -> {
+    return journal.inTransaction(pool, tx -> lockouts.forUpdate(tx.conn(), id).compose(l -> {
       if (l == null || !l.activeAt(now)) {
         return Future.failedFuture(new GatewayException(ErrorCode.SEC_011, l == null ? "No lockout " + id
           : "Lockout " + id + " is no longer active (" + (l.removedAt() != null ? "removed at "
             + Times.format(l.removedAt()) : "ended at " + Times.format(l.until())) + ")"));
       }
-      return lockouts.remove(conn, id, actor.subject(), reason, now).compose(removed -> {
-        Map<String, Object> payload = lockoutPayload(removed);
-        payload.put("removed_reason", reason);
-        payload.put("seconds_early", Duration.between(now, removed.until()).toSeconds());
-        JournalEntry e = JournalEntry.of(null, removed.ticker(), actor.subject(), "lockout_removed", "ACTIVE",
-          "REMOVED", payload, corr, null, now);
-        return journal.append(conn, List.of(e)).map(v -> removed);
-      });
+      return lockouts.remove(tx.conn(), id, actor.subject(), reason, now)
+        .compose(removed -> tx.append(GuardEntries.lockoutRemoved(removed, corr)).map(v -> removed));
     })).recover(DbFailures::fail);
   }
 
@@ -128,36 +136,14 @@ public final class GuardsService {
       return Future.failedFuture(e);
     }
     Instant now = now();
-    return pool.withTransaction(conn -> settings.forUpdate(conn).compose(before -> {
+    return journal.inTransaction(pool, tx -> settings.forUpdate(tx.conn()).compose(before -> {
       ApprovalSettings after = before.apply(body, actor.subject(), now);
-      Map<String, Object> payload = new LinkedHashMap<>();
-      payload.put("before", view(before));
-      payload.put("after", view(after));
-      JournalEntry e = JournalEntry.of(null, SETTINGS_TARGET, actor.subject(), "settings_updated",
-        before.tradingMode().name(), after.tradingMode().name(), payload, corr, null, now);
-      return settings.update(conn, after).compose(v -> journal.append(conn, List.of(e))).map(v -> after);
+      JournalEntry e = GuardEntries.settingsUpdated(before, after, config.hitlEnabled, corr);
+      return settings.update(tx.conn(), after).compose(v -> tx.append(e)).map(v -> after);
     })).recover(DbFailures::fail);
   }
 
-  private Map<String, Object> view(ApprovalSettings s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("trading_mode", s.tradingMode().json());
-    m.put("auto_approve_paper", s.autoApprovePaper());
-    m.put("require_approval_for_live", s.requireApprovalForLive());
-    m.put("hitl_enabled", s.hitlEnabled());
-    m.put("hitl_enabled_effective", s.hitlEnabled(config.hitlEnabled));
-    return m;
-  }
 
-  private static Map<String, Object> lockoutPayload(Lockout l) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lockout_id", l.id().toString());
-    m.put("ticker", l.ticker());
-    m.put("reason", l.reason());
-    m.put("source", l.source().json());
-    m.put("until", Times.format(l.until()));
-    return m;
-  }
 
   static void requireAdmin(Actor actor, String action) {
     if (actor == null) {

@@ -12,6 +12,7 @@ import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.Role;
 import io.hitl.gateway.store.Json;
+import io.hitl.gateway.journal.Journal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -46,7 +47,7 @@ public class MarketVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    service = new TradeService(pool, clock, config);
+    service = new TradeService(pool, clock, config, Journal.on(vertx));
     var bus = vertx.eventBus();
     return Future.join(List.of(
       bus.<JsonObject>consumer(Addresses.MARKET_QUOTES, this::published).completion(),

@@ -18,6 +18,7 @@ import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.policy.PolicySnapshot;
 import io.hitl.gateway.notify.Callbacks;
 import io.hitl.gateway.notify.JobPlan;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.CallbackStore;
 import io.hitl.gateway.store.JournalStore;
@@ -48,15 +49,17 @@ public final class TradeService {
   private final Clock clock;
   private final QuoteStore quotes = new QuoteStore();
   private final TradeStore trades = new TradeStore();
-  private final JournalStore journal = new JournalStore();
+  private final JournalStore reads = new JournalStore();
+  private final Journal journal;
   private final ApprovalStore approvals = new ApprovalStore();
   private final CallbackStore callbacks = new CallbackStore();
   private final OutboxStore outbox = new OutboxStore();
   private final GatewayConfig config;
   private final JobPlan plan;
 
-  public TradeService(Pool pool, Clock clock, GatewayConfig config) {
+  public TradeService(Pool pool, Clock clock, GatewayConfig config, Journal journal) {
     this.pool = pool;
+    this.journal = journal;
     this.clock = clock;
     this.config = config;
     this.plan = JobPlan.of(config);
@@ -90,7 +93,7 @@ public final class TradeService {
 
   /** The state changes of a trade, oldest first, from the journal. */
   public Future<List<JournalEntry>> history(TradeStore.Trade t) {
-    return journal.byApproval(pool, t.approvalId(), 1000).map(entries -> entries.stream()
+    return reads.byApproval(pool, t.approvalId(), 1000).map(entries -> entries.stream()
       .filter(e -> TradeLifecycle.JOURNAL_ACTION.equals(e.action())).toList()).recover(DbFailures::fail);
   }
 
@@ -104,17 +107,17 @@ public final class TradeService {
       return Future.failedFuture(e);
     }
     Instant now = now();
-    return pool.withTransaction(conn -> trades.findForUpdate(conn, ev.tradeId).compose(t -> {
+    return journal.inTransaction(pool, tx -> trades.findForUpdate(tx.conn(), ev.tradeId).compose(t -> {
       if (t == null) {
         return Future.failedFuture(notFound(ev.tradeId));
       }
       TradeLifecycle.require(t.tradeId(), t.state(), ev.to);
       JournalEntry e = TradeLifecycle.entry(t.approvalId(), t.tradeId(), t.ticker(), t.state(), ev.to, actor.subject(),
         corr, now, ev.details);
-      return trades.move(conn, t.tradeId(), t.state(), ev.to, now)
-        .compose(moved -> followUps(conn, t, ev, e, now))
-        .compose(jobs -> outbox.insert(conn, jobs, now))
-        .compose(moved -> journal.append(conn, List.of(e)))
+      return trades.move(tx.conn(), t.tradeId(), t.state(), ev.to, now)
+        .compose(moved -> followUps(tx.conn(), t, ev, e, now))
+        .compose(jobs -> outbox.insert(tx.conn(), jobs, now))
+        .compose(moved -> tx.append(e))
         .map(saved -> new TradeStore.Trade(t.tradeId(), t.approvalId(), t.ticker(), t.side(), t.quantity(), t.price(),
           ev.to, t.createdAt(), now));
     })).recover(t -> refused(t, ev, actor, corr, now));
@@ -164,7 +167,7 @@ public final class TradeService {
       String from = String.valueOf(g.extensions().get("previous_state"));
       JournalEntry e = JournalEntry.of(trade.approvalId(), ev.tradeId, actor.subject(), TradeLifecycle.REFUSED_ACTION,
         from, ev.to.name(), payload, corr, ErrorCode.SEC_030.code(), now);
-      return pool.withTransaction(conn -> journal.append(conn, List.of(e)));
+      return journal.inTransaction(pool, tx -> tx.append(e));
     }).transform(ignored -> Future.failedFuture(g));
   }
 

@@ -15,10 +15,10 @@ import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.Role;
 import io.hitl.gateway.core.Times;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.ChatStore;
 import io.hitl.gateway.store.Json;
-import io.hitl.gateway.store.JournalStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -37,7 +37,6 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -64,7 +63,6 @@ public class ChatVerticle extends VerticleBase {
   private final Clock clock;
   private final ChatStore chat = new ChatStore();
   private final ApprovalStore approvals = new ApprovalStore();
-  private final JournalStore journal = new JournalStore();
   private PublicKey discordKey;
   private WebClient client;
   private Set<String> responseHosts;
@@ -239,13 +237,13 @@ public class ChatVerticle extends VerticleBase {
     String hash = DeepLinks.hash(token);
     String shortHash = hash.substring(0, 12);
     Instant now = Times.micros(clock.instant());
-    pool.withTransaction(conn -> chat.redeemLink(conn, hash, now).compose(link -> {
+    Journal.on(vertx).inTransaction(pool, tx -> chat.redeemLink(tx.conn(), hash, now).compose(link -> {
       if (link != null) {
         JournalEntry e = JournalEntry.of(link.approvalId(), link.approvalId().toString(), "link:" + link.channel(),
           "deep_link_opened", null, null, Map.of("channel", link.channel(), "token", shortHash), corr, null, now);
-        return journal.append(conn, List.of(e)).map(x -> new Redeemed(link.approvalId(), null));
+        return tx.append(e).map(x -> new Redeemed(link.approvalId(), null));
       }
-      return chat.findLink(conn, hash).compose(found -> {
+      return chat.findLink(tx.conn(), hash).compose(found -> {
         if (found == null) {
           return Future.succeededFuture(new Redeemed(null, new GatewayException(ErrorCode.SEC_011, "No such link")));
         }
@@ -255,7 +253,7 @@ public class ChatVerticle extends VerticleBase {
         JournalEntry e = JournalEntry.of(found.approvalId(), found.approvalId().toString(), "link:" + found.channel(),
           "deep_link_refused", null, null, Map.of("channel", found.channel(), "token", shortHash,
             "detail", refusal.detail()), corr, ErrorCode.SEC_071.code(), now);
-        return journal.append(conn, List.of(e)).map(x -> new Redeemed(null, refusal));
+        return tx.append(e).map(x -> new Redeemed(null, refusal));
       });
     })).onSuccess(r -> {
       if (r.refusal() != null) {
@@ -281,7 +279,7 @@ public class ChatVerticle extends VerticleBase {
     Instant now = Times.micros(clock.instant());
     String who = platform + ":" + userId;
     LOG.warn("SEC-090 refused a {} click by unmapped user {} on request {}", platform, who, action.requestId());
-    return pool.withTransaction(conn -> approvals.find(conn, action.requestId()).compose(a -> {
+    return Journal.on(vertx).inTransaction(pool, tx -> approvals.find(tx.conn(), action.requestId()).compose(a -> {
       Map<String, Object> payload = new LinkedHashMap<>();
       payload.put("decision", action.decision());
       payload.put("channel", platform);
@@ -289,7 +287,7 @@ public class ChatVerticle extends VerticleBase {
       payload.put("detail", "Chat user " + who + " is not mapped to an operator (HITL_CHAT_IDENTITIES)");
       JournalEntry e = JournalEntry.of(a == null ? null : a.id(), action.requestId().toString(), who, "decision_refused",
         null, null, payload, corr, ErrorCode.SEC_090.code(), now);
-      return journal.append(conn, List.of(e));
+      return tx.append(e);
     })).<Void>mapEmpty().onFailure(t -> LOG.warn("could not audit the SEC-090 refusal of {}: {}", who, t.toString()));
   }
 

@@ -14,9 +14,9 @@ import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.Role;
 import io.hitl.gateway.core.Times;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.ChatStore;
 import io.hitl.gateway.store.DeliveryStore;
-import io.hitl.gateway.store.JournalStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -62,7 +62,6 @@ public class NotifyVerticle extends VerticleBase {
   private final Clock clock;
   private final DeliveryStore store = new DeliveryStore();
   private final ChatStore chat = new ChatStore();
-  private final JournalStore journal = new JournalStore();
   private RetryPolicy policy;
   private HitlMetrics metrics;
   private WebClient client;
@@ -307,9 +306,9 @@ public class NotifyVerticle extends VerticleBase {
     }
     String corr = msg.headers().get(Headers.CORRELATION_ID);
     Instant now = now();
-    pool.withTransaction(conn -> store.requeueFailed(conn, id, now).compose(job -> {
+    Journal.on(vertx).inTransaction(pool, tx -> store.requeueFailed(tx.conn(), id, now).compose(job -> {
       if (job == null) {
-        return store.find(conn, id).compose(existing -> Future.failedFuture(existing == null
+        return store.find(tx.conn(), id).compose(existing -> Future.failedFuture(existing == null
           ? new GatewayException(ErrorCode.SEC_011, "No notification " + id)
           : new GatewayException(ErrorCode.SEC_030, "Only failed notifications can be retried; notification " + id
             + " is " + existing.status())));
@@ -321,7 +320,7 @@ public class NotifyVerticle extends VerticleBase {
       payload.put("last_error", job.lastError());
       JournalEntry e = JournalEntry.of(job.approvalId(), "notification:" + id, actor.subject(), "notification_retried",
         "failed", "pending", payload, corr, null, now);
-      return journal.append(conn, List.of(e)).map(x -> job);
+      return tx.append(e).map(x -> job);
     })).onSuccess(job -> {
       vertx.eventBus().publish(Addresses.NOTIFY_WAKE, new JsonObject().put("id", id));
       msg.reply(view(job));

@@ -4,7 +4,6 @@ import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
-import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.NewRequest;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.Role;
@@ -13,7 +12,8 @@ import io.hitl.gateway.core.TimeoutPolicy;
 import io.hitl.gateway.core.policy.PolicyDocument;
 import io.hitl.gateway.core.policy.PolicyParser;
 import io.hitl.gateway.core.policy.PolicyRules;
-import io.hitl.gateway.store.JournalStore;
+import io.hitl.gateway.core.guard.GuardEntries;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.Json;
 import io.hitl.gateway.store.PolicyStore;
 import io.vertx.core.Future;
@@ -41,7 +41,7 @@ public final class PolicyService {
   private final Consumer<JsonObject> changed;
   private final RequestValidator validator;
   private final PolicyStore store = new PolicyStore();
-  private final JournalStore journal = new JournalStore();
+  private final Journal journal;
 
   /** A version as the API shows it; version 0 is the built-in document. */
   public record View(int version, String hash, String createdBy, Instant createdAt, Map<String, Object> document) {
@@ -52,8 +52,10 @@ public final class PolicyService {
     }
   }
 
-  public PolicyService(Pool pool, GatewayConfig config, Clock clock, PolicyCache cache, Consumer<JsonObject> changed) {
+  public PolicyService(Pool pool, GatewayConfig config, Clock clock, PolicyCache cache, Consumer<JsonObject> changed,
+      Journal journal) {
     this.pool = pool;
+    this.journal = journal;
     this.clock = clock;
     this.cache = cache;
     this.changed = changed;
@@ -107,18 +109,13 @@ public final class PolicyService {
     }
     Map<String, Object> normalized = Json.plainMap(new JsonObject(parsed.normalized()));
     Instant now = Times.micros(clock.instant());
-    return pool.withTransaction(conn -> store.insert(conn, normalized, parsed.hash(), actor.subject(), now)
+    return journal.inTransaction(pool, tx -> store.insert(tx.conn(), normalized, parsed.hash(), actor.subject(), now)
         .compose(version -> {
-          Map<String, Object> payload = new LinkedHashMap<>();
-          payload.put("version", version);
-          payload.put("hash", parsed.hash());
           List<String> names = new ArrayList<>();
           parsed.policies().forEach(p -> names.add(p.name()));
           names.add(PolicyParser.DEFAULT_NAME);
-          payload.put("policies", names);
-          JournalEntry e = JournalEntry.of(null, "policies", actor.subject(), "policy_updated", null, null, payload,
-            corr, null, now);
-          return journal.append(conn, List.of(e)).map(saved -> version);
+          return tx.append(GuardEntries.policyUpdated(version, parsed.hash(), names, actor.subject(), now, corr))
+            .map(saved -> version);
         }))
       .recover(PolicyService::dbFailure)
       .compose(version -> {

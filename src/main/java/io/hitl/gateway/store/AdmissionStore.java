@@ -18,8 +18,9 @@ public final class AdmissionStore {
   private static final String SELECT = "SELECT g.state, g.reason, g.source, g.changed_by, g.changed_at, "
     + "g.blocked_by_guardian, g.locks, s.trading_mode, s.auto_approve_paper, s.require_approval_for_live, "
     + "s.hitl_enabled, s.updated_by, s.updated_at, l.id, l.ticker, l.reason AS l_reason, l.source AS l_source, "
-    + "l.created_by, l.created_at, l.until, l.removed_at, l.removed_by, l.removed_reason "
-    + "FROM guardian_state g CROSS JOIN approval_settings s "
+    + "l.created_by, l.created_at, l.until, l.removed_at, l.removed_by, l.removed_reason, "
+    + GuardianStore.LAST_CHANGE_COLUMNS + " FROM guardian_state g CROSS JOIN approval_settings s "
+    + GuardianStore.LAST_CHANGE_JOIN + " "
     + "LEFT JOIN LATERAL (SELECT * FROM symbol_lockouts WHERE ticker = $1 AND removed_at IS NULL AND until > $2 "
     + "ORDER BY until DESC, id LIMIT 1) l ON true "
     + "WHERE g.id = 1 AND s.id = 1";
@@ -36,7 +37,7 @@ public final class AdmissionStore {
         r.getString("l_reason"), LockoutSource.parse(r.getString("l_source")),
         r.getString("created_by"), instant(r.getOffsetDateTime("created_at")),
         instant(r.getOffsetDateTime("until")), null, null, null);
-      return new Facts(GuardianStore.map(r), SettingsStore.map(r), lockout);
+      return new Facts(GuardianStore.check(r).effective(), SettingsStore.map(r), lockout);
     });
   }
 }

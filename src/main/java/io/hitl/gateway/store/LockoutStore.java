@@ -25,6 +25,7 @@ public final class LockoutStore {
     + "WHERE ticker = $1 AND removed_at IS NULL AND until > $2 ORDER BY until DESC, id LIMIT 1";
   private static final String ACTIVE = "SELECT " + COLUMNS + " FROM symbol_lockouts "
     + "WHERE removed_at IS NULL AND until > $1 ORDER BY ticker, until DESC, id LIMIT $2";
+  private static final String PAGE = "SELECT " + COLUMNS + " FROM symbol_lockouts WHERE id > $1 ORDER BY id LIMIT $2";
   private static final String FOR_UPDATE = "SELECT " + COLUMNS + " FROM symbol_lockouts WHERE id = $1 FOR UPDATE";
   private static final String REMOVE = "UPDATE symbol_lockouts SET removed_at = $2, removed_by = $3, "
     + "removed_reason = $4 WHERE id = $1 AND removed_at IS NULL RETURNING " + COLUMNS;
@@ -42,6 +43,15 @@ public final class LockoutStore {
 
   public Future<List<Lockout>> active(SqlClient c, Instant now, int limit) {
     return c.preparedQuery(ACTIVE).execute(Tuple.of(odt(now), limit)).map(rs -> {
+      List<Lockout> l = new ArrayList<>();
+      rs.forEach(r -> l.add(map(r)));
+      return l;
+    });
+  }
+
+  /** Lockouts with ids after {@code afterId}, in id order, removed ones too: a page of a full read. */
+  public Future<List<Lockout>> pageAfter(SqlClient c, UUID afterId, int limit) {
+    return c.preparedQuery(PAGE).execute(Tuple.of(afterId, limit)).map(rs -> {
       List<Lockout> l = new ArrayList<>();
       rs.forEach(r -> l.add(map(r)));
       return l;

@@ -23,6 +23,8 @@ public final class PolicyStore {
     + "created_at, document FROM policies WHERE version = $1";
   private static final String VERSIONS = "SELECT version, hash, md5(document::text) AS digest, created_by, created_at, "
     + "NULL::jsonb AS document FROM policies ORDER BY version DESC LIMIT $1";
+  private static final String ALL = "SELECT version, hash, md5(document::text) AS digest, created_by, created_at, "
+    + "document FROM policies WHERE version > $1 ORDER BY version LIMIT $2";
   /** Serializes PUTs, so versions are consecutive and every PUT sees the one before it. */
   private static final String LOCK = "SELECT 1 FROM (SELECT pg_advisory_xact_lock(8008)) AS l";
   private static final String INSERT = "INSERT INTO policies (version, document, hash, created_by, created_at) "
@@ -50,6 +52,15 @@ public final class PolicyStore {
 
   public Future<List<Version>> versions(SqlClient c, int limit) {
     return c.preparedQuery(VERSIONS).execute(Tuple.of(limit)).map(rs -> {
+      List<Version> l = new ArrayList<>();
+      rs.forEach(r -> l.add(version(r)));
+      return l;
+    });
+  }
+
+  /** Versions after {@code afterVersion}, oldest first, with their documents: a page of a full read. */
+  public Future<List<Version>> pageAfter(SqlClient c, int afterVersion, int limit) {
+    return c.preparedQuery(ALL).execute(Tuple.of(afterVersion, limit)).map(rs -> {
       List<Version> l = new ArrayList<>();
       rs.forEach(r -> l.add(version(r)));
       return l;

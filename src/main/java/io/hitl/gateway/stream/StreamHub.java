@@ -48,7 +48,9 @@ final class StreamHub {
   /** Subscribes, then starts ordering from the journal head; events of earlier commits are not live. */
   Future<Void> start() {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.EVENTS, m -> onEvent(m.body()));
-    return consumer.completion().compose(v -> journal.head()).map(head -> {
+    MessageConsumer<JsonObject> silent = vertx.eventBus().consumer(Addresses.JOURNAL_APPENDED,
+      m -> onSilent(m.body()));
+    return Future.all(consumer.completion(), silent.completion()).compose(v -> journal.head()).map(head -> {
       sequencer = new Sequencer<>(head);
       vertx.setPeriodic(heartbeatMs, id -> heartbeat());
       return null;
@@ -100,6 +102,21 @@ final class StreamHub {
     }
     sequencer.offer(e.seq, e).forEach(this::dispatch);
     scheduleGapCheck();
+  }
+
+  /** Seqs the journal writer appended without an event: nothing will come for them, so nothing waits on them. */
+  private void onSilent(JsonObject body) {
+    io.vertx.core.json.JsonArray seqs = body == null ? null : body.getJsonArray("seqs");
+    if (seqs == null || sequencer == null) {
+      return;
+    }
+    List<Long> l = new ArrayList<>();
+    seqs.forEach(o -> {
+      if (o instanceof Number n) {
+        l.add(n.longValue());
+      }
+    });
+    sequencer.skip(l).forEach(this::dispatch);
   }
 
   private void scheduleGapCheck() {

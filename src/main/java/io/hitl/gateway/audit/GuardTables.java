@@ -1,0 +1,67 @@
+package io.hitl.gateway.audit;
+
+import io.hitl.gateway.core.CanonicalJson;
+import io.hitl.gateway.core.Hashing;
+import io.hitl.gateway.core.guard.Lockout;
+import io.hitl.gateway.core.replay.Difference;
+import io.hitl.gateway.core.replay.GuardReplay;
+import io.hitl.gateway.core.replay.GuardReplay.PolicyVersion;
+import io.hitl.gateway.store.GuardianStore;
+import io.hitl.gateway.store.LockoutStore;
+import io.hitl.gateway.store.PolicyStore;
+import io.hitl.gateway.store.SettingsStore;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Reads the guard tables and compares them with their re-derivation from the journal. */
+final class GuardTables {
+  private static final int PAGE = 1000;
+  private final GuardianStore guardian = new GuardianStore();
+  private final SettingsStore settings = new SettingsStore();
+  private final LockoutStore lockouts = new LockoutStore();
+  private final PolicyStore policies = new PolicyStore();
+
+  /** Every difference between the tables as read on {@code db} and {@code replay}. */
+  Future<List<Difference>> compare(SqlClient db, GuardReplay replay) {
+    List<Difference> out = new ArrayList<>();
+    return guardian.checked(db).compose(g -> {
+      out.addAll(replay.compareGuardian(g.stored()));
+      return settings.get(db);
+    }).compose(s -> {
+      out.addAll(replay.compareSettings(s));
+      return allLockouts(db, new UUID(0, 0), new ArrayList<>());
+    }).compose(ls -> {
+      out.addAll(replay.compareLockouts(ls));
+      return allPolicies(db, 0, new ArrayList<>(), new HashMap<>());
+    }).map(found -> {
+      out.addAll(replay.comparePolicies(found.versions, found.documentHashes));
+      return out;
+    });
+  }
+
+  private Future<List<Lockout>> allLockouts(SqlClient db, UUID after, List<Lockout> acc) {
+    return lockouts.pageAfter(db, after, PAGE).compose(page -> {
+      acc.addAll(page);
+      return page.size() < PAGE ? Future.succeededFuture(acc) : allLockouts(db, page.get(page.size() - 1).id(), acc);
+    });
+  }
+
+  private record Policies(List<PolicyVersion> versions, Map<Integer, String> documentHashes) {
+  }
+
+  private Future<Policies> allPolicies(SqlClient db, int after, List<PolicyVersion> acc, Map<Integer, String> docs) {
+    return policies.pageAfter(db, after, PAGE).compose(page -> {
+      for (PolicyStore.Version v : page) {
+        acc.add(new PolicyVersion(v.version(), v.hash(), v.createdBy(), v.createdAt()));
+        docs.put(v.version(), Hashing.sha256Hex(CanonicalJson.write(v.document())));
+      }
+      return page.size() < PAGE ? Future.succeededFuture(new Policies(acc, docs))
+        : allPolicies(db, page.get(page.size() - 1).version(), acc, docs);
+    });
+  }
+}

@@ -1,0 +1,160 @@
+package io.hitl.gateway.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hitl.gateway.support.Poll;
+import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.TestGateway;
+import io.hitl.gateway.support.TestGateway.Response;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The guard tables are projections of the journal: each edit made directly in PostgreSQL is named by verify. */
+class GuardReplayTamperTest {
+  TestGateway gw;
+  String admin;
+  String engine;
+  String alice;
+
+  @BeforeEach
+  void start() {
+    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("HITL_GUARDIAN_POLL_SECONDS", "1"));
+    admin = gw.token("carol", "admin", "viewer");
+    engine = gw.token("engine-1", "submitter");
+    alice = gw.token("alice", "approver", "viewer");
+  }
+
+  @AfterEach
+  void stop() {
+    gw.close();
+  }
+
+  void sql(String... statements) throws Exception {
+    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement()) {
+      for (String st : statements) {
+        s.execute(st);
+      }
+    }
+  }
+
+  JsonObject verify() {
+    Response r = gw.call("GET", "/api/v1/audit/verify", alice, null);
+    assertThat(r.status()).isEqualTo(200);
+    return r.json();
+  }
+
+  static List<JsonObject> differences(JsonObject report) {
+    JsonArray a = report.getJsonObject("guards").getJsonArray("differences");
+    return a.stream().map(JsonObject.class::cast).toList();
+  }
+
+  @Test
+  void guardChangesThroughTheGatewayReplayExactly() {
+    gw.call("POST", "/api/v1/guardian/lock", admin, Map.of("reason", "drill"));
+    gw.call("POST", "/api/v1/guardian/unlock", admin, Map.of("reason", "drill over"));
+    String id = gw.call("POST", "/api/v1/lockouts", admin, Map.of("ticker", "AAPL", "reason", "earnings",
+      "duration_seconds", 600)).json().getString("id");
+    gw.call("POST", "/api/v1/lockouts", admin, Map.of("ticker", "MSFT", "reason", "news", "duration_seconds", 60));
+    gw.call("DELETE", "/api/v1/lockouts/" + id + "?reason=done", admin, null);
+    assertThat(gw.call("PUT", "/api/v1/settings/approval", admin, Map.of("trading_mode", "paper",
+      "auto_approve_paper", true)).status()).isEqualTo(200);
+    assertThat(gw.call("PUT", "/api/v1/policies", admin, new JsonObject().put("policies", new JsonArray())
+      .put("default", new JsonObject().put("required_approvals", 2))).status()).isEqualTo(201);
+    JsonObject report = verify();
+    assertThat(report.getBoolean("valid")).as(report.encodePrettily()).isTrue();
+    assertThat(report.getJsonObject("guards").getBoolean("replayed")).isTrue();
+  }
+
+  @Test
+  void aGuardianRowFlippedToUnlockedIsNamedRefusedAndAlerted() throws Exception {
+    gw.call("POST", "/api/v1/guardian/lock", admin, Map.of("reason", "market halt"));
+    sql("UPDATE guardian_state SET state = 'UNLOCKED', source = 'manual', reason = 'ok' WHERE id = 1");
+
+    List<JsonObject> d = differences(verify());
+    assertThat(d).anySatisfy(x -> {
+      assertThat(x.getString("table")).isEqualTo("guardian_state");
+      assertThat(x.getString("field")).isEqualTo("state");
+      assertThat(x.getString("expected")).isEqualTo("LOCKED");
+      assertThat(x.getString("found")).isEqualTo("UNLOCKED");
+      assertThat(x.getLong("journal_seq")).isNotNull();
+    });
+
+    Response created = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade());
+    assertThat(created.status()).isEqualTo(423);
+    assertThat(created.json().getString("code")).isEqualTo("SEC-020");
+    JsonObject guardian = gw.call("GET", "/api/v1/guardian", admin, null).json();
+    assertThat(guardian.getString("state")).isEqualTo("locked");
+    assertThat(guardian.getString("reason")).contains("Integrity failure");
+
+    Poll.until(() -> gw.call("GET", "/api/v1/audit?limit=50", alice, null).json().getJsonArray("entries").stream()
+        .map(JsonObject.class::cast).filter(e -> e.getString("action").equals("guardian_integrity_failure")).count(),
+      n -> n >= 1, Duration.ofSeconds(20), "the integrity alert");
+  }
+
+  @Test
+  void aDecisionIsRefusedWhileTheGuardianRowDisagreesWithTheJournal() throws Exception {
+    String id = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade()).json().getString("request_id");
+    sql("UPDATE guardian_state SET changed_by = 'mallory' WHERE id = 1");
+    Response r = gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, null);
+    assertThat(r.status()).isEqualTo(423);
+    assertThat(r.json().getString("code")).isEqualTo("SEC-020");
+    assertThat(differences(verify())).anySatisfy(x -> assertThat(x.getString("field")).isEqualTo("changed_by"));
+  }
+
+  @Test
+  void aDeletedLockoutIsNamed() throws Exception {
+    String id = gw.call("POST", "/api/v1/lockouts", admin, Map.of("ticker", "AAPL", "reason", "earnings",
+      "duration_seconds", 600)).json().getString("id");
+    sql("DELETE FROM symbol_lockouts WHERE id = '" + id + "'");
+    assertThat(differences(verify())).anySatisfy(x -> {
+      assertThat(x.getString("table")).isEqualTo("symbol_lockouts");
+      assertThat(x.getString("id")).isEqualTo(id);
+      assertThat(x.getString("field")).isEqualTo("row");
+      assertThat(x.getString("found")).isNull();
+    });
+  }
+
+  @Test
+  void aLockoutInsertedWithoutHistoryIsNamed() throws Exception {
+    sql("INSERT INTO symbol_lockouts (id, ticker, reason, source, created_by, created_at, until) VALUES "
+      + "('00000000-0000-0000-0000-000000000042', 'TSLA', 'x', 'manual', 'mallory', now(), now() + interval '1 day')");
+    assertThat(differences(verify())).anySatisfy(x -> {
+      assertThat(x.getString("id")).isEqualTo("00000000-0000-0000-0000-000000000042");
+      assertThat(x.getString("expected")).isNull();
+      assertThat(x.getValue("journal_seq")).isNull();
+    });
+  }
+
+  @Test
+  void aChangedSettingIsNamed() throws Exception {
+    gw.call("PUT", "/api/v1/settings/approval", admin, Map.of("trading_mode", "paper"));
+    sql("UPDATE approval_settings SET auto_approve_paper = true WHERE id = 1");
+    assertThat(differences(verify())).anySatisfy(x -> {
+      assertThat(x.getString("table")).isEqualTo("approval_settings");
+      assertThat(x.getString("field")).isEqualTo("auto_approve_paper");
+      assertThat(x.getString("expected")).isEqualTo("false");
+      assertThat(x.getString("found")).isEqualTo("true");
+    });
+  }
+
+  @Test
+  void anEditedPolicyRowIsNamed() throws Exception {
+    assertThat(gw.call("PUT", "/api/v1/policies", admin, new JsonObject().put("policies", new JsonArray())
+      .put("default", new JsonObject().put("required_approvals", 2))).status()).isEqualTo(201);
+    sql("ALTER TABLE policies DISABLE TRIGGER policies_no_update_delete",
+      "UPDATE policies SET document = jsonb_set(document, '{default,required_approvals}', '1') WHERE version = 1");
+    assertThat(differences(verify())).anySatisfy(x -> {
+      assertThat(x.getString("table")).isEqualTo("policies");
+      assertThat(x.getString("id")).isEqualTo("1");
+      assertThat(x.getString("field")).isEqualTo("document");
+    });
+  }
+}
