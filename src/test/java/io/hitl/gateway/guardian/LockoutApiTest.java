@@ -2,6 +2,7 @@ package io.hitl.gateway.guardian;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -11,30 +12,16 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LockoutApiTest {
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-  static String admin;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start();
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    admin = gw.token("carol", "admin");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String admin = gw.token("carol", "admin");
+  static final String viewer = gw.token("vic", "viewer");
 
   private static JsonObject trade(String ticker) {
     return TestGateway.trade().put("ticker", ticker);
@@ -69,7 +56,7 @@ class LockoutApiTest {
 
     assertThat(gw.call("GET", "/api/v1/lockouts", viewer, null).json().getJsonArray("items").stream()
       .map(JsonObject.class::cast).map(o -> o.getString("id"))).contains(l.getString("id"));
-    gw.clock.advance(Duration.ofSeconds(601));
+    gw.clock().advance(Duration.ofSeconds(601));
     assertThat(gw.call("GET", "/api/v1/lockouts", viewer, null).json().getJsonArray("items").stream()
       .map(JsonObject.class::cast).map(o -> o.getString("id"))).doesNotContain(l.getString("id"));
     assertThat(gw.call("POST", "/api/v1/approvals/trade", engine, trade("AAPL")).status()).isEqualTo(201);
@@ -97,7 +84,7 @@ class LockoutApiTest {
   @Test
   void removingALockoutEarlyIsAuditedAndTakesEffectAtOnce() {
     String id = gw.call("POST", "/api/v1/lockouts", admin, Map.of("ticker", "TSLA", "reason", "volatility",
-      "until", gw.clock.instant().plusSeconds(3600).toString())).json().getString("id");
+      "until", gw.clock().instant().plusSeconds(3600).toString())).json().getString("id");
     assertThat(gw.call("POST", "/api/v1/approvals/trade", engine, trade("TSLA")).status()).isEqualTo(423);
 
     assertThat(gw.call("DELETE", "/api/v1/lockouts/" + id, alice, Map.of()).status()).isEqualTo(403);
@@ -120,7 +107,7 @@ class LockoutApiTest {
 
   @Test
   void systemProcessesLockTickersOutOverTheBus() throws Exception {
-    var bus = gw.gateway.vertx().eventBus();
+    var bus = gw.gateway().vertx().eventBus();
     JsonObject l = bus.<JsonObject>request("hitl.lockouts.create", new JsonObject().put("ticker", "GME")
       .put("reason", "news shock: halt rumour").put("source", "news_shock").put("duration_seconds", 300))
       .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
