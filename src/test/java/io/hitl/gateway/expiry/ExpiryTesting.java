@@ -1,6 +1,7 @@
 package io.hitl.gateway.expiry;
 
 import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
@@ -147,6 +148,12 @@ final class ExpiryTesting {
       }
       Thread.sleep(50);
     }
+  }
+
+  /** Waits until {@code gw} holds no armed, queued or running timer, so its tick count is final. */
+  static void awaitNoTimers(TestGateway gw, Duration timeout) {
+    Poll.until(() -> sweep(gw), s -> s.getInteger("armed") == 0 && s.getInteger("in_flight") == 0
+      && s.getInteger("queued") == 0, timeout, "no timer left on the node");
   }
 
   static double percentile(List<Double> sorted, double p) {
