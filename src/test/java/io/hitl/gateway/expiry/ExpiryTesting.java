@@ -140,14 +140,8 @@ final class ExpiryTesting {
   }
 
   /** Waits until none of {@code ids} is pending; fails after {@code timeout}. */
-  static void awaitDecided(String dbUrl, Collection<String> ids, Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (statuses(dbUrl, ids).containsValue("PENDING")) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("requests still pending after " + timeout);
-      }
-      Thread.sleep(50);
-    }
+  static void awaitDecided(String dbUrl, Collection<String> ids, Duration timeout) {
+    Poll.until(() -> !statuses(dbUrl, ids).containsValue("PENDING"), timeout, "no request pending");
   }
 
   /** Waits until {@code gw} holds no armed, queued or running timer, so its tick count is final. */

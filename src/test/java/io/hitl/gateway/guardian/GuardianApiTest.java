@@ -3,6 +3,7 @@ package io.hitl.gateway.guardian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.support.GatewayExtension;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -111,10 +113,7 @@ class GuardianApiTest {
     assertThat(rejected.getLong("seq")).isGreaterThan(locked.getLong("seq"));
     assertThat(rejected.getJsonObject("payload").getString("reason")).isEqualTo("GUARDIAN_LOCK");
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (events.size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Poll.until(() -> events.size() >= 2, Duration.ofSeconds(30), "the lock's and the rejection's events");
     assertThat(events).extracting(e -> e.getString("event")).startsWith("guardian.locked", "decided");
     assertThat(events.get(0).getJsonObject("guardian").getString("state")).isEqualTo("LOCKED");
     assertThat(events.get(1).getJsonObject("approval").getString("decision_reason")).isEqualTo("GUARDIAN_LOCK");

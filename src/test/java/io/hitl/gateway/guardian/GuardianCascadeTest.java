@@ -3,6 +3,7 @@ package io.hitl.gateway.guardian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.support.GatewayExtension;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
@@ -11,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,9 +150,7 @@ class GuardianCascadeTest {
     for (int w = 0; w < 40; w++) {
       workers.add(approveInTurn(pending, w, 40, stop, deadline, decided));
     }
-    while (decided.get() < 40 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    Poll.until(() -> decided.get() >= 40, Duration.ofSeconds(60), "a stream of decisions under way");
     long t0 = System.nanoTime();
     Response lock = gw.call("POST", "/api/v1/guardian/lock", admin, Map.of("reason", "under load"));
     long lockMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);

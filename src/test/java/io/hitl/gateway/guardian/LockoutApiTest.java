@@ -3,6 +3,7 @@ package io.hitl.gateway.guardian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.support.GatewayExtension;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -119,11 +120,8 @@ class LockoutApiTest {
     Response r = gw.call("POST", "/api/v1/approvals/trade", engine, trade("GME"));
     assertThat(r.json().getString("code")).isEqualTo("SEC-021");
     assertThat(r.json().getString("lockout_source")).isEqualTo("news_shock");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (gw.call("POST", "/api/v1/approvals/trade", engine, trade("AMC")).status() != 423) {
-      assertThat(System.nanoTime()).as("cooldown lockout applied").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Poll.until(() -> gw.call("POST", "/api/v1/approvals/trade", engine, trade("AMC")).status() == 423,
+      Duration.ofSeconds(30), "the cooldown lockout applied");
 
     Throwable manual = bus.request("hitl.lockouts.create", new JsonObject().put("ticker", "X").put("reason", "r")
       .put("duration_seconds", 5)).toCompletionStage().toCompletableFuture().handle((m, t) -> t).get(10,

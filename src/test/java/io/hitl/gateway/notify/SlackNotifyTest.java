@@ -125,6 +125,7 @@ class SlackNotifyTest {
     assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     assertThat(job.getInteger("attempts")).isEqualTo(4);
     assertThat(job.getString("last_error")).isEqualTo("slack chat.postMessage: timed out");
+    // proves the delivered message is not posted again: nothing to wait for but time
     sleep(1000);
     assertThat(fake.calls("POST", POST, c -> c.body().contains(id) && c.answered() == 200)).hasSize(1);
   }
@@ -193,6 +194,7 @@ class SlackNotifyTest {
     assertThat(actions(blocks)).isNull();
     awaitJob(id, "created", "sent");
     awaitJob(id, "decided", "sent");
+    // proves the decision neither posts a third message nor edits one: nothing to wait for but time
     sleep(500);
     assertThat(fake.calls("POST", POST, c -> c.body().contains(id))).hasSize(2);
     assertThat(fake.calls("POST", UPDATE, c -> c.body().contains(id))).isEmpty();

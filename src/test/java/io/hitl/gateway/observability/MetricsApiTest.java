@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.store.Database;
 import io.hitl.gateway.support.GatewayExtension;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -139,18 +140,12 @@ class MetricsApiTest {
         java.net.URI.create("http://127.0.0.1:" + gw.port() + "/api/v1/stream")).header("Authorization", "Bearer " + alice)
       .build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    while (scrape(gw.get()).value("hitl_sse_connections") - before.value("hitl_sse_connections") < 1
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Poll.until(() -> scrape(gw.get()).value("hitl_sse_connections") - before.value("hitl_sse_connections") >= 1,
+      Duration.ofSeconds(30), "the stream counted");
     assertThat(scrape(gw.get()).value("hitl_sse_connections") - before.value("hitl_sse_connections")).isEqualTo(1);
     response.body().close();
-    deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    while (scrape(gw.get()).value("hitl_sse_connections") > before.value("hitl_sse_connections")
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Poll.until(() -> scrape(gw.get()).value("hitl_sse_connections") <= before.value("hitl_sse_connections"),
+      Duration.ofSeconds(30), "the closed stream no longer counted");
     assertThat(scrape(gw.get()).value("hitl_sse_connections")).isEqualTo(before.value("hitl_sse_connections"));
   }
 

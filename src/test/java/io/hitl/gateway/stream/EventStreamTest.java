@@ -129,7 +129,9 @@ class EventStreamTest {
     first.awaitEvents(15, Duration.ofSeconds(20));
     first.close();
     List<Long> seen = first.ids();
-    Thread.sleep(300);
+    long lastSeen = seen.get(seen.size() - 1);
+    // the resumed stream must replay what was committed while no stream was open
+    SseProbe.waitFor(() -> head() > lastSeen, Duration.ofSeconds(60), "a change committed while disconnected");
     SseProbe second = open("/api/v1/stream", viewer, Map.of("Last-Event-ID", String.valueOf(seen.get(seen.size() - 1))));
     second.awaitEvents(15, Duration.ofSeconds(20));
     running.set(false);
@@ -370,18 +372,17 @@ class EventStreamTest {
   @Test
   void waitReturnsAsSoonAsTheRequestIsDecided() throws Exception {
     String id = create(TestGateway.trade());
-    long t0 = System.nanoTime();
     var waiting = gw.callAsync("GET", "/api/v1/approvals/" + id + "/wait?timeout=20s", engine, null, Map.of());
+    // proves the wait does not answer before a decision: nothing to wait for but time
     Thread.sleep(500);
     assertThat(waiting).isNotDone();
     gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, Map.of());
-    Response r = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
-    long ms = (System.nanoTime() - t0) / 1_000_000;
+    // answered by the decision, long before the 20 s wait could time out (timed_out says which)
+    Response r = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getString("status")).isEqualTo("approved");
     assertThat(r.json().getBoolean("timed_out")).isFalse();
     assertThat(r.json().getJsonArray("votes")).hasSize(1);
-    assertThat(ms).isLessThan(10_000);
   }
 
   @Test
@@ -393,7 +394,7 @@ class EventStreamTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getString("status")).isEqualTo("pending");
     assertThat(r.json().getBoolean("timed_out")).isTrue();
-    assertThat(ms).isBetween(900L, 8_000L);
+    assertThat(ms).as("never before its timeout").isGreaterThanOrEqualTo(900L);
   }
 
   @Test
