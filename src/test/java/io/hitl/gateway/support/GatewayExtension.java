@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
   private final Supplier<String> database;
   private final Map<String, Supplier<String>> settings = new LinkedHashMap<>();
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final List<AutoCloseable> companions = new ArrayList<>();
   private MutableClock fixedClock;
   private Tracing tracing;
   private JWTAuth signer;
@@ -85,6 +87,12 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     return this;
   }
 
+  /** Closes {@code companion} (a fake server the settings point at) once the gateway it serves has stopped. */
+  public GatewayExtension closeAfter(AutoCloseable companion) {
+    companions.add(companion);
+    return this;
+  }
+
   public GatewayExtension tracing(Tracing tracing) {
     this.tracing = tracing;
     return this;
@@ -102,15 +110,26 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
   }
 
   @Override
-  public void afterEach(ExtensionContext context) {
+  public void afterEach(ExtensionContext context) throws Exception {
     if (!perClass) {
-      close();
+      closeAll();
     }
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
-    close();
+  public void afterAll(ExtensionContext context) throws Exception {
+    closeAll();
+  }
+
+  private void closeAll() throws Exception {
+    try {
+      close();
+    } finally {
+      for (AutoCloseable c : companions) {
+        c.close();
+      }
+      companions.clear();
+    }
   }
 
   private synchronized TestGateway ensureStarted() {
