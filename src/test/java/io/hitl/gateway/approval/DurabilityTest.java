@@ -6,6 +6,7 @@ import io.hitl.gateway.Gateway;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.support.MutableClock;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
@@ -13,6 +14,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,14 +68,9 @@ class DurabilityTest {
       assertThat(readyDown.status()).isEqualTo(503);
 
       pg = EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(false).setPort(pgPort).start();
-      Response back = null;
-      for (int i = 0; i < 50; i++) {
-        back = gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, null);
-        if (back.status() != 503) {
-          break;
-        }
-        Thread.sleep(200);
-      }
+      // a 503 commits nothing, so the same decision is simply sent again until the database is back
+      Response back = Poll.until(() -> gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, null),
+        r -> r.status() != 503, Duration.ofSeconds(60), "the database back");
       assertThat(back.status()).as(back.body()).isEqualTo(200);
       assertThat(back.json().getString("status")).isEqualTo("approved");
       assertThat(gw.call("GET", "/readyz", null, null).status()).isEqualTo(200);

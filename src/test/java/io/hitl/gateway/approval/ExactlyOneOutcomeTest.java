@@ -2,6 +2,7 @@ package io.hitl.gateway.approval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
@@ -12,25 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC I1: whatever races, each request ends in exactly one terminal outcome. */
 class ExactlyOneOutcomeTest {
   static final int REQUESTS = 10;
   static final int CALLS_PER_REQUEST = 50;
-  static TestGateway gw;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
 
   @Test
   void exactlyOneTerminalOutcomeUnderConcurrentDecisions() throws Exception {
@@ -78,7 +69,7 @@ class ExactlyOneOutcomeTest {
         assertThat(r.json().getJsonObject("outcome").getString("status")).isEqualTo(winningStatus.get(callIds.get(i)));
       }
     }
-    try (Connection c = TestDb.jdbc(gw.dbUrl); PreparedStatement s = c.prepareStatement(
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); PreparedStatement s = c.prepareStatement(
         "SELECT approval_id, count(*) FROM journal WHERE action IN ('approved', 'rejected') GROUP BY approval_id")) {
       try (ResultSet rs = s.executeQuery()) {
         int rows = 0;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.core.ChainCheck;
 import io.hitl.gateway.core.JournalEntry;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.MutableClock;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
@@ -16,37 +17,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /api/v1/audit/export over real HTTP: formats, filters, roles, refusals and the export's own entry. */
 class AuditExportTest {
-  TestGateway gw;
-  MutableClock clock;
-  String engine;
-  String viewer;
-
-  @BeforeEach
-  void start() {
-    clock = new MutableClock();
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of(), clock);
-    engine = gw.token("engine-1", "submitter");
-    viewer = gw.token("carol", "viewer");
-  }
-
-  @AfterEach
-  void stop() {
-    gw.close();
-  }
+  final MutableClock clock = new MutableClock();
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.embedded().clock(clock);
+  final String engine = gw.token("engine-1", "submitter");
+  final String viewer = gw.token("carol", "viewer");
 
   List<JournalEntry> ndjson(Response r) {
     return Arrays.stream(r.body().split("\n")).filter(l -> !l.isEmpty()).map(ExportLines::parse).toList();
   }
 
   long exportsJournaled() throws Exception {
-    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement();
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM journal WHERE action = 'audit_exported'")) {
       rs.next();
       return rs.getLong(1);

@@ -95,6 +95,7 @@ class ExportMemoryTest {
       } else if (System.nanoTime() - since >= quiet.toNanos()) {
         return;
       }
+      // proving the cursor stays still takes watching it for the quiet period
       Thread.sleep(100);
     }
     throw new AssertionError("the export's cursor never paused in its transaction (last state change " + last + ")");

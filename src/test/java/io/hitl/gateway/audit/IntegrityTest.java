@@ -2,6 +2,7 @@ package io.hitl.gateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
@@ -11,30 +12,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC I5: tampering with an approval row or the journal in SQL is detected. */
 class IntegrityTest {
-  TestGateway gw;
-  String engine;
-  String alice;
-
-  @BeforeEach
-  void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of());
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver", "viewer");
-  }
-
-  @AfterEach
-  void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  final GatewayExtension gw = GatewayExtension.embedded();
+  final String engine = gw.token("engine-1", "submitter");
+  final String alice = gw.token("alice", "approver", "viewer");
 
   void sql(String statement) throws SQLException {
-    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement()) {
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }
@@ -89,7 +78,7 @@ class IntegrityTest {
     gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade());
     assertThat(verify().getBoolean("valid")).isTrue();
 
-    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement()) {
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement s = c.createStatement()) {
       assertThat(c.createStatement().executeUpdate("UPDATE journal SET actor = 'bob' WHERE seq = 2 AND false")).isZero();
       try {
         s.execute("UPDATE journal SET actor = 'bob' WHERE action = 'approved'");

@@ -14,6 +14,7 @@ import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.Role;
 import io.hitl.gateway.support.ClusterSettings;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.vertx.core.Future;
@@ -35,6 +36,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -127,6 +129,7 @@ class BusAuthTest {
       UUID warmUp = pending();
       long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
       while (!(live = events.stream().anyMatch(e -> warmUp.equals(id(e)))) && System.nanoTime() < wait) {
+        // a look at the events every 20 ms for a second, then a fresh warm-up event
         Thread.sleep(20);
       }
     }
@@ -283,6 +286,7 @@ class BusAuthTest {
       UUID id = pending();
       waitFor(() -> seen.stream().anyMatch(e -> e.getJsonObject("approval") != null
         && id.toString().equals(e.getJsonObject("approval").getString("request_id"))));
+      // proves no forged event turns up late either: nothing to wait for but time
       Thread.sleep(300);
       assertThat(seen).noneMatch(e -> e.getBoolean("forged", false));
     } finally {
@@ -435,13 +439,7 @@ class BusAuthTest {
     return e.approval() == null ? null : e.approval().requestId();
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(20);
-    }
+  private static void waitFor(java.util.function.BooleanSupplier condition) {
+    Poll.until(condition, Duration.ofSeconds(60), "the condition");
   }
 }

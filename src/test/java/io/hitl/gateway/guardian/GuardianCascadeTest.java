@@ -2,6 +2,8 @@ package io.hitl.gateway.guardian;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
@@ -10,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,31 +21,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC I6 under load and under races: a lock rejects every pending request and no approval commits after it. */
 class GuardianCascadeTest {
-  static TestGateway gw;
-  static String engine;
-  static String admin;
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String admin = gw.token("carol", "admin");
   static String[] approvers = new String[8];
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start();
-    engine = gw.token("engine-1", "submitter");
-    admin = gw.token("carol", "admin");
     for (int i = 0; i < approvers.length; i++) {
       approvers[i] = gw.token("approver-" + i, "approver");
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
   }
 
   @AfterEach
@@ -77,7 +73,7 @@ class GuardianCascadeTest {
     assertThat(lock.json().getInteger("rejected")).isEqualTo(500);
     assertThat(lock.json().getLong("blocked_by_guardian")).isEqualTo(before + 500);
 
-    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement()) {
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement s = c.createStatement()) {
       assertThat(count(s, "SELECT count(*) FROM approvals WHERE status = 'PENDING'")).isZero();
       assertThat(count(s, "SELECT count(*) FROM approvals WHERE status = 'REJECTED' AND decision_reason = 'GUARDIAN_LOCK' "
         + "AND decision_channel = 'system' AND id IN (" + quoted(ids) + ")")).isEqualTo(500);
@@ -116,7 +112,7 @@ class GuardianCascadeTest {
           assertThat(r.json().getString("code")).isEqualTo("SEC-020");
         }
       }
-      try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement()) {
+      try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement s = c.createStatement()) {
         String in = quoted(ids);
         assertThat(count(s, "SELECT count(*) FROM approvals WHERE status = 'PENDING' AND id IN (" + in + ")")).isZero();
         assertThat(count(s, "SELECT count(*) FROM approvals WHERE status = 'APPROVED' AND id IN (" + in + ")"))
@@ -154,9 +150,7 @@ class GuardianCascadeTest {
     for (int w = 0; w < 40; w++) {
       workers.add(approveInTurn(pending, w, 40, stop, deadline, decided));
     }
-    while (decided.get() < 40 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    Poll.until(() -> decided.get() >= 40, Duration.ofSeconds(60), "a stream of decisions under way");
     long t0 = System.nanoTime();
     Response lock = gw.call("POST", "/api/v1/guardian/lock", admin, Map.of("reason", "under load"));
     long lockMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);

@@ -3,6 +3,7 @@ package io.hitl.gateway.guardian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.support.MutableClock;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
@@ -81,15 +82,8 @@ class GuardianWatcherTest {
     return gw.call("GET", "/api/v1/guardian", admin, null).json();
   }
 
-  private static JsonObject await(Predicate<JsonObject> p) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    JsonObject g = guardian();
-    while (!p.test(g) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      g = guardian();
-    }
-    assertThat(p.test(g)).as("Guardian state %s", g.encodePrettily()).isTrue();
-    return g;
+  private static JsonObject await(Predicate<JsonObject> p) {
+    return Poll.until(GuardianWatcherTest::guardian, p, Duration.ofSeconds(30), "the Guardian state");
   }
 
   private static String pending() {

@@ -2,41 +2,26 @@ package io.hitl.gateway.guardian;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Approval settings on two gateway nodes sharing one database: a change on one applies on the other at once. */
 class SettingsApiTest {
-  static TestGateway node1;
-  static TestGateway node2;
-  static String admin1;
-  static String engine2;
-  static String viewer2;
-
-  @BeforeAll
-  static void start() {
-    String db = TestDb.freshEmbedded();
-    // no market data on purpose: the paper auto-approval snapshot must cope with an unpriced ticker
-    node1 = TestGateway.start(db, Map.of("HITL_QUOTE_MAX_AGE_SECONDS", "5"));
-    node2 = TestGateway.start(db, Map.of("HITL_QUOTE_MAX_AGE_SECONDS", "5"));
-    admin1 = node1.token("carol", "admin");
-    engine2 = node2.token("engine-1", "submitter");
-    viewer2 = node2.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    node2.close();
-    node1.close();
-  }
+  // no market data on purpose: the paper auto-approval snapshot must cope with an unpriced ticker
+  @RegisterExtension
+  static final GatewayExtension node1 = GatewayExtension.embedded().with("HITL_QUOTE_MAX_AGE_SECONDS", "5");
+  @RegisterExtension
+  static final GatewayExtension node2 = GatewayExtension.alongside(node1).with("HITL_QUOTE_MAX_AGE_SECONDS", "5");
+  static final String admin1 = node1.token("carol", "admin");
+  static final String engine2 = node2.token("engine-1", "submitter");
+  static final String viewer2 = node2.token("vic", "viewer");
 
   @AfterEach
   void reset() {

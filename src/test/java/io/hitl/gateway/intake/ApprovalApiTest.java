@@ -2,34 +2,22 @@ package io.hitl.gateway.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ApprovalApiTest {
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start();
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String viewer = gw.token("vic", "viewer");
 
   @Test
   void tradeRequestIsCreatedWithDerivedTitleRiskLevelAndExpiry() {
@@ -70,7 +58,7 @@ class ApprovalApiTest {
   void decisionPastTheDeadlineIsRefusedWithSec013AndTheRequestExpires() {
     String id = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("timeout_seconds", 60))
       .json().getString("request_id");
-    gw.clock.advance(Duration.ofSeconds(61));
+    gw.clock().advance(Duration.ofSeconds(61));
     Response r = gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, null);
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.json().getString("code")).isEqualTo("SEC-013");

@@ -10,6 +10,7 @@ import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Role;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
@@ -27,26 +28,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IdempotencyTest {
-  static TestGateway gw;
-  static String engine;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start();
-    engine = gw.token("engine-1", "submitter");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String viewer = gw.token("vic", "viewer");
 
   @Test
   void aRetriedCreateWithTheSameIdempotencyKeyReturnsTheOriginal() {
@@ -155,7 +144,7 @@ class IdempotencyTest {
   void aRequestStoredWithoutAFingerprintIsStillFoundByItsKey() throws Exception {
     Response first = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade(),
       Map.of("Idempotency-Key", "k-legacy"));
-    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement()) {
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement s = c.createStatement()) {
       s.execute("UPDATE approvals SET request_hash = NULL WHERE idempotency_key = 'k-legacy'");
     }
     Response retry = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", "300"),
@@ -191,14 +180,14 @@ class IdempotencyTest {
     assertThat(again.getBoolean("created")).isFalse();
     assertThat(again.getJsonObject("approval").getString("request_id"))
       .isEqualTo(first.getJsonObject("approval").getString("request_id"));
-    GatewayException refused = BusErrors.decode(gw.gateway.vertx().eventBus().request(Addresses.APPROVALS_CREATE,
+    GatewayException refused = BusErrors.decode(gw.gateway().vertx().eventBus().request(Addresses.APPROVALS_CREATE,
         body.copy().put("quantity", "7"), busOptions("bus-1")).toCompletionStage().toCompletableFuture()
       .handle((ok, err) -> err).get(20, TimeUnit.SECONDS));
     assertThat(refused.code()).isEqualTo(ErrorCode.SEC_014);
   }
 
   private static JsonObject busCreate(JsonObject body, String key) throws Exception {
-    return gw.gateway.vertx().eventBus().<JsonObject>request(Addresses.APPROVALS_CREATE, body, busOptions(key))
+    return gw.gateway().vertx().eventBus().<JsonObject>request(Addresses.APPROVALS_CREATE, body, busOptions(key))
       .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).body();
   }
 
@@ -208,7 +197,7 @@ class IdempotencyTest {
   }
 
   private static long rowsWith(String where) {
-    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement();
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM approvals WHERE " + where)) {
       rs.next();
       return rs.getLong(1);

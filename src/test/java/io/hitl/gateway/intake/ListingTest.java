@@ -2,33 +2,20 @@ package io.hitl.gateway.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.support.TestDb;
-import io.hitl.gateway.support.TestGateway;
+import io.hitl.gateway.support.GatewayExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ListingTest {
-  static TestGateway gw;
-  static String engine;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of());
-    engine = gw.token("engine-1", "submitter");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String viewer = gw.token("vic", "viewer");
 
   @Test
   void pendingRequestsComeSoonestExpiryFirstAcrossPages() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.core.ApprovalStatus;
 import io.hitl.gateway.core.ErrorCode;
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.http.HttpMethod;
@@ -24,9 +24,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 
 /** docs/openapi.yaml describes the router as it is: the same routes, and bodies the schemas declare. */
@@ -35,21 +35,14 @@ class OpenApiDocumentTest {
   static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
   static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
-  static TestGateway gw;
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
   static Map<String, Object> doc;
 
   @BeforeAll
-  static void start() throws IOException {
+  static void load() throws IOException {
     try (Reader r = Files.newBufferedReader(DOCUMENT)) {
       doc = new Yaml().load(r);
-    }
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gw != null) {
-      gw.close();
     }
   }
 
@@ -208,7 +201,7 @@ class OpenApiDocumentTest {
 
   /** "METHOD /path/{param}" for every route of the router that names both a method and a path. */
   static Set<String> servedRoutes() {
-    VertxInternal vertx = (VertxInternal) gw.gateway.vertx();
+    VertxInternal vertx = (VertxInternal) gw.gateway().vertx();
     HttpVerticle http = vertx.deploymentManager().deployments().stream()
       .flatMap(d -> d.deployment().instances().stream())
       .filter(HttpVerticle.class::isInstance).map(HttpVerticle.class::cast)

@@ -2,7 +2,7 @@ package io.hitl.gateway.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
@@ -13,34 +13,21 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each refusal answers problem+json with its SEC code and changes nothing. */
 class RefusalTest {
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-  static String admin;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("HITL_ALLOWED_OPERATORS", "alice,bob,ops-admin,engine-2"));
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    admin = gw.token("ops-admin", "admin");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("HITL_ALLOWED_OPERATORS", "alice,bob,ops-admin,engine-2");
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String admin = gw.token("ops-admin", "admin");
+  static final String viewer = gw.token("vic", "viewer");
 
   static void assertProblem(Response r, int status, String code) {
     assertThat(r.status()).as(r.body()).isEqualTo(status);
@@ -135,12 +122,12 @@ class RefusalTest {
     assertProblem(gw.call("GET", "/api/v1/approvals", null, null), 401, "SEC-001");
     assertThat(gw.call("GET", "/api/v1/approvals", null, null).header("WWW-Authenticate")).isEqualTo("Bearer");
     assertProblem(gw.call("GET", "/api/v1/approvals", "not.a.token", null), 401, "SEC-001");
-    JWTAuth other = JWTAuth.create(gw.gateway.vertx(), new JWTAuthOptions().addPubSecKey(
+    JWTAuth other = JWTAuth.create(gw.gateway().vertx(), new JWTAuthOptions().addPubSecKey(
       new PubSecKeyOptions().setAlgorithm("HS256").setBuffer("another-secret-another-secret-123456")));
     String forged = other.generateToken(new JsonObject().put("roles", new JsonArray().add("admin")),
       new JWTOptions().setSubject("mallory"));
     assertProblem(gw.call("GET", "/api/v1/approvals", forged, null), 401, "SEC-001");
-    String expired = gw.gateway.auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin"))
+    String expired = gw.gateway().auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin"))
         .put("exp", System.currentTimeMillis() / 1000 - 120).put("iat", System.currentTimeMillis() / 1000 - 600),
       new JWTOptions().setSubject("alice").setNoTimestamp(true));
     assertProblem(gw.call("GET", "/api/v1/approvals", expired, null), 401, "SEC-001");

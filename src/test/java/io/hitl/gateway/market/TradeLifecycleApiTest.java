@@ -2,6 +2,7 @@ package io.hitl.gateway.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -10,29 +11,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SPEC §4 trade lifecycle through the API and the bus. */
 class TradeLifecycleApiTest {
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start();
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String viewer = gw.token("vic", "viewer");
 
   private static Response event(String tradeId, Map<String, Object> body) {
     return gw.call("POST", "/api/v1/trades/" + tradeId + "/events", engine, body);
@@ -99,7 +87,7 @@ class TradeLifecycleApiTest {
     gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, Map.of());
     DeliveryOptions asEngine = new DeliveryOptions().addHeader("hitl-actor", "engine-2").addHeader("hitl-roles",
       "submitter");
-    var bus = gw.gateway.vertx().eventBus();
+    var bus = gw.gateway().vertx().eventBus();
     JsonObject filled = bus.<JsonObject>request("hitl.trades.event", new JsonObject().put("trade_id", id)
       .put("event", "FILLED"), asEngine).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
     assertThat(filled.getString("state")).isEqualTo("FILLED");

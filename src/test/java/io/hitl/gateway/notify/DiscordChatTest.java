@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hitl.gateway.support.FakeChatApi;
 import io.hitl.gateway.support.FakeChatApi.Answer;
 import io.hitl.gateway.support.FakeChatApi.Call;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.SignedCalls;
 import io.hitl.gateway.support.TestDb;
@@ -19,9 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Discord delivery and Ed25519-signed interactions against a fake Discord API. */
 class DiscordChatTest {
@@ -29,35 +29,22 @@ class DiscordChatTest {
   static final String ALICE = "987654321012345678";
   static final String MESSAGES = "/discord/channels/9001/messages";
   static final KeyPair KEYS = SignedCalls.ed25519();
-  static FakeChatApi fake;
-  static TestGateway gw;
-  static String engine;
-  static String bob;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    fake = new FakeChatApi();
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.ofEntries(
-      Map.entry("DISCORD_BOT_TOKEN", "discord-bot-token"),
-      Map.entry("DISCORD_CHANNEL_ID", "9001"),
-      Map.entry("DISCORD_API_BASE_URL", fake.url() + "/discord"),
-      Map.entry("DISCORD_PUBLIC_KEY", DiscordSignature.rawHex(KEYS.getPublic())),
-      Map.entry("HITL_CHAT_IDENTITIES", "alice=discord:" + ALICE),
-      Map.entry("HITL_PUBLIC_URL", "https://hitl.example.com"),
-      Map.entry("HITL_NOTIFY_BACKOFF_BASE_MS", "100"),
-      Map.entry("HITL_NOTIFY_BACKOFF_MAX_MS", "400"),
-      Map.entry("HITL_NOTIFY_POLL_MS", "200")));
-    engine = gw.token("engine-1", "submitter");
-    bob = gw.token("bob", "approver");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-    fake.close();
-  }
+  static final FakeChatApi fake = new FakeChatApi();
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("DISCORD_BOT_TOKEN", "discord-bot-token")
+    .with("DISCORD_CHANNEL_ID", "9001")
+    .with("DISCORD_API_BASE_URL", fake.url() + "/discord")
+    .with("DISCORD_PUBLIC_KEY", DiscordSignature.rawHex(KEYS.getPublic()))
+    .with("HITL_CHAT_IDENTITIES", "alice=discord:" + ALICE)
+    .with("HITL_PUBLIC_URL", "https://hitl.example.com")
+    .with("HITL_NOTIFY_BACKOFF_BASE_MS", "100")
+    .with("HITL_NOTIFY_BACKOFF_MAX_MS", "400")
+    .with("HITL_NOTIFY_POLL_MS", "200")
+    .closeAfter(fake);
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String bob = gw.token("bob", "approver");
+  static final String viewer = gw.token("vic", "viewer");
 
   @Test
   void newRequestIsPostedWithTheBotTokenAsAnEmbedWithApproveAndRejectButtons() {
@@ -81,7 +68,7 @@ class DiscordChatTest {
 
   @Test
   void aSignedPingIsAnsweredWithPong() {
-    Response r = SignedCalls.discord(gw.port, KEYS.getPrivate(), now(), ping());
+    Response r = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now(), ping());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type")).isEqualTo("application/json");
     assertThat(r.json()).isEqualTo(new JsonObject().put("type", 1));
@@ -91,18 +78,18 @@ class DiscordChatTest {
   void badSignaturesAreRefusedWith401Sec070() {
     String ts = String.valueOf(now());
     String body = "{\"type\":1}";
-    Response random = SignedCalls.discordRaw(gw.port, ts, "ab".repeat(64), body);
+    Response random = SignedCalls.discordRaw(gw.port(), ts, "ab".repeat(64), body);
     assertThat(random.status()).isEqualTo(401);
     assertThat(random.json().getString("code")).isEqualTo("SEC-070");
-    Response otherKey = SignedCalls.discordRaw(gw.port, ts,
+    Response otherKey = SignedCalls.discordRaw(gw.port(), ts,
       SignedCalls.ed25519Sign(SignedCalls.ed25519().getPrivate(), ts, body), body);
     assertThat(otherKey.status()).isEqualTo(401);
-    Response tampered = SignedCalls.discordRaw(gw.port, ts, SignedCalls.ed25519Sign(KEYS.getPrivate(), ts, body),
+    Response tampered = SignedCalls.discordRaw(gw.port(), ts, SignedCalls.ed25519Sign(KEYS.getPrivate(), ts, body),
       "{\"type\":2}");
     assertThat(tampered.status()).isEqualTo(401);
-    Response garbage = SignedCalls.discordRaw(gw.port, ts, "not-hex", body);
+    Response garbage = SignedCalls.discordRaw(gw.port(), ts, "not-hex", body);
     assertThat(garbage.status()).isEqualTo(401);
-    Response unsigned = SignedCalls.post(gw.port, "/api/v1/chat/discord/interactions",
+    Response unsigned = SignedCalls.post(gw.port(), "/api/v1/chat/discord/interactions",
       Map.of("Content-Type", "application/json"), body);
     assertThat(unsigned.status()).isEqualTo(401);
     assertThat(unsigned.json().getString("code")).isEqualTo("SEC-070");
@@ -110,17 +97,17 @@ class DiscordChatTest {
 
   @Test
   void staleAndReplayedInteractionsAreRefusedWithSec071() {
-    Response stale = SignedCalls.discord(gw.port, KEYS.getPrivate(), now() - 301, "{\"type\":1}");
+    Response stale = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now() - 301, "{\"type\":1}");
     assertThat(stale.status()).isEqualTo(401);
     assertThat(stale.json().getString("code")).isEqualTo("SEC-071");
     long ts = now();
     String ping = ping();
     String sig = SignedCalls.ed25519Sign(KEYS.getPrivate(), String.valueOf(ts), ping);
-    assertThat(SignedCalls.discordRaw(gw.port, String.valueOf(ts), sig, ping).status()).isEqualTo(200);
-    Response replay = SignedCalls.discordRaw(gw.port, String.valueOf(ts), sig, ping);
+    assertThat(SignedCalls.discordRaw(gw.port(), String.valueOf(ts), sig, ping).status()).isEqualTo(200);
+    Response replay = SignedCalls.discordRaw(gw.port(), String.valueOf(ts), sig, ping);
     assertThat(replay.status()).isEqualTo(401);
     assertThat(replay.json().getString("code")).isEqualTo("SEC-071");
-    Response upper = SignedCalls.discordRaw(gw.port, String.valueOf(ts), sig.toUpperCase(), ping);
+    Response upper = SignedCalls.discordRaw(gw.port(), String.valueOf(ts), sig.toUpperCase(), ping);
     assertThat(upper.json().getString("code")).isEqualTo("SEC-071");
   }
 
@@ -132,7 +119,7 @@ class DiscordChatTest {
     String customId = post.json().getJsonArray("components").getJsonObject(0).getJsonArray("components")
       .getJsonObject(0).getString("custom_id");
 
-    Response r = SignedCalls.discord(gw.port, KEYS.getPrivate(), now(),
+    Response r = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now(),
       SignedCalls.discordClick(ALICE, customId, messageId, "9001").encode());
     assertThat(r.status()).isEqualTo(200);
     JsonObject answer = r.json();
@@ -156,7 +143,7 @@ class DiscordChatTest {
   void anUnmappedClickerGetsAnEphemeralNotAllowedIsAuditedAndTheRequestStaysPending() {
     String id = create("DUNK.T");
     fake.await("POST", MESSAGES, c -> c.body().contains(id), 1, WAIT);
-    Response r = SignedCalls.discord(gw.port, KEYS.getPrivate(), now(),
+    Response r = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now(),
       SignedCalls.discordClick("111111111111111111", "hitl:approve:" + id, "1", "9001").encode());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().getInteger("type")).isEqualTo(4);
@@ -174,7 +161,7 @@ class DiscordChatTest {
     String id = create("DLATE.T");
     assertThat(gw.call("POST", "/api/v1/approvals/" + id + "/reject", bob, Map.of("reason", "no")).status())
       .isEqualTo(200);
-    Response r = SignedCalls.discord(gw.port, KEYS.getPrivate(), now(),
+    Response r = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now(),
       SignedCalls.discordClick(ALICE, "hitl:approve:" + id, "1", "9001").encode());
     assertThat(r.json().getInteger("type")).isEqualTo(4);
     assertThat(r.json().getJsonObject("data").getString("content")).contains("Already decided").contains("SEC-012");
@@ -185,11 +172,11 @@ class DiscordChatTest {
 
   @Test
   void foreignButtonsAndMalformedSignedBodiesAreHandled() {
-    Response foreign = SignedCalls.discord(gw.port, KEYS.getPrivate(), now(),
+    Response foreign = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now(),
       SignedCalls.discordClick(ALICE, "someone-elses-button", "1", "9001").encode());
     assertThat(foreign.status()).isEqualTo(200);
     assertThat(foreign.json().getJsonObject("data").getString("content")).isEqualTo("This button is not handled by HITL Gateway.");
-    Response junk = SignedCalls.discord(gw.port, KEYS.getPrivate(), now(), "{not json");
+    Response junk = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now(), "{not json");
     assertThat(junk.status()).isEqualTo(400);
     assertThat(junk.json().getString("code")).isEqualTo("SEC-010");
   }
@@ -203,7 +190,7 @@ class DiscordChatTest {
         "{\"type\":3," + click.substring(1), click.replace("\"type\":3", "\"type\":\"3\""),
         click.replace("\"type\":3", "\"type\":3.5"),
         SignedCalls.discordClick(ALICE, "hitl:approve:" + id, "1", "9001").put("channel_id", 9001).encode())) {
-      Response r = SignedCalls.discord(gw.port, KEYS.getPrivate(), now(), body);
+      Response r = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now(), body);
       assertThat(r.status()).as(body).isEqualTo(400);
       assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
       assertThat(r.json().getString("code")).isEqualTo("SEC-010");
@@ -240,7 +227,7 @@ class DiscordChatTest {
   }
 
   static String storedMessageId(String id) {
-    try (var c = TestDb.jdbc(gw.dbUrl); var s = c.prepareStatement(
+    try (var c = TestDb.jdbc(gw.dbUrl()); var s = c.prepareStatement(
         "SELECT message_ref FROM chat_messages WHERE approval_id = ? AND channel = 'discord'")) {
       s.setObject(1, UUID.fromString(id));
       try (var rs = s.executeQuery()) {

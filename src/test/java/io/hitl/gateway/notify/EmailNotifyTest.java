@@ -5,60 +5,44 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hitl.gateway.support.FakeChatApi;
 import io.hitl.gateway.support.FakeChatApi.Answer;
 import io.hitl.gateway.support.FakeSmtpServer;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.Poll;
-import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The email channel and the chat-failure fallback, against a local SMTP server and a fake Slack. */
 class EmailNotifyTest {
   static final Duration WAIT = Duration.ofSeconds(30);
   static final String POST = "/api/chat.postMessage";
   static final List<String> RECIPIENTS = List.of("ops@desk.example.com", "risk@desk.example.com");
-  static FakeChatApi fake;
-  static FakeSmtpServer smtp;
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    fake = new FakeChatApi();
-    smtp = new FakeSmtpServer();
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.ofEntries(
-      Map.entry("SLACK_BOT_TOKEN", "xoxb-test-token"),
-      Map.entry("SLACK_CHANNEL", "C0APPROVALS"),
-      Map.entry("SLACK_API_BASE_URL", fake.url() + "/api"),
-      Map.entry("HITL_NOTIFY_CHANNELS", "slack,email"),
-      Map.entry("HITL_SMTP_HOST", "127.0.0.1"),
-      Map.entry("HITL_SMTP_PORT", String.valueOf(smtp.port())),
-      Map.entry("HITL_SMTP_STARTTLS", "disabled"),
-      Map.entry("HITL_SMTP_FROM", "hitl@desk.example.com"),
-      Map.entry("HITL_EMAIL_RECIPIENTS", String.join(",", RECIPIENTS)),
-      Map.entry("HITL_PUBLIC_URL", "https://hitl.example.com"),
-      Map.entry("HITL_NOTIFY_BACKOFF_BASE_MS", "100"),
-      Map.entry("HITL_NOTIFY_BACKOFF_MAX_MS", "400"),
-      Map.entry("HITL_NOTIFY_MAX_ATTEMPTS", "5"),
-      Map.entry("HITL_NOTIFY_POLL_MS", "200")));
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-    fake.close();
-    smtp.close();
-  }
+  static final FakeChatApi fake = new FakeChatApi();
+  static final FakeSmtpServer smtp = new FakeSmtpServer();
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("SLACK_BOT_TOKEN", "xoxb-test-token")
+    .with("SLACK_CHANNEL", "C0APPROVALS")
+    .with("SLACK_API_BASE_URL", fake.url() + "/api")
+    .with("HITL_NOTIFY_CHANNELS", "slack,email")
+    .with("HITL_SMTP_HOST", "127.0.0.1")
+    .with("HITL_SMTP_PORT", String.valueOf(smtp.port()))
+    .with("HITL_SMTP_STARTTLS", "disabled")
+    .with("HITL_SMTP_FROM", "hitl@desk.example.com")
+    .with("HITL_EMAIL_RECIPIENTS", String.join(",", RECIPIENTS))
+    .with("HITL_PUBLIC_URL", "https://hitl.example.com")
+    .with("HITL_NOTIFY_BACKOFF_BASE_MS", "100")
+    .with("HITL_NOTIFY_BACKOFF_MAX_MS", "400")
+    .with("HITL_NOTIFY_MAX_ATTEMPTS", "5")
+    .with("HITL_NOTIFY_POLL_MS", "200")
+    .closeAfter(fake).closeAfter(smtp);
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String viewer = gw.token("vic", "viewer");
 
   private static String create(String ticker) {
     gw.quote(ticker, "2850", "2851");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hitl.gateway.support.FakeChatApi;
 import io.hitl.gateway.support.FakeChatApi.Answer;
 import io.hitl.gateway.support.FakeChatApi.Call;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.Poll;
-import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
@@ -16,9 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Engine callbacks against a local fake engine (and a fake Slack for the follow-ups): the decision and the
@@ -28,37 +27,24 @@ class EngineCallbackTest {
   static final Duration WAIT = Duration.ofSeconds(30);
   static final String SECRET = "callback-signing-secret-0123456789abcdef";
   static final String UPDATE = "/api/chat.update";
-  static FakeChatApi fake;
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    fake = new FakeChatApi();
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.ofEntries(
-      Map.entry("HITL_CALLBACK_ALLOWED_HOSTS", "127.0.0.1,*.engines.example.com"),
-      Map.entry("HITL_CALLBACK_ALLOW_HTTP", "true"),
-      Map.entry("HITL_CALLBACK_SECRET", SECRET),
-      Map.entry("SLACK_BOT_TOKEN", "xoxb-test-token"),
-      Map.entry("SLACK_CHANNEL", "C0APPROVALS"),
-      Map.entry("SLACK_API_BASE_URL", fake.url() + "/api"),
-      Map.entry("HITL_NOTIFY_BACKOFF_BASE_MS", "100"),
-      Map.entry("HITL_NOTIFY_BACKOFF_MAX_MS", "400"),
-      Map.entry("HITL_NOTIFY_MAX_ATTEMPTS", "8"),
-      Map.entry("HITL_NOTIFY_POLL_MS", "200"),
-      Map.entry("HITL_REREQUEST_COOLDOWN_SECONDS", "0")));
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-    fake.close();
-  }
+  static final FakeChatApi fake = new FakeChatApi();
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("HITL_CALLBACK_ALLOWED_HOSTS", "127.0.0.1,*.engines.example.com")
+    .with("HITL_CALLBACK_ALLOW_HTTP", "true")
+    .with("HITL_CALLBACK_SECRET", SECRET)
+    .with("SLACK_BOT_TOKEN", "xoxb-test-token")
+    .with("SLACK_CHANNEL", "C0APPROVALS")
+    .with("SLACK_API_BASE_URL", fake.url() + "/api")
+    .with("HITL_NOTIFY_BACKOFF_BASE_MS", "100")
+    .with("HITL_NOTIFY_BACKOFF_MAX_MS", "400")
+    .with("HITL_NOTIFY_MAX_ATTEMPTS", "8")
+    .with("HITL_NOTIFY_POLL_MS", "200")
+    .with("HITL_REREQUEST_COOLDOWN_SECONDS", "0")
+    .closeAfter(fake);
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String viewer = gw.token("vic", "viewer");
 
   private static String create(String ticker, String tradeId, String callbackPath) {
     gw.quote(ticker, "2850", "2851");

@@ -67,6 +67,7 @@ class OutboxTwoNodeTest {
       .stream().map(r -> r.json().getString("request_id")).collect(Collectors.toList());
     List<Call> posts = fake.await("POST", "/api/chat.postMessage", c -> ids.stream().anyMatch(c.body()::contains),
       REQUESTS, WAIT);
+    // proves no request is posted a second time: nothing to wait for but time
     sleepMs(500);
     posts = fake.calls("POST", "/api/chat.postMessage", c -> ids.stream().anyMatch(c.body()::contains));
     assertThat(posts).hasSize(REQUESTS);
@@ -79,6 +80,7 @@ class OutboxTwoNodeTest {
       Map.of()));
     List<Call> updates = fake.await("POST", "/api/chat.update", c -> ids.stream().anyMatch(c.body()::contains),
       REQUESTS, WAIT);
+    // proves no message is edited a second time: nothing to wait for but time
     sleepMs(500);
     updates = fake.calls("POST", "/api/chat.update", c -> ids.stream().anyMatch(c.body()::contains));
     assertThat(updates).hasSize(REQUESTS);
@@ -106,6 +108,7 @@ class OutboxTwoNodeTest {
       s.setObject(3, UUID.randomUUID());
       s.executeUpdate();
     }
+    // proves nothing is sent while the dead node's lease still holds: nothing to wait for but time
     sleepMs(1000);
     assertThat(fake.calls("POST", "/api/chat.postMessage", c -> c.body().contains(id))).isEmpty();
     Call post = fake.await("POST", "/api/chat.postMessage", c -> c.body().contains(id), 1, WAIT).get(0);
@@ -114,6 +117,7 @@ class OutboxTwoNodeTest {
     JsonObject job = Poll.until(() -> a.call("GET", "/api/v1/notifications?approval_id=" + id, viewer, null).json()
       .getJsonArray("items").getJsonObject(0), j -> "sent".equals(j.getString("status")), WAIT, "the job to be sent");
     assertThat(job.getInteger("attempts")).isEqualTo(2);
+    // proves the job is not sent a second time: nothing to wait for but time
     sleepMs(300);
     assertThat(fake.calls("POST", "/api/chat.postMessage", c -> c.body().contains(id))).hasSize(1);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hitl.gateway.support.FakeChatApi;
 import io.hitl.gateway.support.FakeChatApi.Answer;
 import io.hitl.gateway.support.FakeChatApi.Call;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.SignedCalls;
 import io.hitl.gateway.support.TestDb;
@@ -20,47 +21,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Slack delivery through the outbox against a local fake of the Slack Web API. */
 class SlackNotifyTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   static final String POST = "/api/chat.postMessage";
   static final String UPDATE = "/api/chat.update";
-  static FakeChatApi fake;
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-  static String viewer;
-  static String admin;
-
-  @BeforeAll
-  static void start() {
-    fake = new FakeChatApi();
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.ofEntries(
-      Map.entry("SLACK_BOT_TOKEN", "xoxb-test-token"),
-      Map.entry("SLACK_CHANNEL", "C0APPROVALS"),
-      Map.entry("SLACK_API_BASE_URL", fake.url() + "/api"),
-      Map.entry("HITL_PUBLIC_URL", "https://hitl.example.com"),
-      Map.entry("HITL_NOTIFY_BACKOFF_BASE_MS", "100"),
-      Map.entry("HITL_NOTIFY_BACKOFF_MAX_MS", "400"),
-      Map.entry("HITL_NOTIFY_HTTP_TIMEOUT_MS", "600"),
-      Map.entry("HITL_NOTIFY_LEASE_SECONDS", "2"),
-      Map.entry("HITL_NOTIFY_MAX_ATTEMPTS", "5"),
-      Map.entry("HITL_NOTIFY_POLL_MS", "200")));
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    viewer = gw.token("vic", "viewer");
-    admin = gw.token("root", "admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-    fake.close();
-  }
+  static final FakeChatApi fake = new FakeChatApi();
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("SLACK_BOT_TOKEN", "xoxb-test-token")
+    .with("SLACK_CHANNEL", "C0APPROVALS")
+    .with("SLACK_API_BASE_URL", fake.url() + "/api")
+    .with("HITL_PUBLIC_URL", "https://hitl.example.com")
+    .with("HITL_NOTIFY_BACKOFF_BASE_MS", "100")
+    .with("HITL_NOTIFY_BACKOFF_MAX_MS", "400")
+    .with("HITL_NOTIFY_HTTP_TIMEOUT_MS", "600")
+    .with("HITL_NOTIFY_LEASE_SECONDS", "2")
+    .with("HITL_NOTIFY_MAX_ATTEMPTS", "5")
+    .with("HITL_NOTIFY_POLL_MS", "200")
+    .closeAfter(fake);
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String viewer = gw.token("vic", "viewer");
+  static final String admin = gw.token("root", "admin");
 
   @Test
   void newRequestIsPostedWithTheBotTokenAsBlockKitWithConfirmedButtonsAndAOneTimeLink() {
@@ -125,6 +111,7 @@ class SlackNotifyTest {
     assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     assertThat(job.getInteger("attempts")).isEqualTo(4);
     assertThat(job.getString("last_error")).isEqualTo("slack chat.postMessage: timed out");
+    // proves the delivered message is not posted again: nothing to wait for but time
     sleep(1000);
     assertThat(fake.calls("POST", POST, c -> c.body().contains(id) && c.answered() == 200)).hasSize(1);
   }
@@ -193,6 +180,7 @@ class SlackNotifyTest {
     assertThat(actions(blocks)).isNull();
     awaitJob(id, "created", "sent");
     awaitJob(id, "decided", "sent");
+    // proves the decision neither posts a third message nor edits one: nothing to wait for but time
     sleep(500);
     assertThat(fake.calls("POST", POST, c -> c.body().contains(id))).hasSize(2);
     assertThat(fake.calls("POST", UPDATE, c -> c.body().contains(id))).isEmpty();
@@ -205,7 +193,7 @@ class SlackNotifyTest {
       .put("timeout_seconds", 60)).json().getString("request_id");
     fake.await("POST", POST, c -> c.body().contains(id), 1, WAIT);
     List<String> where = Poll.until(() -> message(id), l -> l.get(1) != null, WAIT, "the message ts");
-    gw.clock.advance(Duration.ofSeconds(61));
+    gw.clock().advance(Duration.ofSeconds(61));
     assertThat(gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, Map.of()).json().getString("code"))
       .isEqualTo("SEC-013");
 
@@ -225,18 +213,18 @@ class SlackNotifyTest {
     String url = linkOf(fake.await("POST", POST, c -> c.body().contains(id), 1, WAIT).get(0));
     String path = url.substring("https://hitl.example.com".length());
 
-    Response first = SignedCalls.get(gw.port, path);
+    Response first = SignedCalls.get(gw.port(), path);
     assertThat(first.status()).isEqualTo(302);
     assertThat(first.header("Location")).isEqualTo("/console/#/approvals/" + id);
     assertThat(first.header("Cache-Control")).isEqualTo("no-store");
-    Response second = SignedCalls.get(gw.port, path);
+    Response second = SignedCalls.get(gw.port(), path);
     assertThat(second.status()).isEqualTo(401);
     assertThat(second.json().getString("code")).isEqualTo("SEC-071");
     assertThat(second.json().getString("detail")).contains("already used");
-    Response unknown = SignedCalls.get(gw.port, "/approve/" + "A".repeat(43));
+    Response unknown = SignedCalls.get(gw.port(), "/approve/" + "A".repeat(43));
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.json().getString("code")).isEqualTo("SEC-011");
-    assertThat(SignedCalls.get(gw.port, "/approve/short").status()).isEqualTo(404);
+    assertThat(SignedCalls.get(gw.port(), "/approve/short").status()).isEqualTo(404);
 
     List<JsonObject> audit = audit(id);
     assertThat(audit).extracting(e -> e.getString("action")).contains("deep_link_opened", "deep_link_refused");
@@ -248,8 +236,8 @@ class SlackNotifyTest {
   void aConsoleLinkStopsWorkingWhenItExpires() {
     String id = create("LINKX.T");
     String url = linkOf(fake.await("POST", POST, c -> c.body().contains(id), 1, WAIT).get(0));
-    gw.clock.advance(Duration.ofSeconds(3601));
-    Response late = SignedCalls.get(gw.port, url.substring("https://hitl.example.com".length()));
+    gw.clock().advance(Duration.ofSeconds(3601));
+    Response late = SignedCalls.get(gw.port(), url.substring("https://hitl.example.com".length()));
     assertThat(late.status()).isEqualTo(401);
     assertThat(late.json().getString("code")).isEqualTo("SEC-071");
     assertThat(late.json().getString("detail")).contains("expired");
@@ -299,7 +287,7 @@ class SlackNotifyTest {
 
   /** Where the request's Slack message is: [channel, ts] as stored by the notifier. */
   static List<String> message(String id) {
-    try (Connection c = TestDb.jdbc(gw.dbUrl); PreparedStatement s = c.prepareStatement(
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); PreparedStatement s = c.prepareStatement(
         "SELECT destination, message_ref FROM chat_messages WHERE approval_id = ? AND channel = 'slack'")) {
       s.setObject(1, UUID.fromString(id));
       try (ResultSet rs = s.executeQuery()) {

@@ -2,8 +2,8 @@ package io.hitl.gateway.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.SignedCalls;
-import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonObject;
@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The replay guard of signed Slack callbacks is one for all nodes (PostgreSQL chat_replay_guard): a
@@ -22,44 +21,33 @@ import org.junit.jupiter.api.Test;
  */
 class SlackReplayAcrossNodesTest {
   static final String SECRET = "slack-signing-secret-for-replays";
-  static TestGateway gw1;
-  static TestGateway gw2;
-
-  @BeforeAll
-  static void start() {
-    String db = TestDb.freshEmbedded();
-    Map<String, String> settings = Map.of("SLACK_SIGNING_SECRET", SECRET, "HITL_NOTIFY_CHANNELS", "none");
-    gw1 = TestGateway.start(db, settings);
-    gw2 = TestGateway.start(db, settings);
-  }
-
-  @AfterAll
-  static void stop() {
-    gw2.close();
-    gw1.close();
-  }
+  static final Map<String, String> SETTINGS = Map.of("SLACK_SIGNING_SECRET", SECRET, "HITL_NOTIFY_CHANNELS", "none");
+  @RegisterExtension
+  static final GatewayExtension gw1 = GatewayExtension.embedded().with(SETTINGS);
+  @RegisterExtension
+  static final GatewayExtension gw2 = GatewayExtension.alongside(gw1).with(SETTINGS);
 
   @Test
   void aSignatureTakenByOneNodeIsRefusedWithSec071ByTheOther() {
-    long ts = gw1.clock.instant().getEpochSecond();
+    long ts = gw1.clock().instant().getEpochSecond();
     String body = uniqueBody();
-    assertThat(SignedCalls.slack(gw1.port, SECRET, ts, body).status()).isEqualTo(200);
-    Response elsewhere = SignedCalls.slack(gw2.port, SECRET, ts, body);
+    assertThat(SignedCalls.slack(gw1.port(), SECRET, ts, body).status()).isEqualTo(200);
+    Response elsewhere = SignedCalls.slack(gw2.port(), SECRET, ts, body);
     assertThat(elsewhere.status()).isEqualTo(401);
     assertThat(elsewhere.json().getString("code")).isEqualTo("SEC-071");
 
     String other = uniqueBody();
-    assertThat(SignedCalls.slack(gw2.port, SECRET, ts, other).status()).isEqualTo(200);
-    assertThat(SignedCalls.slack(gw1.port, SECRET, ts, other).json().getString("code")).isEqualTo("SEC-071");
+    assertThat(SignedCalls.slack(gw2.port(), SECRET, ts, other).status()).isEqualTo(200);
+    assertThat(SignedCalls.slack(gw1.port(), SECRET, ts, other).json().getString("code")).isEqualTo("SEC-071");
   }
 
   @Test
   void oneSignatureSentToBothNodesAtOnceIsTakenExactlyOnce() throws Exception {
-    long ts = gw1.clock.instant().getEpochSecond();
+    long ts = gw1.clock().instant().getEpochSecond();
     for (int i = 0; i < 20; i++) {
       String body = uniqueBody();
       List<CompletableFuture<Response>> both = new ArrayList<>();
-      for (TestGateway node : List.of(gw1, gw2)) {
+      for (TestGateway node : List.of(gw1.get(), gw2.get())) {
         both.add(CompletableFuture.supplyAsync(() -> SignedCalls.slack(node.port, SECRET, ts, body)));
       }
       List<Integer> statuses = new ArrayList<>();

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hitl.gateway.support.FakeChatApi;
 import io.hitl.gateway.support.FakeChatApi.Answer;
 import io.hitl.gateway.support.FakeChatApi.Call;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.Poll;
-import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,33 +15,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The signed generic webhook channel: every event, HMAC-signed, one job per receiver, retried on its own. */
 class WebhookChannelTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   static final String SECRET = "webhook-signing-secret-0123456789";
-  static FakeChatApi fake;
-  static TestGateway gw;
-
-  @BeforeAll
-  static void start() {
-    fake = new FakeChatApi();
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of(
-      "HITL_WEBHOOK_URLS", fake.url() + "/hooks/a," + fake.url() + "/hooks/b?key=k-123",
-      "HITL_WEBHOOK_SECRET", SECRET,
-      "HITL_NOTIFY_BACKOFF_BASE_MS", "100",
-      "HITL_NOTIFY_BACKOFF_MAX_MS", "400",
-      "HITL_NOTIFY_POLL_MS", "200"));
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-    fake.close();
-  }
+  static final FakeChatApi fake = new FakeChatApi();
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("HITL_WEBHOOK_URLS", fake.url() + "/hooks/a," + fake.url() + "/hooks/b?key=k-123")
+    .with("HITL_WEBHOOK_SECRET", SECRET)
+    .with("HITL_NOTIFY_BACKOFF_BASE_MS", "100")
+    .with("HITL_NOTIFY_BACKOFF_MAX_MS", "400")
+    .with("HITL_NOTIFY_POLL_MS", "200")
+    .closeAfter(fake);
 
   @Test
   void everyEventIsPostedSignedToEachReceiverAndAFailingReceiverIsRetriedOnItsOwn() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.support.FakeChatApi;
 import io.hitl.gateway.support.FakeChatApi.Call;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.SignedCalls;
 import io.hitl.gateway.support.TestDb;
@@ -18,9 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Without bot tokens: a Slack incoming webhook (edits go through a click's response_url, otherwise a status
@@ -32,29 +32,17 @@ class WebhookModesTest {
   static final String SECRET = "slack-signing-secret-for-tests";
   static final String SLACK_HOOK = "/slack/webhook/T0/B0/secretpart";
   static final String DISCORD_HOOK = "/discord/webhooks/123/hooktoken";
-  static FakeChatApi fake;
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-
-  @BeforeAll
-  static void start() {
-    fake = new FakeChatApi();
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of(
-      "SLACK_WEBHOOK_URL", fake.url() + SLACK_HOOK,
-      "SLACK_SIGNING_SECRET", SECRET,
-      "DISCORD_WEBHOOK_URL", fake.url() + DISCORD_HOOK,
-      "HITL_CHAT_IDENTITIES", "alice=slack:U0ALICE",
-      "HITL_NOTIFY_POLL_MS", "200"));
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-    fake.close();
-  }
+  static final FakeChatApi fake = new FakeChatApi();
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("SLACK_WEBHOOK_URL", fake.url() + SLACK_HOOK)
+    .with("SLACK_SIGNING_SECRET", SECRET)
+    .with("DISCORD_WEBHOOK_URL", fake.url() + DISCORD_HOOK)
+    .with("HITL_CHAT_IDENTITIES", "alice=slack:U0ALICE")
+    .with("HITL_NOTIFY_POLL_MS", "200")
+    .closeAfter(fake);
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
 
   @Test
   void slackWebhookPostsTheCardAndAClickLetsTheNotifierReplaceItThroughResponseUrl() {
@@ -67,7 +55,7 @@ class WebhookModesTest {
     String responseUrl = fake.url() + "/slack/response/whs";
     String body = SignedCalls.form(SignedCalls.slackClick("U0ALICE", buttons.getJsonObject(0).getString("action_id"),
       buttons.getJsonObject(0).getString("value"), responseUrl, "C0FROMCLICK", "1700000000.999999"));
-    assertThat(SignedCalls.slack(gw.port, SECRET, Instant.now().getEpochSecond(), body).status()).isEqualTo(200);
+    assertThat(SignedCalls.slack(gw.port(), SECRET, Instant.now().getEpochSecond(), body).status()).isEqualTo(200);
 
     Call replace = fake.await("POST", "/slack/response/whs", c -> true, 1, WAIT).get(0);
     assertThat(replace.json().getBoolean("replace_original")).isTrue();
@@ -106,7 +94,7 @@ class WebhookModesTest {
     JobPlan plan = new JobPlan(List.of("slack", "discord"), List.of());
     List<OutboxStore.Job> jobs = plan.notices("guardian.locked", null, Instant.now().toString(),
       Map.of("reason", "daily drawdown limit"));
-    try (Connection c = TestDb.jdbc(gw.dbUrl); PreparedStatement s = c.prepareStatement(
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); PreparedStatement s = c.prepareStatement(
         "INSERT INTO outbox (approval_id, channel, kind, payload, status, attempts, next_attempt_at, created_at, "
           + "updated_at) VALUES (NULL, ?, ?, ?::jsonb, 'pending', 0, now(), now(), now())")) {
       for (OutboxStore.Job j : jobs) {
@@ -116,7 +104,7 @@ class WebhookModesTest {
         s.executeUpdate();
       }
     }
-    gw.gateway.vertx().eventBus().publish(io.hitl.gateway.bus.Addresses.NOTIFY_WAKE, new JsonObject());
+    gw.gateway().vertx().eventBus().publish(io.hitl.gateway.bus.Addresses.NOTIFY_WAKE, new JsonObject());
     Call slack = fake.await("POST", SLACK_HOOK, c -> c.body().contains("Guardian LOCKED"), 1, WAIT).get(0);
     assertThat(slack.json().getString("text")).startsWith("🔒 Guardian LOCKED: daily drawdown limit.");
     Call discord = fake.await("POST", DISCORD_HOOK, c -> c.body().contains("Guardian LOCKED"), 1, WAIT).get(0);
@@ -139,7 +127,7 @@ class WebhookModesTest {
   }
 
   static String storedRef(String id) {
-    try (var c = TestDb.jdbc(gw.dbUrl); var s = c.prepareStatement(
+    try (var c = TestDb.jdbc(gw.dbUrl()); var s = c.prepareStatement(
         "SELECT message_ref FROM chat_messages WHERE approval_id = ?::uuid AND channel = 'discord'")) {
       s.setString(1, id);
       try (var rs = s.executeQuery()) {

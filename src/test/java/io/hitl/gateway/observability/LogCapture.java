@@ -64,6 +64,7 @@ final class LogCapture implements AutoCloseable {
       if (!found.isEmpty() || System.nanoTime() > end) {
         return found;
       }
+      // the interval between looks at the captured lines
       Thread.sleep(20);
     }
   }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.store.Database;
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,42 +15,30 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /metrics after real traffic: each domain counter moves by exactly what happened; Vert.x's meters are there. */
 class MetricsApiTest {
   static final Map<String, String> SETTINGS = Map.of("HITL_METRICS_DB_REFRESH_SECONDS", "0",
     "HITL_EXPIRY_SWEEP_SECONDS", "3600");
-  static TestGateway gw;
-  static String engine;
-  static String alice;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), SETTINGS);
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded().with(SETTINGS);
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
 
   @Test
   void createApproveRejectExpireCancelAndRefusalsMoveEachCounterByExactlyTheirNumber() {
-    Scrape before = scrape(gw);
+    Scrape before = scrape(gw.get());
 
-    String pending = create(gw, "/api/v1/approvals/trade", TestGateway.trade());
-    String approved = create(gw, "/api/v1/approvals/trade", TestGateway.trade());
+    String pending = create(gw.get(), "/api/v1/approvals/trade", TestGateway.trade());
+    String approved = create(gw.get(), "/api/v1/approvals/trade", TestGateway.trade());
     assertThat(gw.call("POST", "/api/v1/approvals/" + approved + "/approve", alice, Map.of()).status()).isEqualTo(200);
-    String rejected = create(gw, "/api/v1/approvals", generic("STRATEGY_CHANGE", 300));
+    String rejected = create(gw.get(), "/api/v1/approvals", generic("STRATEGY_CHANGE", 300));
     assertThat(gw.call("POST", "/api/v1/approvals/" + rejected + "/reject", alice, Map.of("reason", "too risky"))
       .status()).isEqualTo(200);
-    String expiring = create(gw, "/api/v1/approvals", generic("CONFIG_UPDATE", 60));
-    String cancelled = create(gw, "/api/v1/approvals", generic("RISK_LIMIT_CHANGE", 300));
+    String expiring = create(gw.get(), "/api/v1/approvals", generic("CONFIG_UPDATE", 60));
+    String cancelled = create(gw.get(), "/api/v1/approvals", generic("RISK_LIMIT_CHANGE", 300));
     assertThat(gw.call("DELETE", "/api/v1/approvals/" + cancelled, engine, null).status()).isEqualTo(200);
     JsonObject keyed = generic("MANUAL_INTERVENTION", 300);
     Map<String, String> key = Map.of("Idempotency-Key", "metrics-once");
@@ -58,12 +47,12 @@ class MetricsApiTest {
     assertThat(gw.call("POST", "/api/v1/approvals/" + approved + "/approve", alice, Map.of()).status()).isEqualTo(409);
     assertThat(gw.call("GET", "/api/v1/approvals/" + UUID.randomUUID(), alice, null).status()).isEqualTo(404);
 
-    gw.clock.advance(Duration.ofSeconds(61));
-    sweep(gw);
+    gw.clock().advance(Duration.ofSeconds(61));
+    sweep(gw.get());
     assertThat(gw.call("GET", "/api/v1/approvals/" + expiring, alice, null).json().getString("status"))
       .isEqualTo("expired");
 
-    Scrape after = scrape(gw);
+    Scrape after = scrape(gw.get());
     assertThat(after.delta(before, "hitl_requests_total", "type", "TRADE_EXECUTION")).isEqualTo(2);
     assertThat(after.delta(before, "hitl_requests_total", "type", "STRATEGY_CHANGE")).isEqualTo(1);
     assertThat(after.delta(before, "hitl_requests_total", "type", "CONFIG_UPDATE")).isEqualTo(1);
@@ -134,17 +123,17 @@ class MetricsApiTest {
   void aGuardianLockCountsEveryRejectedRequestAndEveryRefusalWhileLocked() {
     String admin = gw.token("ops-admin", "admin");
     for (int i = 0; i < 3; i++) {
-      create(gw, "/api/v1/approvals", generic("CONFIG_UPDATE", 300));
+      create(gw.get(), "/api/v1/approvals", generic("CONFIG_UPDATE", 300));
     }
     long pendingNow = gw.call("GET", "/api/v1/approvals?status=pending&limit=500", alice, null).json()
       .getJsonArray("items").size();
-    Scrape before = scrape(gw);
+    Scrape before = scrape(gw.get());
     assertThat(gw.call("POST", "/api/v1/guardian/lock", admin, Map.of("reason", "drawdown")).status()).isEqualTo(200);
     assertThat(gw.call("POST", "/api/v1/approvals", engine, generic("CONFIG_UPDATE", 300)).status()).isEqualTo(423);
-    assertThat(scrape(gw).value("hitl_guardian_locked")).isEqualTo(1);
+    assertThat(scrape(gw.get()).value("hitl_guardian_locked")).isEqualTo(1);
     assertThat(gw.call("POST", "/api/v1/guardian/unlock", admin, Map.of("reason", "recovered")).status())
       .isEqualTo(200);
-    Scrape after = scrape(gw);
+    Scrape after = scrape(gw.get());
     assertThat(after.delta(before, "blocked_by_guardian_total", "stage", "cascade")).isEqualTo(pendingNow);
     assertThat(after.delta(before, "blocked_by_guardian_total", "stage", "create")).isEqualTo(1);
     assertThat(after.delta(before, "hitl_rejections_total", "reason", "guardian")).isEqualTo(pendingNow);
@@ -153,31 +142,25 @@ class MetricsApiTest {
 
   @Test
   void openStreamsAreCountedWhileTheyAreOpen() throws Exception {
-    Scrape before = scrape(gw);
+    Scrape before = scrape(gw.get());
     java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
     var response = client.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + gw.port + "/api/v1/stream")).header("Authorization", "Bearer " + alice)
+        java.net.URI.create("http://127.0.0.1:" + gw.port() + "/api/v1/stream")).header("Authorization", "Bearer " + alice)
       .build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    while (scrape(gw).value("hitl_sse_connections") - before.value("hitl_sse_connections") < 1
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(scrape(gw).value("hitl_sse_connections") - before.value("hitl_sse_connections")).isEqualTo(1);
+    Poll.until(() -> scrape(gw.get()).value("hitl_sse_connections") - before.value("hitl_sse_connections") >= 1,
+      Duration.ofSeconds(30), "the stream counted");
+    assertThat(scrape(gw.get()).value("hitl_sse_connections") - before.value("hitl_sse_connections")).isEqualTo(1);
     response.body().close();
-    deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    while (scrape(gw).value("hitl_sse_connections") > before.value("hitl_sse_connections")
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(scrape(gw).value("hitl_sse_connections")).isEqualTo(before.value("hitl_sse_connections"));
+    Poll.until(() -> scrape(gw.get()).value("hitl_sse_connections") <= before.value("hitl_sse_connections"),
+      Duration.ofSeconds(30), "the closed stream no longer counted");
+    assertThat(scrape(gw.get()).value("hitl_sse_connections")).isEqualTo(before.value("hitl_sse_connections"));
   }
 
   @Test
   void vertxHttpEventBusPoolAndJvmMetricsAreServedWithTheDomainOnes() {
-    Scrape before = scrape(gw);
-    create(gw, "/api/v1/approvals/trade", TestGateway.trade());
+    Scrape before = scrape(gw.get());
+    create(gw.get(), "/api/v1/approvals/trade", TestGateway.trade());
     Response r = gw.call("GET", "/metrics", null, null);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type")).startsWith("text/plain; version=0.0.4");
@@ -207,18 +190,18 @@ class MetricsApiTest {
 
   @Test
   void eachEventIsCountedOnlyByTheNodeThatCommittedItWhileBothNodesSeeEveryEvent() {
-    try (TestGateway other = TestGateway.start(gw.dbUrl, SETTINGS)) {
-      MessageConsumer<JsonObject> toOther = bridge(gw, other);
+    try (TestGateway other = TestGateway.start(gw.dbUrl(), SETTINGS)) {
+      MessageConsumer<JsonObject> toOther = bridge(gw.get(), other);
       try {
-        bridge(other, gw);
-        Scrape beforeA = scrape(gw);
+        bridge(other, gw.get());
+        Scrape beforeA = scrape(gw.get());
         Scrape beforeB = scrape(other);
 
-        String id = create(gw, "/api/v1/approvals/trade", TestGateway.trade());
+        String id = create(gw.get(), "/api/v1/approvals/trade", TestGateway.trade());
         assertThat(other.call("POST", "/api/v1/approvals/" + id + "/approve", other.token("bob", "approver"),
           Map.of()).status()).isEqualTo(200);
 
-        Scrape a = scrape(gw);
+        Scrape a = scrape(gw.get());
         Scrape b = scrape(other);
         assertThat(a.delta(beforeA, "hitl_requests_total", "type", "TRADE_EXECUTION")).isEqualTo(1);
         assertThat(b.delta(beforeB, "hitl_requests_total", "type", "TRADE_EXECUTION")).isZero();

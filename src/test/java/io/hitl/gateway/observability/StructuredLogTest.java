@@ -2,7 +2,7 @@ package io.hitl.gateway.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonObject;
@@ -12,31 +12,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** JSON log lines of real requests: correlation id, actor and SEC code on failures, and never a credential. */
 class StructuredLogTest {
   static final String SLACK_TOKEN = "xoxb-4242-slack-bot-token-do-not-log";
   static final String METRICS_TOKEN = "metrics-scrape-token-0123456789";
-  static LogCapture logs;
-  static TestGateway gw;
-  static String alice;
-  static String engine;
-
-  @BeforeAll
-  static void start() {
-    logs = new LogCapture(LogEncoder.JSON);
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("SLACK_BOT_TOKEN", SLACK_TOKEN,
-      "HITL_METRICS_TOKEN", METRICS_TOKEN));
-    alice = gw.token("alice", "approver", "viewer");
-    engine = gw.token("engine-1", "submitter");
-  }
+  static final LogCapture logs = new LogCapture(LogEncoder.JSON);
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("SLACK_BOT_TOKEN", SLACK_TOKEN)
+    .with("HITL_METRICS_TOKEN", METRICS_TOKEN);
+  static final String alice = gw.token("alice", "approver", "viewer");
+  static final String engine = gw.token("engine-1", "submitter");
 
   @AfterAll
   static void stop() {
-    gw.close();
     logs.close();
   }
 

@@ -9,30 +9,27 @@ import static io.hitl.gateway.policy.PolicyTesting.tickers;
 import static io.hitl.gateway.policy.PolicyTesting.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Approve with edits: within the allowlist the decision carries the final parameters and the diff; anything else is refused and audited. */
 class EditsTest {
-  static TestGateway gw;
-  static String admin;
-  static String engine;
-  static String alice;
-  static String bob;
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final String admin = gw.token("ops-admin", "admin");
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String bob = gw.token("bob", "approver");
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start();
-    admin = gw.token("ops-admin", "admin");
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    bob = gw.token("bob", "approver");
     JsonObject edits = new JsonObject()
       .put("allowed", new JsonArray().add("quantity").add("price").add("tif"))
       .put("schema", new JsonObject().put("properties", new JsonObject()
@@ -42,14 +39,9 @@ class EditsTest {
       .put("decrease_only", new JsonArray().add("quantity"))
       .put("tighten_only", new JsonArray().add("price"))
       .put("max_diff_chars", 20);
-    put(gw, admin, document(new JsonObject(),
+    put(gw.get(), admin, document(new JsonObject(),
       policy("editable", tickers("EDIT")).put("edits", edits),
       policy("editable-pair", tickers("EDQ")).put("edits", edits).put("required_approvals", 2)));
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
   }
 
   static Response approveWith(String id, String token, Object edits) {
@@ -62,7 +54,7 @@ class EditsTest {
     assertThat(r.json().getString("code")).isEqualTo("SEC-010");
     assertThat(r.json().getString("edit_refusal")).isEqualTo(reason);
     assertThat(r.json().getJsonObject("errors").getString(field)).contains(message);
-    List<JsonObject> audited = entries(gw, admin, id, "edits_refused");
+    List<JsonObject> audited = entries(gw.get(), admin, id, "edits_refused");
     assertThat(audited).isNotEmpty();
     JsonObject last = audited.get(audited.size() - 1);
     assertThat(last.getString("error_code")).isEqualTo("SEC-010");
@@ -75,7 +67,7 @@ class EditsTest {
 
   @Test
   void editsWithinTheAllowlistAreApprovedWithTheFinalParametersAndTheDiff() {
-    String id = create(gw, engine, trade("EDIT")).getString("request_id");
+    String id = create(gw.get(), engine, trade("EDIT")).getString("request_id");
     Response r = approveWith(id, alice, new JsonObject().put("quantity", 40).put("price", 2840.25));
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     JsonObject a = r.json();
@@ -88,7 +80,7 @@ class EditsTest {
     assertThat(overrides.getJsonObject("diff").getJsonObject("quantity"))
       .isEqualTo(new JsonObject().put("from", "100").put("to", "40"));
     assertThat(overrides.getString("edited_by")).isEqualTo("alice");
-    assertThat(entries(gw, admin, id, "edits_applied")).singleElement()
+    assertThat(entries(gw.get(), admin, id, "edits_applied")).singleElement()
       .satisfies(e -> assertThat(e.getJsonObject("payload").getJsonObject("diff").fieldNames())
         .containsExactlyInAnyOrder("quantity", "price"));
     JsonObject stored = gw.call("GET", "/api/v1/approvals/" + id, admin, null).json();
@@ -99,7 +91,7 @@ class EditsTest {
 
   @Test
   void keysOutsideTheAllowlistAreRefused() {
-    String id = create(gw, engine, trade("EDIT")).getString("request_id");
+    String id = create(gw.get(), engine, trade("EDIT")).getString("request_id");
     refusedAndAudited(id, approveWith(id, alice, new JsonObject().put("strategy", "carry")), "key_not_allowed",
       "edits.strategy", "may not be edited (allowed: quantity, price, tif)");
     refusedAndAudited(id, approveWith(id, alice, new JsonObject().put("ticker", "6758.T")), "key_not_allowed",
@@ -108,7 +100,7 @@ class EditsTest {
 
   @Test
   void schemaDirectionAndSizeRefusalsCarryTheirReason() {
-    String id = create(gw, engine, trade("EDIT")).getString("request_id");
+    String id = create(gw.get(), engine, trade("EDIT")).getString("request_id");
     refusedAndAudited(id, approveWith(id, alice, new JsonObject().put("quantity", 0)), "schema_validation",
       "edits.quantity", "quantity must stay above zero");
     refusedAndAudited(id, approveWith(id, alice, new JsonObject().put("tif", "GTC")), "schema_validation",
@@ -127,7 +119,7 @@ class EditsTest {
 
   @Test
   void editsGoWithTheApprovalThatCompletesTheQuorum() {
-    String id = create(gw, engine, trade("EDQ")).getString("request_id");
+    String id = create(gw.get(), engine, trade("EDQ")).getString("request_id");
     refusedAndAudited(id, approveWith(id, alice, new JsonObject().put("quantity", 50)), "quorum_pending", "edits",
       "approval that completes the quorum (1 of 2");
     assertThat(gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, null).json().getString("status"))
@@ -139,7 +131,7 @@ class EditsTest {
 
   @Test
   void aPolicyWithoutEditsRefusesThem() {
-    String id = create(gw, engine, trade("PLAIN")).getString("request_id");
+    String id = create(gw.get(), engine, trade("PLAIN")).getString("request_id");
     refusedAndAudited(id, approveWith(id, alice, new JsonObject().put("quantity", 50)), "edits_not_allowed", "edits",
       "policy 'default' allows no edits");
     Response decision = gw.call("POST", "/api/v1/approvals/decision", alice, new JsonObject().put("request_id", id)

@@ -9,7 +9,7 @@ import static io.hitl.gateway.policy.PolicyTesting.tickers;
 import static io.hitl.gateway.policy.PolicyTesting.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
@@ -20,29 +20,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Re-request lineage (cooldown, limit, newest only), bulk decisions reported per id, and trade batches. */
 class LineageBulkBatchTest {
-  static TestGateway gw;
-  static String admin;
-  static String engine;
-  static String otherEngine;
-  static String alice;
-  static String viewer;
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("HITL_REREQUEST_COOLDOWN_SECONDS", "30")
+    .with("HITL_REREQUEST_MAX_PER_LINEAGE", "3");
+  static final String admin = gw.token("ops-admin", "admin");
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String otherEngine = gw.token("engine-2", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String viewer = gw.token("vic", "viewer");
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("HITL_REREQUEST_COOLDOWN_SECONDS", "30",
-      "HITL_REREQUEST_MAX_PER_LINEAGE", "3"));
-    admin = gw.token("ops-admin", "admin");
-    engine = gw.token("engine-1", "submitter");
-    otherEngine = gw.token("engine-2", "submitter");
-    alice = gw.token("alice", "approver");
-    viewer = gw.token("vic", "viewer");
-    put(gw, admin, document(new JsonObject(),
+    put(gw.get(), admin, document(new JsonObject(),
       policy("retry", tickers("RR")).put("re_request", new JsonObject().put("cooldown_seconds", 10)
         .put("max_per_lineage", 2)),
       policy("pair", tickers("PAIR")).put("required_approvals", 2),
@@ -50,13 +46,8 @@ class LineageBulkBatchTest {
         .put("notional_min", "1000000")).put("required_approvals", 2)));
   }
 
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
-
   static String rejected(String ticker) {
-    String id = create(gw, engine, trade(ticker)).getString("request_id");
+    String id = create(gw.get(), engine, trade(ticker)).getString("request_id");
     assertThat(gw.call("POST", "/api/v1/approvals/" + id + "/reject", alice, new JsonObject().put("reason", "no"))
       .json().getString("status")).isEqualTo("rejected");
     return id;
@@ -77,10 +68,10 @@ class LineageBulkBatchTest {
     Response tooSoon = reRequest(first, engine);
     assertCode(tooSoon, 429, "SEC-060");
     assertThat(Integer.parseInt(tooSoon.header("Retry-After"))).isBetween(1, 10);
-    assertThat(entries(gw, admin, first, "rerequest_refused")).singleElement()
+    assertThat(entries(gw.get(), admin, first, "rerequest_refused")).singleElement()
       .satisfies(e -> assertThat(e.getString("error_code")).isEqualTo("SEC-060"));
 
-    gw.clock.advance(Duration.ofSeconds(11));
+    gw.clock().advance(Duration.ofSeconds(11));
     Response again = reRequest(first, engine);
     assertThat(again.status()).as(again.body()).isEqualTo(201);
     JsonObject second = again.json();
@@ -90,9 +81,9 @@ class LineageBulkBatchTest {
     assertThat(second.getString("title")).isEqualTo("BUY 100 RR");
     assertThat(second.getJsonObject("context").getString("price")).isEqualTo("2850.5");
     assertThat(again.header("Location")).isEqualTo("/api/v1/approvals/" + secondId);
-    assertThat(entries(gw, admin, first, "re_requested")).singleElement()
+    assertThat(entries(gw.get(), admin, first, "re_requested")).singleElement()
       .satisfies(e -> assertThat(e.getJsonObject("payload").getString("new_request_id")).isEqualTo(secondId));
-    JsonObject createdEntry = entries(gw, admin, secondId, "created").get(0);
+    JsonObject createdEntry = entries(gw.get(), admin, secondId, "created").get(0);
     assertThat(createdEntry.getJsonObject("payload").getString("re_requested_from")).isEqualTo(first);
     assertThat(createdEntry.getJsonObject("payload").getInteger("re_request")).isEqualTo(1);
 
@@ -101,13 +92,13 @@ class LineageBulkBatchTest {
     assertCode(reRequest(secondId, engine), 409, "SEC-030");
 
     gw.call("POST", "/api/v1/approvals/" + secondId + "/reject", alice, null);
-    gw.clock.advance(Duration.ofSeconds(11));
+    gw.clock().advance(Duration.ofSeconds(11));
     Response third = reRequest(secondId, engine);
     assertThat(third.status()).isEqualTo(201);
     assertThat(third.json().getString("lineage_id")).as("the lineage is the first request's id").isEqualTo(first);
     String thirdId = third.json().getString("request_id");
     gw.call("POST", "/api/v1/approvals/" + thirdId + "/reject", alice, null);
-    gw.clock.advance(Duration.ofSeconds(11));
+    gw.clock().advance(Duration.ofSeconds(11));
     Response limit = reRequest(thirdId, engine);
     assertCode(limit, 409, "SEC-030");
     assertThat(limit.json().getInteger("max_per_lineage")).isEqualTo(2);
@@ -116,12 +107,12 @@ class LineageBulkBatchTest {
   @Test
   void onlyTheRequesterOrAnAdminMayReRequestAndOnlyRejectedOrExpiredRequests() {
     String id = rejected("RQ");
-    gw.clock.advance(Duration.ofSeconds(31));
+    gw.clock().advance(Duration.ofSeconds(31));
     assertCode(reRequest(id, otherEngine), 403, "SEC-002");
     assertCode(reRequest(id, alice), 403, "SEC-002");
-    String pending = create(gw, engine, trade("RQ")).getString("request_id");
+    String pending = create(gw.get(), engine, trade("RQ")).getString("request_id");
     assertCode(reRequest(pending, engine), 409, "SEC-030");
-    String approved = create(gw, engine, trade("RQ")).getString("request_id");
+    String approved = create(gw.get(), engine, trade("RQ")).getString("request_id");
     gw.call("POST", "/api/v1/approvals/" + approved + "/approve", alice, null);
     assertCode(reRequest(approved, engine), 409, "SEC-030");
     assertCode(reRequest(UUID.randomUUID().toString(), engine), 404, "SEC-011");
@@ -131,11 +122,11 @@ class LineageBulkBatchTest {
 
   @Test
   void anExpiredRequestCanBeReRequested() {
-    String id = create(gw, engine, trade("EXP").put("timeout_seconds", 60)).getString("request_id");
-    gw.clock.advance(Duration.ofSeconds(61));
+    String id = create(gw.get(), engine, trade("EXP").put("timeout_seconds", 60)).getString("request_id");
+    gw.clock().advance(Duration.ofSeconds(61));
     assertThat(gw.call("POST", "/api/v1/approvals/cleanup", admin, null).status()).isEqualTo(200);
     assertThat(gw.call("GET", "/api/v1/approvals/" + id, viewer, null).json().getString("status")).isEqualTo("expired");
-    gw.clock.advance(Duration.ofSeconds(31));
+    gw.clock().advance(Duration.ofSeconds(31));
     Response r = reRequest(id, engine);
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     assertThat(r.json().getString("lineage_id")).isEqualTo(id);
@@ -144,7 +135,7 @@ class LineageBulkBatchTest {
   @Test
   void concurrentReRequestsOfOneRequestCreateExactlyOne() throws Exception {
     String id = rejected("RACE");
-    gw.clock.advance(Duration.ofSeconds(31));
+    gw.clock().advance(Duration.ofSeconds(31));
     List<CompletableFuture<Response>> calls = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       calls.add(gw.callAsync("POST", "/api/v1/approvals/" + id + "/re-request", engine, new JsonObject(), Map.of()));
@@ -159,16 +150,16 @@ class LineageBulkBatchTest {
       }
     }
     assertThat(created).isEqualTo(1);
-    assertThat(PolicyTesting.sql(gw, "SELECT count(*) FROM approvals WHERE lineage_id = ?", UUID.fromString(id)))
+    assertThat(PolicyTesting.sql(gw.get(), "SELECT count(*) FROM approvals WHERE lineage_id = ?", UUID.fromString(id)))
       .containsExactly("1");
   }
 
   @Test
   void aBulkDecisionEvaluatesEveryIdOnItsOwnAndReportsEachOne() {
-    String a = create(gw, engine, trade("BLK")).getString("request_id");
-    String b = create(gw, engine, trade("BLK")).getString("request_id");
+    String a = create(gw.get(), engine, trade("BLK")).getString("request_id");
+    String b = create(gw.get(), engine, trade("BLK")).getString("request_id");
     String decided = rejected("BLK");
-    String pair = create(gw, engine, trade("PAIR")).getString("request_id");
+    String pair = create(gw.get(), engine, trade("PAIR")).getString("request_id");
     String unknown = UUID.randomUUID().toString();
     JsonArray ids = new JsonArray().add(a).add(decided).add("garbage").add(unknown).add(pair).add(b);
     Response r = gw.call("POST", "/api/v1/approvals/bulk-decision", alice, new JsonObject().put("ids", ids)
@@ -193,25 +184,25 @@ class LineageBulkBatchTest {
     assertThat(results.getJsonObject(4).getJsonObject("approval").getJsonObject("progress").getString("summary"))
       .isEqualTo("1 of 2 approvals: alice");
     assertThat(results.getJsonObject(5).getBoolean("ok")).isTrue();
-    assertThat(entries(gw, admin, decided, "decision_refused")).singleElement()
+    assertThat(entries(gw.get(), admin, decided, "decision_refused")).singleElement()
       .satisfies(e -> assertThat(e.getString("error_code")).isEqualTo("SEC-012"));
-    assertThat(PolicyTesting.audit(gw, admin, a).stream().map(e -> ((JsonObject) e).getString("action")))
+    assertThat(PolicyTesting.audit(gw.get(), admin, a).stream().map(e -> ((JsonObject) e).getString("action")))
       .containsExactly("created", "trade_state", "approved", "trade_state");
   }
 
   @Test
   void aBulkDecisionByAViewerIsRefusedForEachIdAndAudited() {
-    String a = create(gw, engine, trade("BLK")).getString("request_id");
+    String a = create(gw.get(), engine, trade("BLK")).getString("request_id");
     JsonObject body = gw.call("POST", "/api/v1/approvals/bulk-decision", viewer, new JsonObject()
       .put("ids", new JsonArray().add(a)).put("decision", "reject")).json();
     assertThat(body.getJsonArray("results").getJsonObject(0).getJsonObject("error").getString("code"))
       .isEqualTo("SEC-002");
-    assertThat(entries(gw, admin, a, "decision_refused")).hasSize(1);
+    assertThat(entries(gw.get(), admin, a, "decision_refused")).hasSize(1);
   }
 
   @Test
   void aBadBulkCallIsRefusedAsAWhole() {
-    String a = create(gw, engine, trade("BLK")).getString("request_id");
+    String a = create(gw.get(), engine, trade("BLK")).getString("request_id");
     assertCode(gw.call("POST", "/api/v1/approvals/bulk-decision", alice, new JsonObject()
       .put("ids", new JsonArray().add(a).add(a)).put("decision", "approve")), 400, "SEC-010");
     assertCode(gw.call("POST", "/api/v1/approvals/bulk-decision", alice, new JsonObject()
@@ -246,7 +237,7 @@ class LineageBulkBatchTest {
 
     JsonObject large = body.copy();
     large.getJsonArray("trades").getJsonObject(0).put("quantity", 1000);
-    JsonObject big = create(gw, engine, large.put("type", "TRADE_EXECUTION"));
+    JsonObject big = create(gw.get(), engine, large.put("type", "TRADE_EXECUTION"));
     assertThat(big.getString("policy_name")).isEqualTo("batches");
     assertThat(big.getInteger("required_approvals")).isEqualTo(2);
   }

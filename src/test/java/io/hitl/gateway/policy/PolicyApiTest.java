@@ -8,42 +8,28 @@ import static io.hitl.gateway.policy.PolicyTesting.tickers;
 import static io.hitl.gateway.policy.PolicyTesting.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET/PUT/dry-run of policy documents, versions and hashes, hot reload on a second node, snapshot isolation. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PolicyApiTest {
-  static TestGateway gw;
-  static String admin;
-  static String engine;
-  static String alice;
-  static String bob;
-  static String viewer;
-
-  @BeforeAll
-  static void start() {
-    gw = TestGateway.start();
-    admin = gw.token("ops-admin", "admin");
-    engine = gw.token("engine-1", "submitter");
-    alice = gw.token("alice", "approver");
-    bob = gw.token("bob", "approver");
-    viewer = gw.token("vic", "viewer");
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final String admin = gw.token("ops-admin", "admin");
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String alice = gw.token("alice", "approver");
+  static final String bob = gw.token("bob", "approver");
+  static final String viewer = gw.token("vic", "viewer");
 
   static JsonObject twoApprovals(String ticker) {
     return document(new JsonObject(), policy("pair", tickers(ticker)).put("required_approvals", 2));
@@ -59,7 +45,7 @@ class PolicyApiTest {
     assertThat(p.getBoolean("built_in")).isTrue();
     assertThat(p.getString("hash")).hasSize(64);
     assertThat(p.getJsonObject("document").getJsonObject("default").getString("self_approval")).isEqualTo("forbid");
-    JsonObject a = create(gw, engine, TestGateway.trade());
+    JsonObject a = create(gw.get(), engine, TestGateway.trade());
     assertThat(a.getString("policy_name")).isEqualTo("default");
     assertThat(a.getInteger("policy_version")).isZero();
     assertThat(a.getInteger("required_approvals")).isEqualTo(1);
@@ -69,12 +55,12 @@ class PolicyApiTest {
   @Test
   @Order(2)
   void aSavedDocumentIsANewVersionWithItsHashJournaledAndListed() {
-    JsonObject saved = put(gw, admin, twoApprovals("VER"));
+    JsonObject saved = put(gw.get(), admin, twoApprovals("VER"));
     int v = saved.getInteger("version");
     assertThat(v).isPositive();
     assertThat(saved.getString("hash")).matches("[0-9a-f]{64}");
     assertThat(saved.getString("created_by")).isEqualTo("ops-admin");
-    JsonObject again = put(gw, admin, twoApprovals("VER"));
+    JsonObject again = put(gw.get(), admin, twoApprovals("VER"));
     assertThat(again.getInteger("version")).isEqualTo(v + 1);
     assertThat(again.getString("hash")).as("same content, same hash").isEqualTo(saved.getString("hash"));
 
@@ -141,7 +127,7 @@ class PolicyApiTest {
       policy("paper", tickers("DRY")).put("auto_approve", new JsonObject()
         .put("when", new JsonObject().put("risk_levels", new JsonArray().add("LOW"))).put("reason", "tiny")),
       policy("big", new JsonObject().put("notional_min", "1000000")).put("required_approvals", 3));
-    int version = put(gw, admin, doc).getInteger("version");
+    int version = put(gw.get(), admin, doc).getInteger("version");
     JsonObject sample = trade("DRY").put("type", "TRADE_EXECUTION").put("risk_pct", 0.5);
     Response r = gw.call("POST", "/api/v1/policies/dry-run", admin, new JsonObject().put("request", sample));
     assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -190,12 +176,12 @@ class PolicyApiTest {
   @Test
   @Order(6)
   void aSavedVersionIsUsedByTheNextCreateOnAnotherNodeWithoutRestart() {
-    try (TestGateway other = TestGateway.start(gw.dbUrl, Map.of())) {
+    try (TestGateway other = TestGateway.start(gw.dbUrl(), Map.of())) {
       String engineThere = other.token("engine-1", "submitter");
       for (int round = 0; round < 4; round++) {
         int required = 1 + round % 3;
         String ticker = "HOT" + round;
-        int version = put(gw, admin, document(new JsonObject(), policy("hot", tickers(ticker))
+        int version = put(gw.get(), admin, document(new JsonObject(), policy("hot", tickers(ticker))
           .put("required_approvals", required))).getInteger("version");
         JsonObject there = create(other, engineThere, trade(ticker));
         assertThat(there.getInteger("policy_version")).isEqualTo(version);
@@ -204,7 +190,7 @@ class PolicyApiTest {
         assertThat(other.call("GET", "/api/v1/policies", other.token("root", "admin"), null).json()
           .getInteger("version")).isEqualTo(version);
       }
-      int back = put(gw, admin, document(new JsonObject())).getInteger("version");
+      int back = put(gw.get(), admin, document(new JsonObject())).getInteger("version");
       JsonObject there = create(other, engineThere, trade("HOT0"));
       assertThat(there.getString("policy_name")).isEqualTo("default");
       assertThat(there.getInteger("policy_version")).isEqualTo(back);
@@ -214,11 +200,11 @@ class PolicyApiTest {
   @Test
   @Order(7)
   void pendingRequestsKeepThePolicyTheyWereCreatedWith() {
-    put(gw, admin, twoApprovals("ISO"));
-    JsonObject before = create(gw, engine, trade("ISO"));
+    put(gw.get(), admin, twoApprovals("ISO"));
+    JsonObject before = create(gw.get(), engine, trade("ISO"));
     String id = before.getString("request_id");
     assertThat(before.getInteger("required_approvals")).isEqualTo(2);
-    int v2 = put(gw, admin, document(new JsonObject(), policy("single", tickers("ISO"))
+    int v2 = put(gw.get(), admin, document(new JsonObject(), policy("single", tickers("ISO"))
       .put("approvers", new JsonObject().put("users", new JsonArray().add("carol"))))).getInteger("version");
 
     JsonObject afterEdit = gw.call("GET", "/api/v1/approvals/" + id, admin, null).json();
@@ -232,7 +218,7 @@ class PolicyApiTest {
     assertThat(gw.call("POST", "/api/v1/approvals/" + id + "/approve", bob, null).json().getString("status"))
       .isEqualTo("approved");
 
-    JsonObject fresh = create(gw, engine, trade("ISO"));
+    JsonObject fresh = create(gw.get(), engine, trade("ISO"));
     assertThat(fresh.getInteger("policy_version")).isEqualTo(v2);
     assertThat(fresh.getInteger("required_approvals")).isEqualTo(1);
     Response refused = gw.call("POST", "/api/v1/approvals/" + fresh.getString("request_id") + "/approve", alice, null);
@@ -242,29 +228,29 @@ class PolicyApiTest {
   @Test
   @Order(8)
   void aTamperedVersionStopsMatchingWithSec080UntilANewVersionIsSaved() {
-    int v = put(gw, admin, twoApprovals("TMP")).getInteger("version");
-    assertThat(create(gw, engine, trade("TMP")).getInteger("required_approvals")).isEqualTo(2);
-    PolicyTesting.execute(gw, "ALTER TABLE policies DISABLE TRIGGER policies_no_update_delete",
+    int v = put(gw.get(), admin, twoApprovals("TMP")).getInteger("version");
+    assertThat(create(gw.get(), engine, trade("TMP")).getInteger("required_approvals")).isEqualTo(2);
+    PolicyTesting.execute(gw.get(), "ALTER TABLE policies DISABLE TRIGGER policies_no_update_delete",
       "UPDATE policies SET document = jsonb_set(document, '{policies,0,required_approvals}', '1') WHERE version = " + v,
       "ALTER TABLE policies ENABLE TRIGGER policies_no_update_delete");
     Response r = gw.call("POST", "/api/v1/approvals/trade", engine, trade("TMP"));
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.json().getString("code")).isEqualTo("SEC-080");
     assertThat(r.json().getInteger("policy_version")).isEqualTo(v);
-    put(gw, admin, twoApprovals("TMP"));
-    assertThat(create(gw, engine, trade("TMP")).getInteger("required_approvals")).isEqualTo(2);
+    put(gw.get(), admin, twoApprovals("TMP"));
+    assertThat(create(gw.get(), engine, trade("TMP")).getInteger("required_approvals")).isEqualTo(2);
   }
 
   @Test
   @Order(9)
   void policyVersionsCannotBeEditedInPlace() {
-    put(gw, admin, twoApprovals("RO"));
+    put(gw.get(), admin, twoApprovals("RO"));
     try {
-      PolicyTesting.execute(gw, "UPDATE policies SET created_by = 'mallory'");
+      PolicyTesting.execute(gw.get(), "UPDATE policies SET created_by = 'mallory'");
       throw new AssertionError("the update went through");
     } catch (IllegalStateException e) {
       assertThat(e.getCause().getMessage()).contains("policy versions are never changed or deleted");
     }
-    assertThat(PolicyTesting.sql(gw, "SELECT count(*) FROM policies WHERE created_by = 'mallory'")).containsExactly("0");
+    assertThat(PolicyTesting.sql(gw.get(), "SELECT count(*) FROM policies WHERE created_by = 'mallory'")).containsExactly("0");
   }
 }

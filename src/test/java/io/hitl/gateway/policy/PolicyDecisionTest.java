@@ -9,7 +9,7 @@ import static io.hitl.gateway.policy.PolicyTesting.tickers;
 import static io.hitl.gateway.policy.PolicyTesting.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.support.TestDb;
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
@@ -17,47 +17,36 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each policy field's behaviour and refusal on real requests: quorum, approvers, self-approval, personas, timeouts, channels, auto-approval. */
 class PolicyDecisionTest {
-  static TestGateway gw;
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("SLACK_WEBHOOK_URL", "http://127.0.0.1:9/slack")
+    .with("DISCORD_WEBHOOK_URL", "http://127.0.0.1:9/discord");
+  static final String admin = gw.token("ops-admin", "admin");
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String selfish = gw.token("trader-1", "submitter", "approver");
+  static final String alice = gw.token("alice", "approver");
+  static final String bob = gw.token("bob", "approver");
+  static final String carol = gw.token("carol", "approver");
+  static final String dave = gw.token("dave", "approver");
+  static final String sam = gw.token("sam", "approver", "senior");
+  static final String boss = gw.token("boss", "approver");
+  static final String rita = gw.token("rita", "viewer", "risk");
+  static final String cora = gw.token("cora", "viewer");
   static ConcurrentLinkedQueue<JsonObject> events;
-  static String admin;
-  static String engine;
-  static String selfish;
-  static String alice;
-  static String bob;
-  static String carol;
-  static String dave;
-  static String sam;
-  static String boss;
-  static String rita;
-  static String cora;
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("SLACK_WEBHOOK_URL", "http://127.0.0.1:9/slack",
-      "DISCORD_WEBHOOK_URL", "http://127.0.0.1:9/discord"));
-    events = PolicyTesting.events(gw);
-    admin = gw.token("ops-admin", "admin");
-    engine = gw.token("engine-1", "submitter");
-    selfish = gw.token("trader-1", "submitter", "approver");
-    alice = gw.token("alice", "approver");
-    bob = gw.token("bob", "approver");
-    carol = gw.token("carol", "approver");
-    dave = gw.token("dave", "approver");
-    sam = gw.token("sam", "approver", "senior");
-    boss = gw.token("boss", "approver");
-    rita = gw.token("rita", "viewer", "risk");
-    cora = gw.token("cora", "viewer");
+    events = PolicyTesting.events(gw.get());
     JsonArray risky = new JsonArray().add("HIGH").add("CRITICAL");
-    put(gw, admin, document(new JsonObject().put("description", "one approver"),
+    put(gw.get(), admin, document(new JsonObject().put("description", "one approver"),
       policy("quorum", tickers("QRM")).put("required_approvals", 2)
         .put("approvers", new JsonObject().put("users", new JsonArray().add("alice").add("bob").add("carol"))),
       policy("roles", tickers("ROLE")).put("approvers", new JsonObject().put("roles", new JsonArray().add("senior"))),
@@ -86,13 +75,8 @@ class PolicyDecisionTest {
         .put("notional_min", "10000000")).put("required_approvals", 2)));
   }
 
-  @AfterAll
-  static void stop() {
-    gw.close();
-  }
-
   static String pending(String token, JsonObject body) {
-    return create(gw, token, body).getString("request_id");
+    return create(gw.get(), token, body).getString("request_id");
   }
 
   static Response approve(String id, String token, JsonObject body) {
@@ -111,7 +95,7 @@ class PolicyDecisionTest {
 
   @Test
   void twoOfThreeNeedsTwoDistinctPeopleAndShowsProgressInTheApiJournalAndEvents() {
-    JsonObject created = create(gw, engine, trade("QRM"));
+    JsonObject created = create(gw.get(), engine, trade("QRM"));
     String id = created.getString("request_id");
     assertThat(created.getInteger("required_approvals")).isEqualTo(2);
     assertThat(created.getString("policy_name")).isEqualTo("quorum");
@@ -132,12 +116,12 @@ class PolicyDecisionTest {
     assertThat(two.json().getJsonObject("progress").getString("summary")).isEqualTo("2 of 2 approvals: alice, bob");
     assertThat(gw.call("GET", "/api/v1/approvals/" + id, alice, null).json().getJsonArray("votes")).hasSize(2);
 
-    List<JsonObject> votes = entries(gw, admin, id, "vote");
+    List<JsonObject> votes = entries(gw.get(), admin, id, "vote");
     assertThat(votes).hasSize(1);
     assertThat(votes.get(0).getJsonObject("payload").getString("summary")).isEqualTo("1 of 2 approvals: alice");
     JsonObject voteEvent = PolicyTesting.event(events, PolicyTesting.about("vote", id));
     assertThat(voteEvent.getJsonObject("progress").getString("summary")).isEqualTo("1 of 2 approvals: alice");
-    assertThat(PolicyTesting.sql(gw, "SELECT payload->'progress'->>'summary' FROM outbox WHERE approval_id = ? "
+    assertThat(PolicyTesting.sql(gw.get(), "SELECT payload->'progress'->>'summary' FROM outbox WHERE approval_id = ? "
       + "AND kind = 'vote'", UUID.fromString(id))).as("chat messages get the progress too")
       .containsExactly("1 of 2 approvals: alice", "1 of 2 approvals: alice");
     JsonObject decided = PolicyTesting.event(events, PolicyTesting.about("decided", id));
@@ -149,7 +133,7 @@ class PolicyDecisionTest {
     String id = pending(engine, trade("QRM"));
     assertCode(approve(id, dave, null), 403, "SEC-090");
     assertCode(gw.call("POST", "/api/v1/approvals/" + id + "/reject", dave, null), 403, "SEC-090");
-    assertThat(entries(gw, admin, id, "decision_refused")).hasSize(2)
+    assertThat(entries(gw.get(), admin, id, "decision_refused")).hasSize(2)
       .allSatisfy(e -> assertThat(e.getString("error_code")).isEqualTo("SEC-090"));
     assertThat(gw.call("POST", "/api/v1/approvals/" + id + "/reject", carol, null).json().getString("status"))
       .as("a listed approver's reject vetoes").isEqualTo("rejected");
@@ -182,7 +166,7 @@ class PolicyDecisionTest {
 
     String allowed = pending(selfish, trade("SELF"));
     assertThat(approve(allowed, selfish, null).json().getString("status")).isEqualTo("approved");
-    assertThat(entries(gw, admin, allowed, "self_approval")).as("plain allow is not broadcast").isEmpty();
+    assertThat(entries(gw.get(), admin, allowed, "self_approval")).as("plain allow is not broadcast").isEmpty();
 
     String glass = pending(selfish, trade("GLAS"));
     Response noReason = approve(glass, selfish, new JsonObject().put("comment", "trust me"));
@@ -191,18 +175,18 @@ class PolicyDecisionTest {
     Response withReason = approve(glass, selfish, new JsonObject().put("reason", "desk unreachable, market closing"));
     assertThat(withReason.json().getString("status")).isEqualTo("approved");
     assertThat(withReason.json().getString("decision_reason")).isEqualTo("desk unreachable, market closing");
-    List<JsonObject> broadcast = entries(gw, admin, glass, "self_approval");
+    List<JsonObject> broadcast = entries(gw.get(), admin, glass, "self_approval");
     assertThat(broadcast).hasSize(1);
     assertThat(broadcast.get(0).getJsonObject("payload").getString("mode")).isEqualTo("allow_with_reason");
     assertThat(broadcast.get(0).getString("actor")).isEqualTo("trader-1");
     PolicyTesting.event(events, PolicyTesting.about("self_approval", glass));
-    assertThat(PolicyTesting.sql(gw, "SELECT channel FROM outbox WHERE approval_id = ? AND kind = 'self_approval' "
+    assertThat(PolicyTesting.sql(gw.get(), "SELECT channel FROM outbox WHERE approval_id = ? AND kind = 'self_approval' "
       + "ORDER BY channel", UUID.fromString(glass))).containsExactly("discord", "slack");
   }
 
   @Test
   void approvalWaitsForEveryPersonaWhileARejectDoesNot() {
-    JsonObject created = create(gw, engine, trade("ACK"));
+    JsonObject created = create(gw.get(), engine, trade("ACK"));
     String id = created.getString("request_id");
     assertThat(created.getString("timeout_action")).isEqualTo("escalate");
     assertThat(Duration.between(Instant.parse(created.getString("escalate_at")),
@@ -213,17 +197,17 @@ class PolicyDecisionTest {
     Response early = approve(id, alice, null);
     assertCode(early, 409, "SEC-030");
     assertThat(early.json().getJsonArray("missing_acknowledgements")).containsExactly("risk", "compliance");
-    assertThat(entries(gw, admin, id, "decision_refused").get(0).getString("error_code")).isEqualTo("SEC-030");
+    assertThat(entries(gw.get(), admin, id, "decision_refused").get(0).getString("error_code")).isEqualTo("SEC-030");
 
     Response ticked = acknowledge(id, rita, "risk");
     assertThat(ticked.status()).as(ticked.body()).isEqualTo(200);
     assertThat(ticked.json().getJsonObject("acknowledgements").getJsonArray("missing")).containsExactly("compliance");
     assertThat(acknowledge(id, rita, "risk").status()).as("ticking a box twice changes nothing").isEqualTo(200);
-    assertThat(entries(gw, admin, id, "acknowledged")).hasSize(1);
+    assertThat(entries(gw.get(), admin, id, "acknowledged")).hasSize(1);
     assertCode(acknowledge(id, bob, "compliance"), 403, "SEC-090");
     assertCode(acknowledge(id, cora, "legal"), 400, "SEC-010");
     assertCode(acknowledge(id, cora, null), 400, "SEC-010");
-    assertThat(entries(gw, admin, id, "acknowledge_refused")).hasSize(1);
+    assertThat(entries(gw.get(), admin, id, "acknowledge_refused")).hasSize(1);
     assertThat(acknowledge(id, cora, "compliance").json().getJsonObject("acknowledgements").getJsonArray("missing"))
       .isEmpty();
     assertThat(PolicyTesting.events(events, PolicyTesting.about("acknowledged", id), 2)).hasSize(2);
@@ -245,28 +229,28 @@ class PolicyDecisionTest {
     assertCode(overridden, 400, "SEC-010");
     assertThat(overridden.json().getJsonObject("errors").getString("timeout_seconds"))
       .isEqualTo("is set by policy 'fixed' and may not be overridden");
-    JsonObject a = create(gw, engine, trade("FIX"));
+    JsonObject a = create(gw.get(), engine, trade("FIX"));
     assertThat(Duration.between(Instant.parse(a.getString("created_at")), Instant.parse(a.getString("expires_at"))))
       .isEqualTo(Duration.ofSeconds(120));
-    assertThat(PolicyTesting.sql(gw, "SELECT policy->>'reminder_interval_seconds' FROM approvals WHERE id = ?",
+    assertThat(PolicyTesting.sql(gw.get(), "SELECT policy->>'reminder_interval_seconds' FROM approvals WHERE id = ?",
       UUID.fromString(a.getString("request_id")))).containsExactly("30");
-    JsonObject flexible = create(gw, engine, trade("QQQ").put("timeout_seconds", 60));
+    JsonObject flexible = create(gw.get(), engine, trade("QQQ").put("timeout_seconds", 60));
     assertThat(Duration.between(Instant.parse(flexible.getString("created_at")),
       Instant.parse(flexible.getString("expires_at")))).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test
   void thePolicysEscalationSettingsDriveTheTimers() {
-    JsonObject a = create(gw, engine, trade("ESC"));
+    JsonObject a = create(gw.get(), engine, trade("ESC"));
     String id = a.getString("request_id");
-    gw.clock.advance(Duration.ofSeconds(31));
+    gw.clock().advance(Duration.ofSeconds(31));
     assertThat(gw.call("POST", "/api/v1/approvals/cleanup", admin, null).status()).isEqualTo(200);
     JsonObject notice = PolicyTesting.events(events, PolicyTesting.about("escalated", id), 1).get(0);
     assertThat(notice.getJsonObject("approval").getString("escalate_at")).isNull();
-    JsonObject entry = entries(gw, admin, id, "escalated").get(0);
+    JsonObject entry = entries(gw.get(), admin, id, "escalated").get(0);
     assertThat(entry.getJsonObject("payload").getString("stage")).isEqualTo("notice");
     assertThat(entry.getJsonObject("payload").getJsonArray("targets")).containsExactly("desk-head", "risk-lead");
-    gw.clock.advance(Duration.ofSeconds(30));
+    gw.clock().advance(Duration.ofSeconds(30));
     gw.call("POST", "/api/v1/approvals/cleanup", admin, null);
     JsonObject escalated = gw.call("GET", "/api/v1/approvals/" + id, admin, null).json();
     assertThat(escalated.getString("status")).isEqualTo("pending");
@@ -279,17 +263,17 @@ class PolicyDecisionTest {
   void smallPaperTradesAreApprovedAtOnceBySystemWithTheRuleRecorded() {
     JsonObject small = trade("PAPR").put("quantity", 100).put("price", "50").put("risk_pct", 0.5)
       .put("context", new JsonObject().put("trading_mode", "paper"));
-    JsonObject a = create(gw, engine, small);
+    JsonObject a = create(gw.get(), engine, small);
     assertThat(a.getString("status")).isEqualTo("approved");
     assertThat(a.getString("decided_by")).isEqualTo("system");
     assertThat(a.getString("decision_channel")).isEqualTo("system");
     assertThat(a.getString("decision_reason")).isEqualTo("HITL_POLICY_AUTO_APPROVE");
     assertThat(a.getString("decision_comment")).isEqualTo("policy 'small-paper': small paper trade");
-    assertThat(PolicyTesting.audit(gw, admin, a.getString("request_id")).stream()
+    assertThat(PolicyTesting.audit(gw.get(), admin, a.getString("request_id")).stream()
       .map(e -> ((JsonObject) e).getString("action"))).containsExactly("created", "trade_state", "approved", "trade_state");
     JsonObject live = small.copy().put("context", new JsonObject().put("trading_mode", "live"));
-    assertThat(create(gw, engine, live).getString("status")).isEqualTo("pending");
-    assertThat(create(gw, engine, small.copy().put("risk_pct", 1.5)).getString("status")).isEqualTo("pending");
+    assertThat(create(gw.get(), engine, live).getString("status")).isEqualTo("pending");
+    assertThat(create(gw.get(), engine, small.copy().put("risk_pct", 1.5)).getString("status")).isEqualTo("pending");
   }
 
   @Test
@@ -299,18 +283,18 @@ class PolicyDecisionTest {
     String low = pending(engine, trade("LOUD").put("risk_pct", 0.2));
     String unnamed = pending(engine, trade("QQQ"));
     String query = "SELECT channel FROM outbox WHERE approval_id = ? AND kind = 'created' ORDER BY channel";
-    assertThat(PolicyTesting.sql(gw, query, UUID.fromString(high))).containsExactly("discord", "slack");
-    assertThat(PolicyTesting.sql(gw, query, UUID.fromString(medium))).containsExactly("slack");
-    assertThat(PolicyTesting.sql(gw, query, UUID.fromString(low))).isEmpty();
-    assertThat(PolicyTesting.sql(gw, query, UUID.fromString(unnamed))).containsExactly("discord", "slack");
+    assertThat(PolicyTesting.sql(gw.get(), query, UUID.fromString(high))).containsExactly("discord", "slack");
+    assertThat(PolicyTesting.sql(gw.get(), query, UUID.fromString(medium))).containsExactly("slack");
+    assertThat(PolicyTesting.sql(gw.get(), query, UUID.fromString(low))).isEmpty();
+    assertThat(PolicyTesting.sql(gw.get(), query, UUID.fromString(unnamed))).containsExactly("discord", "slack");
   }
 
   @Test
   void largeNotionalTradesMatchTheNotionalPolicyWhateverTheirTicker() {
-    JsonObject big = create(gw, engine, trade("ANY").put("quantity", 10000).put("price", "1000"));
+    JsonObject big = create(gw.get(), engine, trade("ANY").put("quantity", 10000).put("price", "1000"));
     assertThat(big.getString("policy_name")).isEqualTo("big");
     assertThat(big.getInteger("required_approvals")).isEqualTo(2);
-    JsonObject under = create(gw, engine, trade("ANY").put("quantity", 9999).put("price", "1000"));
+    JsonObject under = create(gw.get(), engine, trade("ANY").put("quantity", 9999).put("price", "1000"));
     assertThat(under.getString("policy_name")).isEqualTo("default");
     assertThat(under.getInteger("required_approvals")).isEqualTo(1);
   }

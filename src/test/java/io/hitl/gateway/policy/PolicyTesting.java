@@ -2,6 +2,7 @@ package io.hitl.gateway.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.vertx.core.json.JsonArray;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -92,20 +94,8 @@ final class PolicyTesting {
   /** The events matching {@code test} once there are at least {@code n} of them (waiting up to 5 s). */
   static List<JsonObject> events(ConcurrentLinkedQueue<JsonObject> events, java.util.function.Predicate<JsonObject> test,
       int n) {
-    long until = System.nanoTime() + 5_000_000_000L;
-    while (true) {
-      List<JsonObject> found = events.stream().filter(test).toList();
-      if (found.size() >= n || System.nanoTime() > until) {
-        assertThat(found).hasSizeGreaterThanOrEqualTo(n);
-        return found;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(ex);
-      }
-    }
+    return Poll.until(() -> events.stream().filter(test).toList(), found -> found.size() >= n,
+      java.time.Duration.ofSeconds(30), n + " matching events");
   }
 
   /** Matches the event {@code name} about request {@code id}. */

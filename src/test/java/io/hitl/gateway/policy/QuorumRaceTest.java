@@ -9,6 +9,7 @@ import static io.hitl.gateway.policy.PolicyTesting.tickers;
 import static io.hitl.gateway.policy.PolicyTesting.trade;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
@@ -18,34 +19,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Votes racing on real PostgreSQL: never approved below the quorum, one outcome, a veto never lost. */
 class QuorumRaceTest {
   static final int ROUNDS = 12;
-  static TestGateway gw;
-  static String admin;
-  static String engine;
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final String admin = gw.token("ops-admin", "admin");
+  static final String engine = gw.token("engine-1", "submitter");
   static final String[] APPROVERS = {"u1", "u2", "u3", "u4", "u5"};
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start();
-    admin = gw.token("ops-admin", "admin");
-    engine = gw.token("engine-1", "submitter");
     JsonArray users = new JsonArray();
     for (String u : APPROVERS) {
       users.add(u);
     }
-    put(gw, admin, document(new JsonObject(), policy("three-of-five", tickers("Q35")).put("required_approvals", 3)
+    put(gw.get(), admin, document(new JsonObject(), policy("three-of-five", tickers("Q35")).put("required_approvals", 3)
       .put("approvers", new JsonObject().put("users", users))));
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
   }
 
   /** Sends every (approver, decision) at once; returns the responses in the same order. */
@@ -63,18 +57,18 @@ class QuorumRaceTest {
   }
 
   static int votes(String id, String decision) {
-    return Integer.parseInt(PolicyTesting.sql(gw, "SELECT count(*) FROM approval_votes WHERE approval_id = ? "
+    return Integer.parseInt(PolicyTesting.sql(gw.get(), "SELECT count(*) FROM approval_votes WHERE approval_id = ? "
       + "AND decision = ?", UUID.fromString(id), decision).get(0));
   }
 
   static int terminalEntries(String id) {
-    return entries(gw, admin, id, "approved").size() + entries(gw, admin, id, "rejected").size();
+    return entries(gw.get(), admin, id, "approved").size() + entries(gw.get(), admin, id, "rejected").size();
   }
 
   @Test
   void fiveConcurrentApprovalsApproveOnceWithExactlyThreeVotes() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
-      String id = create(gw, engine, trade("Q35")).getString("request_id");
+      String id = create(gw.get(), engine, trade("Q35")).getString("request_id");
       List<String[]> ballots = new ArrayList<>();
       for (String u : APPROVERS) {
         ballots.add(new String[] {u, "approve"});
@@ -86,7 +80,7 @@ class QuorumRaceTest {
       JsonObject a = gw.call("GET", "/api/v1/approvals/" + id, admin, null).json();
       assertThat(a.getString("status")).isEqualTo("approved");
       assertThat(votes(id, "APPROVE")).isEqualTo(3);
-      assertThat(entries(gw, admin, id, "vote")).hasSize(2);
+      assertThat(entries(gw.get(), admin, id, "vote")).hasSize(2);
       assertThat(terminalEntries(id)).isEqualTo(1);
       assertThat(a.getJsonObject("progress").getJsonArray("approvers")).hasSize(3).contains(a.getString("decided_by"));
     }
@@ -95,7 +89,7 @@ class QuorumRaceTest {
   @Test
   void duplicateConcurrentVotesByTwoPeopleNeverReachAQuorumOfThree() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
-      String id = create(gw, engine, trade("Q35")).getString("request_id");
+      String id = create(gw.get(), engine, trade("Q35")).getString("request_id");
       List<String[]> ballots = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         ballots.add(new String[] {"u1", "approve"});
@@ -112,7 +106,7 @@ class QuorumRaceTest {
   @Test
   void aRacingVetoEitherWinsOrArrivesAfterAFullQuorumNeverBoth() throws Exception {
     for (int round = 0; round < ROUNDS; round++) {
-      String id = create(gw, engine, trade("Q35")).getString("request_id");
+      String id = create(gw.get(), engine, trade("Q35")).getString("request_id");
       List<String[]> ballots = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         ballots.add(new String[] {APPROVERS[i], "approve"});

@@ -2,8 +2,8 @@ package io.hitl.gateway.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.SseProbe;
-import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,38 +29,37 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many clients at once, and one that stops reading: bounded, and nobody else waits for it. */
 class StreamFanOutTest {
   static final int CLIENTS = 1000;
   static final int BUFFER_BYTES = 16_384;
-  static TestGateway gw;
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded()
+    .with("HITL_SSE_CLIENT_BUFFER_BYTES", String.valueOf(BUFFER_BYTES));
+  static final String engine = gw.token("engine-1", "submitter");
+  static final String viewer = gw.token("vic", "viewer");
   static Vertx vertx;
   static HttpClient client;
-  static String engine;
-  static String viewer;
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start(TestDb.freshEmbedded(), Map.of("HITL_SSE_CLIENT_BUFFER_BYTES", String.valueOf(BUFFER_BYTES)));
     vertx = Vertx.vertx();
     client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(30_000),
       new PoolOptions().setHttp1MaxSize(CLIENTS + 50).setMaxWaitQueueSize(-1));
-    engine = gw.token("engine-1", "submitter");
-    viewer = gw.token("vic", "viewer");
   }
 
   @AfterAll
   static void stop() {
     vertx.close();
-    gw.close();
   }
 
   @Test
   void aThousandConcurrentClientsEachReceiveTheEvent() {
     List<Future<SseProbe>> opening = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
-      opening.add(SseProbe.open(client, gw.port, "/api/v1/stream", Map.of("Authorization", "Bearer " + viewer)));
+      opening.add(SseProbe.open(client, gw.port(), "/api/v1/stream", Map.of("Authorization", "Bearer " + viewer)));
     }
     List<SseProbe> probes = new ArrayList<>();
     for (Future<SseProbe> f : opening) {
@@ -86,11 +85,11 @@ class StreamFanOutTest {
   void aClientThatStopsReadingIsDisconnectedAtItsBufferLimitAndDelaysNoOne() throws Exception {
     Socket slow = new Socket();
     slow.setReceiveBufferSize(4096);
-    slow.connect(new InetSocketAddress("127.0.0.1", gw.port), 5000);
+    slow.connect(new InetSocketAddress("127.0.0.1", gw.port()), 5000);
     slow.getOutputStream().write(("GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + viewer
       + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     slow.getOutputStream().flush();
-    SseProbe fast = SseProbe.await(SseProbe.open(client, gw.port, "/api/v1/stream",
+    SseProbe fast = SseProbe.await(SseProbe.open(client, gw.port(), "/api/v1/stream",
       Map.of("Authorization", "Bearer " + viewer)));
     SseProbe.waitFor(fast::connected, Duration.ofSeconds(10), "the fast stream to open");
 
@@ -131,7 +130,7 @@ class StreamFanOutTest {
     while (m.find()) {
       lastComplete = Long.parseLong(m.group(1));
     }
-    SseProbe resumed = SseProbe.await(SseProbe.open(client, gw.port, "/api/v1/stream",
+    SseProbe resumed = SseProbe.await(SseProbe.open(client, gw.port(), "/api/v1/stream",
       Map.of("Authorization", "Bearer " + viewer, "Last-Event-ID", String.valueOf(lastComplete))));
     long resumeFrom = lastComplete;
     List<Long> missed = fast.ids().stream().filter(id -> id > resumeFrom).toList();

@@ -98,17 +98,11 @@ public final class FakeChatApi implements AutoCloseable {
 
   /** Waits until at least {@code n} matching requests arrived; returns them all. */
   public List<Call> await(String method, String path, Predicate<Call> filter, int n, Duration timeout) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<Call> got = calls(method, path, filter);
-      if (got.size() >= n) {
-        return got;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("expected " + n + " " + method + " " + path + " calls within " + timeout + ", got "
-          + got.size() + "; all calls: " + summary());
-      }
-      sleep(20);
+    try {
+      return Poll.until(() -> calls(method, path, filter), got -> got.size() >= n, timeout,
+        n + " " + method + " " + path + " calls");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; all calls: " + summary(), e);
     }
   }
 

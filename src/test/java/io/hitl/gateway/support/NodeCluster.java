@@ -272,6 +272,7 @@ public final class NodeCluster implements AutoCloseable {
         if (last != null && condition.test(last)) {
           return last;
         }
+        // the interval between looks at /readyz, which also notices a node that died
         sleep(100);
       }
       throw new AssertionError("node " + index + " /readyz was " + last + " after " + max + "\n" + tail(40));
