@@ -167,6 +167,8 @@ final class Fuzz {
     String db = env.freshDb();
     Map<String, String> s = env.baseSettings(db, "fuzz");
     s.put("HITL_METRICS_TOKEN", "chaos-metrics-token-0123456789");
+    // long polls answer within the 15 s each request is given
+    s.put("HITL_WAIT_MAX_SECONDS", "5");
     Node node = env.start("fuzz-node", s, 1);
     port = node.port;
     env.quote(node, "7203.T");
@@ -300,7 +302,8 @@ final class Fuzz {
     JsonObject line = new JsonObject().put("index", index).put("why", why).put("category", req.category())
       .put("route", op.method() + " " + op.template()).put("method", req.method()).put("path", req.target())
       .put("headers", headers).put("body_b64", req.body() == null ? null : Base64.getEncoder().encodeToString(req.body()))
-      .put("request_b64", Base64.getEncoder().encodeToString(req.raw())).put("status", a.status())
+      .put("request_b64", req.raw().length > 65_536 ? null : Base64.getEncoder().encodeToString(req.raw()))
+      .put("status", a.status())
       .put("content_type", a.contentType())
       .put("answer", new String(a.body(), 0, Math.min(a.body().length, 300), StandardCharsets.UTF_8));
     synchronized (out) {

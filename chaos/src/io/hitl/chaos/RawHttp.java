@@ -39,7 +39,7 @@ final class RawHttp {
       } catch (IOException e) {
         // the server may answer and close before reading a hostile request to the end; read what it said
       }
-      return read(s.getInputStream());
+      return read(s.getInputStream(), System.nanoTime() + timeoutMs * 1_000_000L);
     } catch (SocketTimeoutException e) {
       return new Answer(0, Map.of(), new byte[0], true, "timed out");
     } catch (IOException e) {
@@ -47,7 +47,8 @@ final class RawHttp {
     }
   }
 
-  private static Answer read(InputStream in) throws IOException {
+  /** Reads one answer; a body still coming at {@code deadline} (an event stream, a long poll) is cut there. */
+  private static Answer read(InputStream in, long deadline) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     int b;
@@ -73,10 +74,14 @@ final class RawHttp {
       }
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream();
+    int code = Integer.parseInt(status[1].trim());
+    if (headers.getOrDefault("content-type", "").startsWith("text/event-stream")) {
+      return new Answer(code, headers, new byte[0], false, null);
+    }
     try {
       if (headers.containsKey("content-length")) {
         long n = Long.parseLong(headers.get("content-length"));
-        copy(in, body, Math.min(n, 4 * 1024 * 1024));
+        copy(in, body, Math.min(n, 4 * 1024 * 1024), deadline);
       } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
         while (true) {
           String size = line(in);
@@ -85,28 +90,28 @@ final class RawHttp {
           if (n == 0) {
             break;
           }
-          copy(in, body, n);
+          copy(in, body, n, deadline);
           line(in);
-          if (body.size() > 4 * 1024 * 1024) {
+          if (body.size() > 4 * 1024 * 1024 || System.nanoTime() > deadline) {
             break;
           }
         }
       } else {
         byte[] buf = new byte[8192];
         int n;
-        while ((n = in.read(buf)) >= 0 && body.size() < 4 * 1024 * 1024) {
+        while (System.nanoTime() < deadline && (n = in.read(buf)) >= 0 && body.size() < 4 * 1024 * 1024) {
           body.write(buf, 0, n);
         }
       }
     } catch (SocketTimeoutException | NumberFormatException e) {
       // a status line and headers came: the answer counts, whatever its body did
     }
-    return new Answer(Integer.parseInt(status[1].trim()), headers, body.toByteArray(), false, null);
+    return new Answer(code, headers, body.toByteArray(), false, null);
   }
 
-  private static void copy(InputStream in, ByteArrayOutputStream out, long n) throws IOException {
+  private static void copy(InputStream in, ByteArrayOutputStream out, long n, long deadline) throws IOException {
     byte[] buf = new byte[8192];
-    while (n > 0) {
+    while (n > 0 && System.nanoTime() < deadline) {
       int r = in.read(buf, 0, (int) Math.min(buf.length, n));
       if (r < 0) {
         return;
