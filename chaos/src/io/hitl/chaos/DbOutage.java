@@ -57,7 +57,8 @@ final class DbOutage {
     long t0 = System.currentTimeMillis();
     Verdict v = new Verdict("db-outage/" + mode);
     long warm = quick ? 3_000 : 5_000;
-    long fault = quick ? 8_000 : 20_000;
+    // a black hole must outlast the gateway's 10 s database time-out, or it is only a slow database
+    long fault = mode.equals("blackhole") ? (quick ? 14_000 : 25_000) : (quick ? 8_000 : 20_000);
     String engine = env.token("engine-chaos", "submitter");
     String approver = env.token("desk-chaos", "approver");
     ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
