@@ -114,9 +114,11 @@ final class DeadlineRace {
       }
       long s5xx = answers.stream().filter(a -> a[1].startsWith("5")).count();
       long noAnswer = answers.stream().filter(a -> a[1].equals("0")).count();
+      Map<String, Long> fiveByKind = new TreeMap<>();
+      answers.stream().filter(a -> a[1].startsWith("5")).forEach(a -> fiveByKind.merge(a[0] + ":" + a[1], 1L, Long::sum));
       v.figure("requests", ids.size()).figure("actions", answers.size()).figure("double_outcomes", doubles)
         .figure("without_outcome", none).figure("outcomes", byOutcome.toString().replace(" ", ""))
-        .figure("http_5xx", s5xx).figure("no_answer", noAnswer);
+        .figure("http_5xx", s5xx).figure("5xx_by_action", fiveByKind.toString().replace(" ", "")).figure("no_answer", noAnswer);
       v.require(createFailures == 0, "every request created", createFailures + " creates failed")
         .require(doubles == 0, "0 double outcomes", doubles + " requests with more than one terminal entry")
         .require(none == 0 && unsettled == 0, "0 lost", none + " without a terminal entry, " + unsettled
