@@ -59,7 +59,7 @@ final class KillNode {
     LinkedBlockingQueue<String> toApprove = new LinkedBlockingQueue<>();
     Stop stop = new Stop();
     List<Thread> load = new ArrayList<>();
-    int workers = 4;
+    int workers = quick ? 4 : 8;
     for (int w = 0; w < workers; w++) {
       int first = w % 2;
       load.add(DbOutage.worker("engine-" + w, () -> {
