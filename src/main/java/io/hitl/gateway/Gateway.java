@@ -124,6 +124,13 @@ public final class Gateway implements AutoCloseable {
         database.embedded() ? "embedded" : "external", config.cluster ? "clustered with "
           + NodeStatus.of(v).clusterNodes() + " node(s)" : "standalone",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      String base = (config.tlsEnabled() ? "https://" : "http://")
+        + ("0.0.0.0".equals(config.httpHost) || "::".equals(config.httpHost) ? "localhost" : config.httpHost)
+        + ":" + config.httpPort;
+      LOG.info("console: {}/console/, API docs: {}/api/docs/", base, base);
+      if (config.jwtSecret == null && config.jwtPublicKey == null) {
+        LOG.info("development tokens: java -jar target/hitl-gateway.jar token --subject alice --roles approver,viewer");
+      }
       return new Gateway(config, database, v, pool, auth, http, traces);
     } catch (RuntimeException e) {
       if (vertx != null) {

@@ -89,6 +89,7 @@ public class HttpVerticle extends VerticleBase {
     router.get("/").handler(Console::redirect);
     router.get("/console").handler(Console::redirect);
     router.get(Console.PATH + "*").handler(Console::headers).handler(Console.assets());
+    io.hitl.gateway.console.ApiDocs.mount(router);
     router.get("/metrics").handler(new MetricsEndpoint(config, metrics)::handle);
     router.route(API + "/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimitBytes));
     router.route(API + "/*").handler(this::authenticate);

@@ -44,6 +44,7 @@ public final class HitlMetrics implements Shareable {
   private static final String KEY = "metrics";
   static final Duration[] RESPONSE_BUCKETS = seconds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
     5, 10);
+  static final Duration[] LATENESS_BUCKETS = seconds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
   static final Duration[] DECISION_BUCKETS = seconds(0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200,
     21_600, 86_400, 604_800);
 
@@ -72,6 +73,9 @@ public final class HitlMetrics implements Shareable {
   private final Map<String, Counter> retried = new HashMap<>();
   private final Map<String, Counter> failed = new HashMap<>();
   private final AtomicLong sseConnections = new AtomicLong();
+  private final Timer expiryLateness;
+  private final AtomicLong guardianLocked = new AtomicLong();
+  private final AtomicLong databaseUp = new AtomicLong();
   private final Map<String, AtomicLong> pending = new HashMap<>();
   private final AtomicReference<Instant> oldestPending = new AtomicReference<>();
   private final Map<String, AtomicLong> outboxDepth = new HashMap<>();
@@ -144,6 +148,14 @@ public final class HitlMetrics implements Shareable {
     }
     Gauge.builder("hitl.sse.connections", sseConnections, AtomicLong::get)
       .description("SSE streams open on this node").register(registry);
+    expiryLateness = Timer.builder("hitl.expiry.lateness")
+      .description("How long after its deadline a request's timeout action committed (decided_at - expires_at)")
+      .serviceLevelObjectives(LATENESS_BUCKETS).register(registry);
+    Gauge.builder("hitl.guardian.locked", guardianLocked, AtomicLong::get)
+      .description("1 while the Guardian kill switch is locked, whole cluster (read from PostgreSQL)").register(registry);
+    Gauge.builder("hitl.database.up", databaseUp, AtomicLong::get)
+      .description("1 when this node's last read of the cluster figures from PostgreSQL succeeded, 0 when it failed")
+      .register(registry);
   }
 
   /** Makes {@code metrics} the instance {@link #of(Vertx)} returns for this Vert.x. */
@@ -229,6 +241,11 @@ public final class HitlMetrics implements Shareable {
     }
     Instant created = instant(string(a, "created_at"));
     Instant decided = instant(string(a, "decided_at"));
+    Instant deadline = instant(string(a, "expires_at"));
+    if (Labels.byTimer(outcome, reason) && decided != null && deadline != null) {
+      expiryLateness.record(Duration.between(deadline, decided).isNegative() ? Duration.ZERO
+        : Duration.between(deadline, decided));
+    }
     if (created != null && decided != null && !decided.isBefore(created)) {
       decisionLatency.computeIfAbsent(type + "|" + outcome, k -> Timer.builder("decision.latency")
         .description("Time from creation to the terminal outcome (decided_at - created_at)")
@@ -316,11 +333,15 @@ public final class HitlMetrics implements Shareable {
       mine = Promise.promise();
       refreshing = mine.future();
     }
-    Future.all(store.pending(pool), store.outbox(pool)).onComplete(ar -> {
+    Future.all(store.pending(pool), store.outbox(pool), store.guardianLocked(pool)).onComplete(ar -> {
       if (ar.succeeded()) {
         apply(ar.result().resultAt(0), ar.result().resultAt(1));
+        guardianLocked.set(Boolean.TRUE.equals(ar.result().resultAt(2)) ? 1 : 0);
+        databaseUp.set(1);
       } else {
-        LOG.warn("metrics: could not read pending requests and outbox depth: {}", ar.cause().getMessage());
+        databaseUp.set(0);
+        LOG.warn("metrics: could not read pending requests, outbox depth and Guardian state: {}",
+          ar.cause().getMessage());
       }
       synchronized (refreshLock) {
         refreshedAt = System.nanoTime();

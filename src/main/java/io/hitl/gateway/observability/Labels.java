@@ -77,6 +77,12 @@ public final class Labels {
     return isSystem(channel) ? SYSTEM : MANUAL;
   }
 
+  /** True for an outcome a deadline produced: an expiry, or an approval or rejection by the timeout action. */
+  public static boolean byTimer(String outcome, String reason) {
+    return "expired".equals(outcome)
+      || reason != null && reason.toUpperCase(Locale.ROOT).startsWith("HITL_TIMEOUT") && outcome != null;
+  }
+
   /** Why a request was approved: by a person, by the timeout action, with HITL disabled, or another system rule. */
   public static String approvalReason(String reason, String channel) {
     if (!isSystem(channel)) {

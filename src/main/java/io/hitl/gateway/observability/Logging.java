@@ -40,7 +40,7 @@ public final class Logging {
   public static void checkFormat(Map<String, String> env) {
     String format = env.get(LogEncoder.ENV);
     if (format != null && !format.isBlank() && !LogEncoder.valid(format)) {
-      throw new ConfigException(LogEncoder.ENV, "must be json or text, was '" + format + "'");
+      throw new ConfigException(LogEncoder.ENV, "must be auto, json or text, was '" + format + "'");
     }
   }
 

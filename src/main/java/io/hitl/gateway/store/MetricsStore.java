@@ -8,13 +8,17 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The cluster-wide figures behind the metrics gauges: pending requests by type, and waiting notification jobs. */
+/**
+ * The cluster-wide figures behind the metrics gauges: pending requests by type, waiting notification jobs and
+ * whether the Guardian is locked.
+ */
 public final class MetricsStore {
   /** Reads the pending rows through the partial index approvals_pending_by_expiry. */
   private static final String PENDING = "SELECT type, count(*), min(created_at) FROM approvals "
     + "WHERE status = 'PENDING' GROUP BY type";
   /** Reads the waiting jobs through the partial index outbox_due. */
   private static final String OUTBOX = "SELECT channel, count(*) FROM outbox WHERE status = 'pending' GROUP BY channel";
+  private static final String GUARDIAN = "SELECT state FROM guardian_state WHERE id = 1";
 
   /** Pending requests of one type and when the oldest of them was created. */
   public record PendingByType(String type, long count, Instant oldestCreatedAt) {
@@ -41,6 +45,14 @@ public final class MetricsStore {
         l.add(new OutboxByChannel(r.getString(0), r.getLong(1)));
       }
       return l;
+    });
+  }
+
+  /** True when the Guardian kill switch is locked (a missing row reads as locked, as the Guardian fails closed). */
+  public Future<Boolean> guardianLocked(SqlClient c) {
+    return c.query(GUARDIAN).execute().map(rs -> {
+      var it = rs.iterator();
+      return !it.hasNext() || !"UNLOCKED".equals(it.next().getString(0));
     });
   }
 }

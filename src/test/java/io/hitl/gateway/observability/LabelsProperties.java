@@ -35,6 +35,15 @@ class LabelsProperties {
   }
 
   @Property
+  void onlyDeadlineOutcomesCountAsExpiryLateness(@ForAll("anything") String outcome, @ForAll("anything") String reason) {
+    boolean timeoutReason = reason != null && reason.toUpperCase(java.util.Locale.ROOT).startsWith("HITL_TIMEOUT");
+    assertThat(Labels.byTimer(outcome, reason))
+      .isEqualTo("expired".equals(outcome) || outcome != null && timeoutReason);
+    assertThat(Labels.byTimer("approved", "looks good")).isFalse();
+    assertThat(Labels.byTimer("approved", "HITL_TIMEOUT_AUTO_APPROVE")).isTrue();
+  }
+
+  @Property
   void everyLabelIsOneOfItsFixedValues(@ForAll("anything") String a, @ForAll("anything") String b) {
     assertThat(Labels.TYPES).contains(Labels.type(a));
     assertThat(Labels.REJECTION_REASONS).contains(Labels.rejectionReason(a, b));

@@ -19,10 +19,16 @@ final class LogCapture implements AutoCloseable {
   private final Logger root;
 
   LogCapture(String format) {
+    this(format, null);
+  }
+
+  /** With {@code terminal} standing in for whether standard output is a terminal (null: detect). */
+  LogCapture(String format, Boolean terminal) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     LogEncoder encoder = new LogEncoder();
     encoder.setContext(context);
     encoder.setFormat(format);
+    encoder.setTerminal(terminal);
     encoder.start();
     appender.setContext(context);
     appender.setName("capture-" + System.nanoTime());

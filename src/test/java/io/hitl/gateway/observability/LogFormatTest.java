@@ -51,6 +51,32 @@ class LogFormatTest {
   }
 
   @Test
+  void autoIsColouredTextOnATerminalAndJsonElsewhereAndNoColourIsHonoured() {
+    assertThat(LogEncoder.choose("auto", true, false)).isEqualTo(new LogEncoder.Choice(true, true));
+    assertThat(LogEncoder.choose("auto", false, false)).isEqualTo(new LogEncoder.Choice(false, false));
+    assertThat(LogEncoder.choose(null, true, true)).isEqualTo(new LogEncoder.Choice(true, false));
+    assertThat(LogEncoder.choose("json", true, false)).isEqualTo(new LogEncoder.Choice(false, false));
+    assertThat(LogEncoder.choose("TEXT", false, false)).isEqualTo(new LogEncoder.Choice(true, false));
+    assertThat(LogEncoder.choose("text", true, false)).isEqualTo(new LogEncoder.Choice(true, true));
+    assertThat(LogEncoder.choose("xml", true, false)).isEqualTo(new LogEncoder.Choice(false, false));
+  }
+
+  @Test
+  void onATerminalTheLevelAndLoggerAreColouredAndSecretsStillMasked() {
+    try (LogCapture capture = new LogCapture(LogEncoder.AUTO, true)) {
+      LogFields.of("corr-c", "dave", "create", "refused").warn(LOG, "refused Bearer {}", JWT);
+      String line = capture.text().lines().filter(l -> l.contains("refused Bearer")).findFirst().orElseThrow();
+      assertThat(line).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \u001B\\[[0-9;]+mWARN .*")
+        .contains("\u001B[", "refused Bearer ****", "actor=dave").doesNotContain(JWT);
+    }
+    try (LogCapture capture = new LogCapture(LogEncoder.AUTO, false)) {
+      LOG.info("piped");
+      assertThat(capture.lines()).anyMatch(l -> "piped".equals(l.getString("message")));
+      assertThat(capture.text()).doesNotContain("\u001B[");
+    }
+  }
+
+  @Test
   void theFieldsOfOneLineDoNotStayInTheMdc() {
     MDC.put("outer", "kept");
     try (LogCapture capture = new LogCapture(LogEncoder.JSON)) {
@@ -73,7 +99,8 @@ class LogFormatTest {
       .isInstanceOf(ConfigException.class).hasMessageStartingWith("SEC-040").hasMessageContaining("HITL_LOG_FORMAT");
     Logging.checkFormat(Map.of("HITL_LOG_FORMAT", "TEXT"));
     Logging.checkFormat(Map.of());
-    for (String ok : List.of("json", "text", " Json ")) {
+    Logging.checkFormat(Map.of("HITL_LOG_FORMAT", "auto"));
+    for (String ok : List.of("json", "text", " Json ", "AUTO")) {
       assertThat(LogEncoder.valid(ok)).isTrue();
     }
     try (LogCapture capture = new LogCapture("xml")) {

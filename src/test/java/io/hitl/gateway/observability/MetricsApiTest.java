@@ -114,6 +114,12 @@ class MetricsApiTest {
     assertThat(after.delta(before, "hitl_response_latency_seconds_count", "operation", "cancel", "result", "ok"))
       .isEqualTo(1);
 
+    // the 60 s request expired once the clock had passed its deadline by 1 s; nothing else was decided by a timer
+    assertThat(after.delta(before, "hitl_expiry_lateness_seconds_count")).isEqualTo(1);
+    assertThat(after.delta(before, "hitl_expiry_lateness_seconds_sum")).isBetween(1.0, 1.0 + 30);
+    assertThat(after.value("hitl_database_up")).isEqualTo(1);
+    assertThat(after.value("hitl_guardian_locked")).isZero();
+
     // read from PostgreSQL: the trade left pending and the keyed request; the oldest at least 61 s old by the clock
     assertThat(after.delta(before, "hitl_pending_requests", "type", "TRADE_EXECUTION")).isEqualTo(1);
     assertThat(after.delta(before, "hitl_pending_requests", "type", "MANUAL_INTERVENTION")).isEqualTo(1);
@@ -135,12 +141,14 @@ class MetricsApiTest {
     Scrape before = scrape(gw);
     assertThat(gw.call("POST", "/api/v1/guardian/lock", admin, Map.of("reason", "drawdown")).status()).isEqualTo(200);
     assertThat(gw.call("POST", "/api/v1/approvals", engine, generic("CONFIG_UPDATE", 300)).status()).isEqualTo(423);
+    assertThat(scrape(gw).value("hitl_guardian_locked")).isEqualTo(1);
     assertThat(gw.call("POST", "/api/v1/guardian/unlock", admin, Map.of("reason", "recovered")).status())
       .isEqualTo(200);
     Scrape after = scrape(gw);
     assertThat(after.delta(before, "blocked_by_guardian_total", "stage", "cascade")).isEqualTo(pendingNow);
     assertThat(after.delta(before, "blocked_by_guardian_total", "stage", "create")).isEqualTo(1);
     assertThat(after.delta(before, "hitl_rejections_total", "reason", "guardian")).isEqualTo(pendingNow);
+    assertThat(after.value("hitl_guardian_locked")).isZero();
   }
 
   @Test
