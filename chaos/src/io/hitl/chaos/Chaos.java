@@ -47,6 +47,8 @@ public final class Chaos {
     List<Verdict> verdicts = new ArrayList<>();
     long t0 = System.currentTimeMillis();
     try (Env env = new Env(repo)) {
+      // a harness stopped by a signal (a CI time-out, Ctrl-C) leaves no gateway running behind it
+      Runtime.getRuntime().addShutdownHook(new Thread(env::killNodes));
       System.out.println("chaos: PostgreSQL server " + env.serverUrl.replaceAll("//[^@/]*@", "//"));
       for (String s : SCENARIOS) {
         if (scenario != null && !scenario.equals(s)) {

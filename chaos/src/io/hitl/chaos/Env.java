@@ -309,8 +309,8 @@ final class Env implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  /** kill -9 of every gateway started; also run when the harness itself is stopped. */
+  void killNodes() {
     List<Node> all;
     synchronized (nodes) {
       all = new ArrayList<>(nodes);
@@ -318,6 +318,11 @@ final class Env implements AutoCloseable {
     for (Node n : all) {
       n.kill9();
     }
+  }
+
+  @Override
+  public void close() {
+    killNodes();
     for (String db : databases) {
       try (Connection c = jdbc(serverUrl); Statement s = c.createStatement()) {
         s.execute("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
