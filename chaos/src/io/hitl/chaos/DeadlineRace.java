@@ -68,6 +68,7 @@ final class DeadlineRace {
       String deskA = env.token("desk-a", "approver");
       String deskB = env.token("desk-b", "approver");
       Set<String> ids = ConcurrentHashMap.newKeySet();
+      Map<String, String> controls = new ConcurrentHashMap<>();
       ConcurrentLinkedQueue<String[]> answers = new ConcurrentLinkedQueue<>();
       List<CompletableFuture<?>> inFlight = new ArrayList<>();
       ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
@@ -84,8 +85,16 @@ final class DeadlineRace {
         String id = r.json().getString("request_id");
         ids.add(id);
         Instant deadline = Instant.parse(r.json().getString("expires_at"));
+        // one request in ten is a control: a lone chat click well before the deadline, which must decide it
+        int control = i % 10 == 3 ? 2 : i % 10 == 7 ? 3 : -1;
+        if (control >= 0) {
+          controls.put(id, control == 2 ? "approved/slack" : "rejected/discord");
+        }
         for (int action = 0; action < 4; action++) {
-          long at = deadline.toEpochMilli() + random.nextInt(41) - 20;
+          if (control >= 0 && action != control) {
+            continue;
+          }
+          long at = control >= 0 ? deadline.toEpochMilli() - 2_000 : deadline.toEpochMilli() + random.nextInt(41) - 20;
           int a = action;
           CompletableFuture<Void> done = new CompletableFuture<>();
           synchronized (inFlight) {
@@ -112,14 +121,29 @@ final class DeadlineRace {
           byOutcome.put(rs.getString(1), rs.getLong(2));
         }
       }
+      long controlsMissed = 0;
+      try (var c = Env.jdbc(db); var ps = c.prepareStatement("SELECT lower(status) || '/' || lower(coalesce("
+          + "decision_channel, 'timer')) FROM approvals WHERE id = ?::uuid")) {
+        for (Map.Entry<String, String> e : controls.entrySet()) {
+          ps.setString(1, e.getKey());
+          try (var rs = ps.executeQuery()) {
+            if (!rs.next() || !rs.getString(1).equals(e.getValue())) {
+              controlsMissed++;
+            }
+          }
+        }
+      }
       long s5xx = answers.stream().filter(a -> a[1].startsWith("5")).count();
       long noAnswer = answers.stream().filter(a -> a[1].equals("0")).count();
       Map<String, Long> fiveByKind = new TreeMap<>();
       answers.stream().filter(a -> a[1].startsWith("5")).forEach(a -> fiveByKind.merge(a[0] + ":" + a[1], 1L, Long::sum));
-      v.figure("requests", ids.size()).figure("actions", answers.size()).figure("double_outcomes", doubles)
+      v.figure("requests", ids.size() - controls.size()).figure("actions", answers.size()).figure("double_outcomes", doubles)
         .figure("without_outcome", none).figure("outcomes", byOutcome.toString().replace(" ", ""))
         .figure("http_5xx", s5xx).figure("5xx_by_action", fiveByKind.toString().replace(" ", "")).figure("no_answer", noAnswer);
-      v.require(createFailures == 0, "every request created", createFailures + " creates failed")
+      v.figure("chat_controls", controls.size()).figure("chat_controls_not_decided_by_their_click", controlsMissed);
+      v.require(controlsMissed == 0, "a lone Slack or Discord click decides (the race's clicks are real)",
+          controlsMissed + " of " + controls.size() + " control requests were not decided by their click")
+        .require(createFailures == 0, "every request created", createFailures + " creates failed")
         .require(doubles == 0, "0 double outcomes", doubles + " requests with more than one terminal entry")
         .require(none == 0 && unsettled == 0, "0 lost", none + " without a terminal entry, " + unsettled
           + " still pending");
