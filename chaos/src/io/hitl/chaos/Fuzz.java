@@ -198,7 +198,7 @@ final class Fuzz {
     AtomicLong timedOut = new AtomicLong();
     AtomicLong closed = new AtomicLong();
     AtomicInteger next = new AtomicInteger();
-    long deadline = System.currentTimeMillis() + (quick ? 150_000 : 20 * 60_000);
+    long deadline = System.currentTimeMillis() + Math.max(quick ? 150_000 : 20 * 60_000, total * 15L);
     try (Writer out = Files.newBufferedWriter(failures)) {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       for (int w = 0; w < 4; w++) {
