@@ -316,7 +316,6 @@ final class Fuzz {
     }
   }
 
-  // ---------------------------------------------------------------- generation
 
   Req generate(Op op, Random r) {
     if (op.chat()) {
