@@ -11,6 +11,7 @@ import io.hitl.gateway.core.DecisionRules;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.Hashing;
+import io.hitl.gateway.core.Idempotency;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.NewRequest;
 import io.hitl.gateway.core.RequestValidator;
@@ -32,12 +33,14 @@ import io.hitl.gateway.policy.PolicyCache;
 import io.hitl.gateway.store.AcknowledgementStore;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.CallbackStore;
+import io.hitl.gateway.store.DbFailures;
 import io.hitl.gateway.store.Json;
 import io.hitl.gateway.store.JournalStore;
 import io.hitl.gateway.store.LineageStore;
 import io.hitl.gateway.store.OutboxStore;
 import io.hitl.gateway.store.TimerStore;
 import io.hitl.gateway.store.TradeStore;
+import io.hitl.gateway.store.Transactions;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -48,7 +51,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,6 +106,8 @@ public final class ApprovalService {
   private final AcknowledgementStore acknowledgements = new AcknowledgementStore();
   private final LineageStore lineages = new LineageStore();
   private final CallbackStore callbacks = new CallbackStore();
+  private final IdempotentCreates idempotent = new IdempotentCreates();
+  private final Deadline deadline;
   /** Group commit: most changes per transaction, and the changes waiting for the commit in flight. */
   private final int groupCommitMax;
   private static final int DEADLOCK_TRIES = 3;
@@ -154,6 +158,7 @@ public final class ApprovalService {
     this.timeoutDefaults = config.timeoutDefaults();
     this.plan = JobPlan.of(config);
     this.groupCommitMax = config.groupCommitMax;
+    this.deadline = new Deadline(config.dbDeadlineMs);
   }
 
   public Instant now() {
@@ -177,13 +182,14 @@ public final class ApprovalService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
+    String fingerprint = Idempotency.fingerprint(request);
     return policies.active(pool).recover(ApprovalService::dbFailure)
-      .compose(active -> create(req, body, actor, corr, idempotencyKey, callbackUrl, active));
+      .compose(active -> create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, active));
   }
 
   /** The create under the policy document in force: matched, snapshotted, inserted (or the existing one returned). */
   private Future<Created> create(NewRequest req, Map<String, Object> body, Actor actor, String corr,
-      String idempotencyKey, String callbackUrl, PolicyRules.Active active) {
+      String idempotencyKey, String fingerprint, String callbackUrl, PolicyRules.Active active) {
     PolicyRules.Resolution policy;
     try {
       policy = PolicyRules.resolve(active, req.type(), req.context(), req.timeoutSeconds(), body, policies.limits());
@@ -192,10 +198,11 @@ public final class ApprovalService {
     }
     Instant now = now();
     Approval fresh = fresh(req, policy, actor, corr, idempotencyKey, null, now);
-    return tx(conn -> guards.admit(conn, req, now).compose(admitted -> approvals.insert(conn, fresh)
+    return tx(conn -> idempotent.reserve(conn, actor.subject(), idempotencyKey)
+      .compose(v -> guards.admit(conn, req, now)).compose(admitted -> approvals.insert(conn, fresh, fingerprint)
       .compose(inserted -> {
       if (!inserted) {
-        return approvals.findExisting(conn, actor.subject(), idempotencyKey, req.tradeId()).compose(existing -> {
+        return idempotent.repeated(conn, actor.subject(), idempotencyKey, req.tradeId(), fingerprint).compose(existing -> {
           if (existing == null) {
             return Future.failedFuture(new GatewayException(ErrorCode.SEC_010,
               "A request with this id already exists; retry"));
@@ -872,6 +879,10 @@ public final class ApprovalService {
    * commits a change at once, alone, exactly as without batching: no timer, no added latency.
    */
   Future<Change> tx(Function<SqlConnection, Future<Change>> work) {
+    return deadline.bound(work, this::queued);
+  }
+
+  private Future<Change> queued(Function<SqlConnection, Future<Change>> work) {
     Context ctx = Vertx.currentContext();
     // each bus message runs on its own (duplicated) context; they share the verticle's event-loop thread
     if (groupCommitMax <= 1 || ctx == null || !ctx.isEventLoopContext()
@@ -922,7 +933,7 @@ public final class ApprovalService {
    * deadlock against another instance's batch (PostgreSQL aborts one side): it is run again, a few times.
    */
   private Future<Change> commitAlone(Function<SqlConnection, Future<Change>> work, int tries) {
-    return pool.withTransaction(conn -> work.apply(conn).compose(c -> {
+    return Transactions.run(pool, deadline.millis(), conn -> work.apply(conn).compose(c -> {
       Instant now = now();
       return insertJobs(conn, c, now)
         .compose(v -> c.entries.isEmpty() ? Future.succeededFuture(List.<JournalEntry>of()) : journal.append(conn, c.entries))
@@ -957,7 +968,7 @@ public final class ApprovalService {
     // savepoint is rolled back and it runs again alone. Two batches holding each other's rows would
     // otherwise stall every change queued behind them until PostgreSQL's deadlock check (1 s by default).
     Future<Void> committed = pool.withConnection(conn -> conn.query("BEGIN; SET LOCAL lock_timeout = '"
-        + BATCH_LOCK_WAIT + "'").execute().compose(begun -> {
+        + BATCH_LOCK_WAIT + "'; " + Transactions.bounds(deadline.millis())).execute().compose(begun -> {
       Future<Void> f = Future.succeededFuture();
       for (int i = 0; i < n; i++) {
         int k = i;
@@ -991,7 +1002,8 @@ public final class ApprovalService {
           return null;
         });
       });
-    }).compose(v -> conn.query("COMMIT").execute().<Void>mapEmpty())
+    }).compose(v -> conn.query("COMMIT").execute().<Void>mapEmpty()
+        .recover(err -> Future.<Void>failedFuture(DbFailures.atCommit(err))))
       .recover(err -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<Void>failedFuture(err))));
     return committed.transform(ar -> {
       Future<Change> whole = ar.failed() ? (deadlocked(ar.cause()) ? Future.failedFuture(ar.cause())
@@ -1214,34 +1226,12 @@ public final class ApprovalService {
     return Json.plainMap(new JsonObject(new JsonObject(context).encode()));
   }
 
-  /** Database trouble is SEC-099 (retry later); anything unexpected is logged and reported without details. */
+  /** Database trouble is answered as {@link DbFailures} says: SEC-099, SEC-098, SEC-010 or an internal error. */
   public static <T> Future<T> dbFailure(Throwable t) {
-    return Future.failedFuture(asGatewayException(t));
+    return DbFailures.fail(t);
   }
 
   private static GatewayException asGatewayException(Throwable t) {
-    if (t instanceof GatewayException) {
-      return (GatewayException) t;
-    }
-    if (t instanceof PgException) {
-      String state = ((PgException) t).getSqlState();
-      if (state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53"))) {
-        LOG.warn("database unavailable: {}", t.getMessage());
-        return unavailable();
-      }
-      LOG.error("database error", t);
-      return new GatewayException(ErrorCode.INTERNAL, "Internal error");
-    }
-    if (t instanceof IOException || t instanceof io.vertx.sqlclient.ClosedConnectionException
-        || t instanceof io.vertx.core.VertxException || t instanceof java.util.concurrent.TimeoutException) {
-      LOG.warn("database unavailable: {}", t.toString());
-      return unavailable();
-    }
-    LOG.error("unexpected failure", t);
-    return new GatewayException(ErrorCode.INTERNAL, "Internal error");
-  }
-
-  private static GatewayException unavailable() {
-    return new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly");
+    return DbFailures.of(t);
   }
 }

@@ -123,6 +123,6 @@ public class AuditVerticle extends VerticleBase {
   }
 
   private static void fail(Message<?> msg, Throwable t) {
-    BusErrors.fail(msg, new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly"));
+    BusErrors.fail(msg, io.hitl.gateway.store.DbFailures.of(t));
   }
 }

@@ -23,7 +23,10 @@ public final class BusErrors {
     msg.fail(e.code().number(), body.encode());
   }
 
-  /** The refusal a failed request carried, or SEC-099 when no gateway answered. */
+  /**
+   * The refusal a failed request carried; SEC-099 when no consumer took it (nothing was done); SEC-098 when
+   * it timed out (the consumer may still be working and commit: the outcome is unknown).
+   */
   public static GatewayException decode(Throwable t) {
     if (t instanceof GatewayException) {
       return (GatewayException) t;
@@ -42,8 +45,12 @@ public final class BusErrors {
           return new GatewayException(ErrorCode.INTERNAL, "The approval service failed");
         }
       }
+      if (re.failureType() == ReplyFailure.TIMEOUT) {
+        return new GatewayException(ErrorCode.SEC_098, "The service did not answer in time, so the outcome is unknown: "
+          + "retry with the same Idempotency-Key, or read the request by trade_id");
+      }
       return new GatewayException(ErrorCode.SEC_099, "The approval service did not answer ("
-        + re.failureType().name().toLowerCase() + ")");
+        + re.failureType().name().toLowerCase() + "); nothing was changed");
     }
     return new GatewayException(ErrorCode.INTERNAL, "Internal error");
   }

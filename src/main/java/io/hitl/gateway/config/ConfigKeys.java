@@ -38,6 +38,11 @@ public final class ConfigKeys {
   public static final String HITL_APPROVAL_INSTANCES = "HITL_APPROVAL_INSTANCES";
   public static final String HITL_GROUP_COMMIT_MAX = "HITL_GROUP_COMMIT_MAX";
   public static final String HITL_DB_CACHE_PREPARED = "HITL_DB_CACHE_PREPARED";
+  /**
+   * How long a change may take, from its transaction's start, before it is answered 503 and never commits;
+   * below the 10 s its callers on the event bus wait.
+   */
+  public static final String HITL_DB_DEADLINE_MS = "HITL_DB_DEADLINE_MS";
   public static final String HITL_DATA_DIR = "HITL_DATA_DIR";
   /** Journal entries older than this many days move to archive files; 0 keeps everything in PostgreSQL. */
   public static final String HITL_RETENTION_DAYS = "HITL_RETENTION_DAYS";

@@ -68,6 +68,7 @@ public final class GatewayConfig {
   public final int groupCommitMax;
   /** Whether database connections keep their prepared statements (one parse per connection, not per call). */
   public final boolean dbCachePrepared;
+  public final int dbDeadlineMs;
   public final Path dataDir;
   public final int retentionDays;
   public final int retentionCheckSeconds;
@@ -186,6 +187,7 @@ public final class GatewayConfig {
     // each change of a batch is a subtransaction: PostgreSQL tracks up to 64 per backend cheaply
     groupCommitMax = integer(HITL_GROUP_COMMIT_MAX, 32, 1, 64);
     dbCachePrepared = bool(HITL_DB_CACHE_PREPARED, true);
+    dbDeadlineMs = integer(HITL_DB_DEADLINE_MS, 8000, 100, 8000);
     dataDir = Path.of(text(HITL_DATA_DIR, "./data"));
     retentionDays = integer(HITL_RETENTION_DAYS, 0, 0, 36_500);
     retentionCheckSeconds = integer(HITL_RETENTION_CHECK_SECONDS, 3600, 1, 7 * 86_400);

@@ -1,5 +1,6 @@
 package io.hitl.gateway.guardian;
 
+import io.hitl.gateway.store.DbFailures;
 import io.hitl.gateway.approval.ApprovalService;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.Actor;
@@ -56,12 +57,12 @@ public final class GuardsService {
   }
 
   public Future<GuardianState> guardian() {
-    return guardian.get(pool).recover(ApprovalService::dbFailure);
+    return guardian.get(pool).recover(DbFailures::fail);
   }
 
   public Future<List<Lockout>> lockouts(Actor actor) {
     requireReader(actor);
-    return lockouts.active(pool, now(), MAX_LOCKOUTS).recover(ApprovalService::dbFailure);
+    return lockouts.active(pool, now(), MAX_LOCKOUTS).recover(DbFailures::fail);
   }
 
   /**
@@ -85,7 +86,7 @@ public final class GuardsService {
     JournalEntry e = JournalEntry.of(null, l.ticker(), l.createdBy(), "lockout_created", null, "ACTIVE", payload, corr,
       null, now);
     return pool.withTransaction(conn -> lockouts.insert(conn, l).compose(v -> journal.append(conn, List.of(e))))
-      .map(v -> l).recover(ApprovalService::dbFailure);
+      .map(v -> l).recover(DbFailures::fail);
   }
 
   /** Ends a lockout before its time; audited with who, why and how early. */
@@ -112,12 +113,12 @@ public final class GuardsService {
           "REMOVED", payload, corr, null, now);
         return journal.append(conn, List.of(e)).map(v -> removed);
       });
-    })).recover(ApprovalService::dbFailure);
+    })).recover(DbFailures::fail);
   }
 
   public Future<ApprovalSettings> settings(Actor actor) {
     requireReader(actor);
-    return settings.get(pool).recover(ApprovalService::dbFailure);
+    return settings.get(pool).recover(DbFailures::fail);
   }
 
   public Future<ApprovalSettings> updateSettings(Map<String, Object> body, Actor actor, String corr) {
@@ -135,7 +136,7 @@ public final class GuardsService {
       JournalEntry e = JournalEntry.of(null, SETTINGS_TARGET, actor.subject(), "settings_updated",
         before.tradingMode().name(), after.tradingMode().name(), payload, corr, null, now);
       return settings.update(conn, after).compose(v -> journal.append(conn, List.of(e))).map(v -> after);
-    })).recover(ApprovalService::dbFailure);
+    })).recover(DbFailures::fail);
   }
 
   private Map<String, Object> view(ApprovalSettings s) {

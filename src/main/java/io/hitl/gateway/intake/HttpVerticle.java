@@ -511,7 +511,7 @@ public class HttpVerticle extends VerticleBase {
               t.getMessage());
             response.reset();
           } else {
-            Problems.send(ctx, new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly"));
+            Problems.send(ctx, io.hitl.gateway.store.DbFailures.of(t));
           }
         });
     });

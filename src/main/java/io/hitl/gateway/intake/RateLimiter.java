@@ -79,7 +79,10 @@ public final class RateLimiter {
         Map.of("retry_after_seconds", seconds, "scope", scope)));
     }).onFailure(t -> {
       LOG.warn("rate limit check failed: {}", t.getMessage());
-      Problems.send(ctx, new GatewayException(ErrorCode.SEC_099, "The rate limit could not be checked"));
+      GatewayException g = io.hitl.gateway.store.DbFailures.of(t);
+      // the check wrote nothing the caller relies on: whatever the database said, the caller may retry
+      Problems.send(ctx, g.code() == ErrorCode.SEC_098 || g.code() == ErrorCode.INTERNAL
+        ? io.hitl.gateway.store.DbFailures.unavailable() : g);
     });
   }
 

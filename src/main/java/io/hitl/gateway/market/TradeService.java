@@ -1,6 +1,6 @@
 package io.hitl.gateway.market;
 
-import io.hitl.gateway.approval.ApprovalService;
+import io.hitl.gateway.store.DbFailures;
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Decimals;
 import io.hitl.gateway.core.ErrorCode;
@@ -74,7 +74,7 @@ public final class TradeService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return quotes.upsert(pool, q).map(latest -> new Stored(q, latest)).recover(ApprovalService::dbFailure);
+    return quotes.upsert(pool, q).map(latest -> new Stored(q, latest)).recover(DbFailures::fail);
   }
 
   public record Stored(Quote quote, boolean latest) {
@@ -84,14 +84,14 @@ public final class TradeService {
     if (!actor.canRead()) {
       return Future.failedFuture(new GatewayException(ErrorCode.SEC_002, "A role is required to read trades"));
     }
-    return trades.find(pool, tradeId).recover(ApprovalService::dbFailure).compose(t -> t == null
+    return trades.find(pool, tradeId).recover(DbFailures::fail).compose(t -> t == null
       ? Future.failedFuture(notFound(tradeId)) : Future.succeededFuture(t));
   }
 
   /** The state changes of a trade, oldest first, from the journal. */
   public Future<List<JournalEntry>> history(TradeStore.Trade t) {
     return journal.byApproval(pool, t.approvalId(), 1000).map(entries -> entries.stream()
-      .filter(e -> TradeLifecycle.JOURNAL_ACTION.equals(e.action())).toList()).recover(ApprovalService::dbFailure);
+      .filter(e -> TradeLifecycle.JOURNAL_ACTION.equals(e.action())).toList()).recover(DbFailures::fail);
   }
 
   /** An engine's report; a transition SPEC §4 does not allow is refused with SEC-030 and audited. */
@@ -154,7 +154,7 @@ public final class TradeService {
 
   private Future<TradeStore.Trade> refused(Throwable t, Event ev, Actor actor, String corr, Instant now) {
     if (!(t instanceof GatewayException) || ((GatewayException) t).code() != ErrorCode.SEC_030) {
-      return ApprovalService.dbFailure(t);
+      return DbFailures.fail(t);
     }
     GatewayException g = (GatewayException) t;
     return trades.find(pool, ev.tradeId).compose(trade -> {

@@ -1,5 +1,6 @@
 package io.hitl.gateway.notify;
 
+import io.hitl.gateway.store.DbFailures;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.BusActor;
 import io.hitl.gateway.bus.BusErrors;
@@ -122,7 +123,7 @@ public class ChatVerticle extends VerticleBase {
       refuseSignature(msg, check, "slack", "X-Slack-Signature", "X-Slack-Request-Timestamp");
       return;
     }
-    guard("slack", sig.trim(), ts).onFailure(t -> BusErrors.fail(msg, unavailable())).onSuccess(first -> {
+    guard("slack", sig.trim(), ts).onFailure(t -> BusErrors.fail(msg, DbFailures.of(t))).onSuccess(first -> {
       if (!first) {
         refuse(msg, ErrorCode.SEC_071, "This Slack request was already received (replayed signature)");
         return;
@@ -183,7 +184,7 @@ public class ChatVerticle extends VerticleBase {
       refuseSignature(msg, check, "discord", "X-Signature-Ed25519", "X-Signature-Timestamp");
       return;
     }
-    guard("discord", sig.toLowerCase(java.util.Locale.ROOT), ts).onFailure(t -> BusErrors.fail(msg, unavailable()))
+    guard("discord", sig.toLowerCase(java.util.Locale.ROOT), ts).onFailure(t -> BusErrors.fail(msg, DbFailures.of(t)))
       .onSuccess(first -> {
         if (!first) {
           refuse(msg, ErrorCode.SEC_071, "This Discord interaction was already received (replayed signature)");
@@ -261,7 +262,7 @@ public class ChatVerticle extends VerticleBase {
         msg.reply(new JsonObject().put("request_id", r.approvalId().toString())
           .put("location", DeepLinks.consoleLocation(r.approvalId().toString())));
       }
-    }).onFailure(t -> BusErrors.fail(msg, unavailable()));
+    }).onFailure(t -> BusErrors.fail(msg, DbFailures.of(t)));
   }
 
   private Future<JsonObject> decide(String operator, ChatAction action, String channel, String corr, long timeoutMs) {
@@ -349,10 +350,6 @@ public class ChatVerticle extends VerticleBase {
       a.put("content_type", "application/json").put("body", new JsonObject(json).encode());
     }
     return a;
-  }
-
-  private static GatewayException unavailable() {
-    return new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly");
   }
 
   private static String host(String url) {

@@ -1,5 +1,6 @@
 package io.hitl.gateway.notify;
 
+import io.hitl.gateway.store.DbFailures;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.BusActor;
 import io.hitl.gateway.bus.BusErrors;
@@ -286,7 +287,7 @@ public class NotifyVerticle extends VerticleBase {
         jobs.forEach(j -> items.add(view(j)));
         msg.reply(new JsonObject().put("items", items)
           .put("next_cursor", jobs.size() == limit ? String.valueOf(jobs.get(jobs.size() - 1).id()) : null));
-      }).onFailure(t -> BusErrors.fail(msg, unavailable()));
+      }).onFailure(t -> BusErrors.fail(msg, DbFailures.of(t)));
     } catch (GatewayException e) {
       BusErrors.fail(msg, e);
     }
@@ -324,7 +325,7 @@ public class NotifyVerticle extends VerticleBase {
     })).onSuccess(job -> {
       vertx.eventBus().publish(Addresses.NOTIFY_WAKE, new JsonObject().put("id", id));
       msg.reply(view(job));
-    }).onFailure(t -> BusErrors.fail(msg, t instanceof GatewayException ? (GatewayException) t : unavailable()));
+    }).onFailure(t -> BusErrors.fail(msg, DbFailures.of(t)));
   }
 
   /** A job as the API shows it; a webhook or callback job's URL is reduced to its host (paths and queries can hold secrets). */
@@ -353,10 +354,6 @@ public class NotifyVerticle extends VerticleBase {
 
   private Instant now() {
     return Times.micros(clock.instant());
-  }
-
-  private static GatewayException unavailable() {
-    return new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly");
   }
 
   private static String option(JsonObject b, String key, Set<String> allowed, String field, String list) {

@@ -33,7 +33,6 @@ import java.util.function.Consumer;
  * force or a candidate.
  */
 public final class PolicyService {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PolicyService.class);
   public static final int MAX_VERSIONS = 500;
 
   private final Pool pool;
@@ -202,17 +201,8 @@ public final class PolicyService {
     }
   }
 
-  /** Refusals pass through; a database error is SEC-099 when the server is unreachable, otherwise internal. */
   static <T> Future<T> dbFailure(Throwable t) {
-    if (t instanceof GatewayException) {
-      return Future.failedFuture(t);
-    }
-    String state = t instanceof io.vertx.pgclient.PgException ? ((io.vertx.pgclient.PgException) t).getSqlState() : null;
-    if (state != null && !(state.startsWith("08") || state.startsWith("57") || state.startsWith("53"))) {
-      LOG.error("policy store error", t);
-      return Future.failedFuture(new GatewayException(ErrorCode.INTERNAL, "Internal error"));
-    }
-    LOG.warn("database unavailable: {}", t.toString());
-    return Future.failedFuture(new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly"));
+    return io.hitl.gateway.store.DbFailures.fail(t);
   }
+
 }

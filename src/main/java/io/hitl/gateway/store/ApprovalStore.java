@@ -26,14 +26,12 @@ public final class ApprovalStore {
     + "escalation_level, lineage_id, decided_at, decided_by, decision_channel, decision_reason, decision_comment, "
     + "overrides, row_hash, created_at";
 
-  private static final String INSERT = "INSERT INTO approvals (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, "
-    + "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) "
+  private static final String INSERT = "INSERT INTO approvals (" + COLUMNS + ", request_hash) VALUES ($1, $2, $3, "
+    + "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) "
     + "ON CONFLICT DO NOTHING RETURNING id";
   private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM approvals WHERE id = $1";
   private static final String SELECT_BY_IDS = "SELECT " + COLUMNS + " FROM approvals WHERE id = ANY($1)";
   private static final String SELECT_FOR_UPDATE = SELECT_BY_ID + " FOR UPDATE";
-  private static final String SELECT_EXISTING = "SELECT " + COLUMNS + " FROM approvals "
-    + "WHERE (requested_by = $1 AND idempotency_key = $2) OR trade_id = $3 ORDER BY created_at LIMIT 1";
   /** The linearization point of every terminal outcome (SPEC I1). */
   private static final String UPDATE_TERMINAL = "UPDATE approvals SET status = $2, decided_at = $3, decided_by = $4, "
     + "decision_channel = $5, decision_reason = $6, decision_comment = $7, row_hash = $8, overrides = $9 "
@@ -50,12 +48,17 @@ public final class ApprovalStore {
     + "FROM approval_votes WHERE approval_id = $1 ORDER BY created_at, approver";
 
   public Future<Boolean> insert(SqlClient c, Approval a) {
+    return insert(c, a, null);
+  }
+
+  /** {@code requestHash}: the fingerprint of the create's body, checked when the request is created again. */
+  public Future<Boolean> insert(SqlClient c, Approval a, String requestHash) {
     return c.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
       a.id(), a.type(), a.title(), a.description(), json(a.context()), a.tradeId(), a.requestedBy(),
       a.correlationId(), a.idempotencyKey(), json(a.policy()), a.policyHash(), a.status().name(),
       a.requiredApprovals(), odt(a.expiresAt()), odt(a.escalateAt()), a.escalationLevel(), a.lineageId(),
       odt(a.decidedAt()), a.decidedBy(), a.decisionChannel(), a.decisionReason(), a.decisionComment(),
-      json(a.overrides()), a.rowHash(), odt(a.createdAt())
+      json(a.overrides()), a.rowHash(), odt(a.createdAt()), requestHash
     })).map(rs -> rs.rowCount() == 1);
   }
 
@@ -85,11 +88,6 @@ public final class ApprovalStore {
     return c.preparedQuery(SELECT_FOR_UPDATE).execute(Tuple.of(id)).map(ApprovalStore::first);
   }
 
-  /** The request an idempotent retry refers to: same requester and key, or same trade_id. */
-  public Future<Approval> findExisting(SqlClient c, String requestedBy, String idempotencyKey, String tradeId) {
-    return c.preparedQuery(SELECT_EXISTING).execute(Tuple.of(requestedBy, idempotencyKey, tradeId))
-      .map(ApprovalStore::first);
-  }
 
   /** Conditional write: true only for the one caller that moved the request out of PENDING. */
   public Future<Boolean> updateTerminal(SqlClient c, Approval a) {

@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,11 @@ public final class Database implements AutoCloseable {
   public static final String EMBEDDED_DATABASE = "hitl";
   /** The pool's name in the vertx_pool_* metrics. */
   public static final String POOL_NAME = "hitl-db";
+  /**
+   * Longest wait for a pooled connection, and for a new one to connect: past it the call is SEC-099, answered
+   * before the 10 s its caller on the event bus waits (the default would be 30 s).
+   */
+  static final int WAIT_SECONDS = 5;
 
   private final EmbeddedPostgres embedded;
   private final PgConnectOptions connectOptions;
@@ -104,7 +110,9 @@ public final class Database implements AutoCloseable {
   /** {@code cachePrepared}: each connection parses a statement once and keeps it, instead of once per call. */
   public Pool pool(Vertx vertx, int size, boolean cachePrepared) {
     return PgBuilder.pool()
-      .with(new PoolOptions().setMaxSize(size).setName(POOL_NAME))
+      .with(new PoolOptions().setMaxSize(size).setName(POOL_NAME).setConnectionTimeout(WAIT_SECONDS)
+        .setConnectionTimeoutUnit(TimeUnit.SECONDS))
+      .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(WAIT_SECONDS * 1000))
       .connectingTo(connectOptions().setCachePreparedStatements(cachePrepared))
       .using(vertx)
       .build();

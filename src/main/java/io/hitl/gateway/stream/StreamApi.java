@@ -1,5 +1,6 @@
 package io.hitl.gateway.stream;
 
+import io.hitl.gateway.store.DbFailures;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.BusActor;
@@ -108,7 +109,7 @@ public final class StreamApi {
       open(req, new SseClient(req, filter, null, null, false, hub::remove));
       return;
     }
-    journal.head().onFailure(t -> ctx.fail(unavailable())).onSuccess(head -> {
+    journal.head().onFailure(t -> ctx.fail(DbFailures.of(t))).onSuccess(head -> {
       // an id from another database (or a typo) would hide every event below it: start at the head instead
       long from = Math.min(last, head);
       SseClient c = open(req, new SseClient(req, filter, null, from, true, hub::remove));
@@ -136,7 +137,7 @@ public final class StreamApi {
       Future<Boolean> more = terminal && last != null
         ? journal.ofRequest(id, last, 1).map(p -> !p.events().isEmpty())
         : Future.succeededFuture(true);
-      more.onFailure(t -> ctx.fail(unavailable())).onSuccess(m -> {
+      more.onFailure(t -> ctx.fail(DbFailures.of(t))).onSuccess(m -> {
         if (!m) {
           // 204 tells an EventSource to stop reconnecting: the request is final and the client has it all
           ctx.response().setStatusCode(204).end();
@@ -296,7 +297,4 @@ public final class StreamApi {
     return new GatewayException(ErrorCode.SEC_002, "A role is required to read requests");
   }
 
-  private static GatewayException unavailable() {
-    return new GatewayException(ErrorCode.SEC_099, "The database is unavailable; retry shortly");
-  }
 }
