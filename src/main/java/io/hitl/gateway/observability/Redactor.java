@@ -27,6 +27,8 @@ public final class Redactor {
     + "|api_key|apikey|key|secret|signature|sig|password)=([^&\\s\"']+)");
   private static final Set<String> SENSITIVE_NAMES = Set.of("access_token", "token", "id_token", "refresh_token",
     "api_key", "apikey", "key", "secret", "signature", "sig", "password");
+  /** A one-time deep link's path carries its credential: /approve/{token}. */
+  private static final Pattern DEEP_LINK = Pattern.compile("(/approve/)[^/?#\\s\"']+");
   /** Longest first, so a secret that contains another is masked whole. */
   private final List<String> secrets = new CopyOnWriteArrayList<>();
 
@@ -66,6 +68,9 @@ public final class Redactor {
     }
     if (containsIgnoreCase(s, "bearer") || containsIgnoreCase(s, "basic")) {
       s = BEARER.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + " " + MASK));
+    }
+    if (s.contains("/approve/")) {
+      s = DEEP_LINK.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
     }
     if (s.indexOf('=') >= 0) {
       s = SENSITIVE_PARAM.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "=" + MASK));

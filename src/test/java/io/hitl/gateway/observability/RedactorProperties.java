@@ -61,6 +61,21 @@ class RedactorProperties {
     assertThat(redactor.mask(text)).isEqualTo(text);
   }
 
+  @Property
+  void theTokenOfADeepLinkPathIsMaskedAndRequestPathsAreKept(
+      @ForAll("linkTokens") String token) {
+    Redactor r = new Redactor();
+    assertThat(r.mask("GET /approve/" + token + " 302")).isEqualTo("GET /approve/**** 302").doesNotContain(token);
+    assertThat(r.mask("GET /approve/" + token + "?x=1 410")).isEqualTo("GET /approve/****?x=1 410");
+    assertThat(r.mask("POST /api/v1/approvals/" + token + "/approve 200"))
+      .isEqualTo("POST /api/v1/approvals/" + token + "/approve 200");
+  }
+
+  @Provide
+  Arbitrary<String> linkTokens() {
+    return Arbitraries.strings().withChars("abcdefABCDEF0123456789-_").ofMinLength(1).ofMaxLength(60);
+  }
+
   @Example
   void queryStringsKeepTheirOrdinaryParameters() {
     assertThat(redactor.query("status=pending&access_token=abc.def.ghi&limit=5"))
