@@ -65,7 +65,7 @@ class RedactorProperties {
   void theTokenOfADeepLinkPathIsMaskedAndRequestPathsAreKept(
       @ForAll("linkTokens") String token) {
     Redactor r = new Redactor();
-    assertThat(r.mask("GET /approve/" + token + " 302")).isEqualTo("GET /approve/**** 302").doesNotContain(token);
+    assertThat(r.mask("GET /approve/" + token + " 302")).isEqualTo("GET /approve/**** 302");
     assertThat(r.mask("GET /approve/" + token + "?x=1 410")).isEqualTo("GET /approve/****?x=1 410");
     assertThat(r.mask("POST /api/v1/approvals/" + token + "/approve 200"))
       .isEqualTo("POST /api/v1/approvals/" + token + "/approve 200");
