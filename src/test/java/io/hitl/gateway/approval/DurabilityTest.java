@@ -84,6 +84,7 @@ class DurabilityTest {
       var client = java.net.http.HttpClient.newHttpClient();
       var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + env.get("HITL_HTTP_PORT")
           + path)).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
         .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
           : java.net.http.HttpRequest.BodyPublishers.ofString(body));
       var r = client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());

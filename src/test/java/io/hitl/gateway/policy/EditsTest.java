@@ -111,7 +111,11 @@ class EditsTest {
       "edits.price", "may only be lowered (tightened) on a BUY");
     refusedAndAudited(id, approveWith(id, alice, new JsonObject().put("quantity", "99.123456").put("price",
       "2850.123456").put("tif", "IOC")), "diff_size_exceeded", "edits", "more than the 20 the policy allows");
-    refusedAndAudited(id, approveWith(id, alice, "quantity=1"), "invalid_edits", "edits", "must be an object");
+    // edits that are not an object are refused by the HTTP edge, before the request is looked at
+    Response notAnObject = approveWith(id, alice, "quantity=1");
+    assertThat(notAnObject.status()).as(notAnObject.body()).isEqualTo(400);
+    assertThat(notAnObject.json().getString("code")).isEqualTo("SEC-010");
+    assertThat(notAnObject.json().getJsonObject("errors").getString("edits")).isNotBlank();
     Response reject = gw.call("POST", "/api/v1/approvals/" + id + "/reject", alice,
       new JsonObject().put("edits", new JsonObject().put("quantity", 1)));
     refusedAndAudited(id, reject, "reject_with_edits", "edits", "go with an approval");
