@@ -14,9 +14,21 @@ public final class UriText {
   private UriText() {
   }
 
-  /** Why the raw path cannot be served (as a field error on "path"), or null when it can. */
+  /**
+   * Why the raw path cannot be served (as a field error on "path"), or null when it can. A decoded "." or ".."
+   * segment is refused too: no route names one, and the static files must never be asked to climb.
+   */
   public static String pathProblem(String rawPath) {
-    return problem(rawPath, false);
+    String p = problem(rawPath, false);
+    if (p != null) {
+      return p;
+    }
+    for (String segment : decode(rawPath, false).replace('\\', '/').split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return "must not contain a \".\" or \"..\" segment";
+      }
+    }
+    return null;
   }
 
   /** Field errors for the raw query string ("query" or the parameter's name), empty when every part reads. */
