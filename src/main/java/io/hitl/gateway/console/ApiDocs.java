@@ -49,13 +49,7 @@ public final class ApiDocs {
   }
 
   private static void headers(RoutingContext ctx) {
-    ctx.response()
-      .putHeader("Content-Security-Policy", CSP)
-      .putHeader("X-Content-Type-Options", "nosniff")
-      .putHeader("X-Frame-Options", "DENY")
-      .putHeader("Referrer-Policy", "no-referrer")
-      .putHeader("Cache-Control", "no-cache");
-    ctx.next();
+    Console.headers(ctx, CSP);
   }
 
   /** `/api/docs` leads to the page (the router also matches `/api/docs/` here: that one is served). */

@@ -22,8 +22,13 @@ public final class Console {
 
   /** Security headers for every console file. */
   public static void headers(RoutingContext ctx) {
+    headers(ctx, CSP);
+  }
+
+  /** The security headers of a static page under {@code csp}, then the next handler. */
+  static void headers(RoutingContext ctx, String csp) {
     ctx.response()
-      .putHeader("Content-Security-Policy", CSP)
+      .putHeader("Content-Security-Policy", csp)
       .putHeader("X-Content-Type-Options", "nosniff")
       .putHeader("X-Frame-Options", "DENY")
       .putHeader("Referrer-Policy", "no-referrer")
