@@ -1,13 +1,13 @@
 package io.hitl.gateway.audit;
 
 import io.hitl.gateway.config.ConfigKeys;
+import io.hitl.gateway.config.SecretFiles;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.Checkpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -56,13 +56,7 @@ public final class CheckpointKeys {
         return Signer.of(Checkpoint.privateKey(Files.readString(file, StandardCharsets.UTF_8)));
       }
       KeyPair pair = KeyPairGenerator.getInstance(Checkpoint.ALGORITHM).generateKeyPair();
-      Files.createDirectories(config.dataDir);
-      Files.writeString(file, Checkpoint.pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system; the file keeps the default permissions
-      }
+      SecretFiles.writeOwnerOnly(file, Checkpoint.pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
       Signer s = Signer.of(pair.getPrivate());
       LOG.warn("{} is not set: generated a development checkpoint signing key in {} (set {} or {} in production; "
           + "its public key, for {}, is {})", ConfigKeys.HITL_CHECKPOINT_KEY_FILE, file.toAbsolutePath(),

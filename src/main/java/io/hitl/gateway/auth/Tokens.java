@@ -1,6 +1,7 @@
 package io.hitl.gateway.auth;
 
 import io.hitl.gateway.config.ConfigKeys;
+import io.hitl.gateway.config.SecretFiles;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Role;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,16 +48,10 @@ public final class Tokens {
       if (Files.exists(file)) {
         return Files.readString(file, StandardCharsets.UTF_8).trim();
       }
-      Files.createDirectories(config.dataDir);
       byte[] bytes = new byte[32];
       new SecureRandom().nextBytes(bytes);
       String secret = HexFormat.of().formatHex(bytes);
-      Files.writeString(file, secret, StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system; the file keeps the default permissions
-      }
+      SecretFiles.writeOwnerOnly(file, secret);
       LOG.warn("{} is not set: generated a development signing secret in {} (set {} in production)",
         ConfigKeys.HITL_JWT_SECRET, file.toAbsolutePath(), ConfigKeys.HITL_JWT_SECRET);
       return secret;

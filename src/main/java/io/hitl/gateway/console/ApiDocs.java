@@ -54,11 +54,7 @@ public final class ApiDocs {
 
   /** `/api/docs` leads to the page (the router also matches `/api/docs/` here: that one is served). */
   private static void redirect(RoutingContext ctx) {
-    if (PATH.equals(ctx.request().path())) {
-      ctx.next();
-      return;
-    }
-    ctx.response().setStatusCode(302).putHeader("Location", PATH).end();
+    Console.redirect(ctx, PATH);
   }
 
   private static void document(RoutingContext ctx) {

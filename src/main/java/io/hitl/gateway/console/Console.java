@@ -38,10 +38,15 @@ public final class Console {
 
   /** `/` and `/console` lead to the console (the router also matches `/console/` here: that one is served). */
   public static void redirect(RoutingContext ctx) {
-    if (PATH.equals(ctx.request().path())) {
+    redirect(ctx, PATH);
+  }
+
+  /** Sends a request for a folder's bare name to {@code folder}; the folder itself goes on to be served. */
+  static void redirect(RoutingContext ctx, String folder) {
+    if (folder.equals(ctx.request().path())) {
       ctx.next();
       return;
     }
-    ctx.response().setStatusCode(302).putHeader("Location", PATH).end();
+    ctx.response().setStatusCode(302).putHeader("Location", folder).end();
   }
 }

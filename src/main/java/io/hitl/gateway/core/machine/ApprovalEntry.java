@@ -37,10 +37,15 @@ public sealed interface ApprovalEntry {
 
   String action();
 
-  /** The status before and after this entry, as the journal row records them. */
-  ApprovalStatus from();
+  /** The status before this entry, as the journal row records it; most entries leave a request pending. */
+  default ApprovalStatus from() {
+    return ApprovalStatus.PENDING;
+  }
 
-  ApprovalStatus to();
+  /** The status after this entry. */
+  default ApprovalStatus to() {
+    return ApprovalStatus.PENDING;
+  }
 
   Map<String, Object> payload();
 
@@ -59,10 +64,6 @@ public sealed interface ApprovalEntry {
       return null;
     }
 
-    public ApprovalStatus to() {
-      return ApprovalStatus.PENDING;
-    }
-
     public Map<String, Object> payload() {
       Map<String, Object> m = new LinkedHashMap<>(details);
       m.put(ROW, RowPayload.of(row));
@@ -74,14 +75,6 @@ public sealed interface ApprovalEntry {
   record Voted(String approver, String channel, String comment, Map<String, Object> progress) implements ApprovalEntry {
     public String action() {
       return VOTE;
-    }
-
-    public ApprovalStatus from() {
-      return ApprovalStatus.PENDING;
-    }
-
-    public ApprovalStatus to() {
-      return ApprovalStatus.PENDING;
     }
 
     public Map<String, Object> payload() {
@@ -111,10 +104,6 @@ public sealed interface ApprovalEntry {
       }
     }
 
-    public ApprovalStatus from() {
-      return ApprovalStatus.PENDING;
-    }
-
     public Map<String, Object> payload() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("reason", reason);
@@ -138,14 +127,6 @@ public sealed interface ApprovalEntry {
       return ESCALATED;
     }
 
-    public ApprovalStatus from() {
-      return ApprovalStatus.PENDING;
-    }
-
-    public ApprovalStatus to() {
-      return ApprovalStatus.PENDING;
-    }
-
     public Map<String, Object> payload() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("stage", stage);
@@ -167,14 +148,6 @@ public sealed interface ApprovalEntry {
       return REMINDER;
     }
 
-    public ApprovalStatus from() {
-      return ApprovalStatus.PENDING;
-    }
-
-    public ApprovalStatus to() {
-      return ApprovalStatus.PENDING;
-    }
-
     public Map<String, Object> payload() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("reminder", reminder);
@@ -190,14 +163,6 @@ public sealed interface ApprovalEntry {
       return SELF_APPROVAL;
     }
 
-    public ApprovalStatus from() {
-      return ApprovalStatus.PENDING;
-    }
-
-    public ApprovalStatus to() {
-      return ApprovalStatus.PENDING;
-    }
-
     public Map<String, Object> payload() {
       return new LinkedHashMap<>(details);
     }
@@ -207,14 +172,6 @@ public sealed interface ApprovalEntry {
   record Acknowledged(String persona, Map<String, Object> details) implements ApprovalEntry {
     public String action() {
       return ACKNOWLEDGED;
-    }
-
-    public ApprovalStatus from() {
-      return ApprovalStatus.PENDING;
-    }
-
-    public ApprovalStatus to() {
-      return ApprovalStatus.PENDING;
     }
 
     public Map<String, Object> payload() {
@@ -229,14 +186,6 @@ public sealed interface ApprovalEntry {
   record EditsApplied(Map<String, Object> overrides) implements ApprovalEntry {
     public String action() {
       return EDITS_APPLIED;
-    }
-
-    public ApprovalStatus from() {
-      return ApprovalStatus.PENDING;
-    }
-
-    public ApprovalStatus to() {
-      return ApprovalStatus.PENDING;
     }
 
     public Map<String, Object> payload() {
