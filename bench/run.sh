@@ -6,10 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mvn -B -q package -DskipTests
-mvn -B -q -f bench/pom.xml package
 
 if ! command -v pgbench >/dev/null 2>&1; then
   echo "pgbench not found: the create-throughput reference will be missing (apt-get install postgresql-client)" >&2
 fi
 
-exec java -Xss512k -cp target/hitl-gateway.jar:bench/target/hitl-bench.jar io.hitl.bench.BenchRunner "$@"
+exec java -Xss512k -cp hitl-gateway/target/hitl-gateway.jar:bench/target/hitl-bench.jar io.hitl.bench.BenchRunner "$@"

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * bus. Needs only the gateway jar's client classes, vertx-core and vertx-hazelcast on the class path:
  *
  *   HITL_CLUSTER_MEMBERS=127.0.0.1:5701 HITL_CLUSTER_PORT=5710 \
- *   HITL_SUBMITTER_TOKEN=$(java -jar target/hitl-gateway.jar token --subject engine-7 --roles submitter) \
- *   HITL_APPROVER_TOKEN=$(java -jar target/hitl-gateway.jar token --subject desk-alice --roles approver) \
- *   java -cp target/hitl-gateway.jar examples/event-bus-client/ApprovalClientExample.java
+ *   HITL_SUBMITTER_TOKEN=$(java -jar hitl-gateway/target/hitl-gateway.jar token --subject engine-7 --roles submitter) \
+ *   HITL_APPROVER_TOKEN=$(java -jar hitl-gateway/target/hitl-gateway.jar token --subject desk-alice --roles approver) \
+ *   java -cp hitl-gateway/target/hitl-gateway.jar examples/event-bus-client/ApprovalClientExample.java
  *
  * Exit code 0 when the request was created, approved, a second decision refused and both events seen.
  */

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What every scenario needs: a database of its own (on the machine's PostgreSQL, or an embedded one), gateway
- * nodes as `java -jar target/hitl-gateway.jar` processes on loopback, tokens, chat signing keys, an HTTP
+ * nodes as `java -jar hitl-gateway/target/hitl-gateway.jar` processes on loopback, tokens, chat signing keys, an HTTP
  * client and table snapshots. Everything it starts is stopped by {@link #close}.
  */
 final class Env implements AutoCloseable {
@@ -69,7 +69,7 @@ final class Env implements AutoCloseable {
   Env(Path repo) throws IOException {
     this.repo = repo;
     this.out = repo.resolve("target/chaos");
-    this.jar = repo.resolve("target/hitl-gateway.jar");
+    this.jar = repo.resolve("hitl-gateway/target/hitl-gateway.jar");
     Files.createDirectories(out);
     this.auth = Tokens.provider(vertx, GatewayConfig.of(Map.of("HITL_JWT_SECRET", JWT_SECRET)), JWT_SECRET);
     String external = System.getenv("HITL_CHAOS_DB_SERVER");

@@ -135,7 +135,7 @@ public final class Gateway implements AutoCloseable {
         + ":" + config.httpPort;
       LOG.info("console: {}/console/, API docs: {}/api/docs/", base, base);
       if (config.jwtSecret == null && config.jwtPublicKey == null) {
-        LOG.info("development tokens: java -jar target/hitl-gateway.jar token --subject alice --roles approver,viewer");
+        LOG.info("development tokens: java -jar hitl-gateway/target/hitl-gateway.jar token --subject alice --roles approver,viewer");
       }
       return new Gateway(config, database, v, pool, auth, http, traces);
     } catch (RuntimeException e) {

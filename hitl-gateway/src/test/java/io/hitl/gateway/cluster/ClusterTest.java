@@ -1,5 +1,7 @@
 package io.hitl.gateway.cluster;
 
+import io.hitl.gateway.support.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.client.ApprovalEvent;
@@ -190,7 +192,7 @@ class ClusterTest {
     env.put("HITL_APPROVER_TOKEN", cluster.token("desk-alice", "approver"));
     Path log = cluster.dir.resolve("example-client.log");
     Process p = cluster.launch(NodeCluster.clientClassPath(false),
-      List.of(Path.of("examples", "event-bus-client", "ApprovalClientExample.java").toAbsolutePath().toString()),
+      List.of(Repo.path("examples", "event-bus-client", "ApprovalClientExample.java").toAbsolutePath().toString()),
       env, log);
     int exit = NodeCluster.await(p, Duration.ofSeconds(120));
     String out = NodeCluster.read(log);

@@ -1,5 +1,7 @@
 package io.hitl.gateway.cluster;
 
+import io.hitl.gateway.support.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +38,7 @@ class ClusterSetupTest {
     try (InputStream in = ClusterSetupTest.class.getClassLoader().getResourceAsStream("cluster.xml")) {
       assertThat(in).isNotNull();
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
-        .isEqualTo(Files.readString(Path.of("cluster.xml"), StandardCharsets.UTF_8));
+        .isEqualTo(Files.readString(Repo.path("cluster.xml"), StandardCharsets.UTF_8));
     }
   }
 

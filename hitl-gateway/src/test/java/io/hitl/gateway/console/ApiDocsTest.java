@@ -1,5 +1,7 @@
 package io.hitl.gateway.console;
 
+import io.hitl.gateway.support.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -37,7 +39,7 @@ class ApiDocsTest {
     Response r = gw.call("GET", "/api/openapi.yaml", null, null);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type")).startsWith("application/yaml");
-    assertThat(r.body()).isEqualTo(Files.readString(Path.of("docs", "openapi.yaml"), StandardCharsets.UTF_8));
+    assertThat(r.body()).isEqualTo(Files.readString(Repo.path("docs", "openapi.yaml"), StandardCharsets.UTF_8));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.hitl.gateway.intake;
 
+import io.hitl.gateway.support.Repo;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -21,7 +23,7 @@ public final class OpenApiRoutes {
   @SuppressWarnings("unchecked")
   public static List<String> documented() throws IOException {
     Map<String, Object> doc;
-    try (Reader r = Files.newBufferedReader(Path.of("docs", "openapi.yaml"))) {
+    try (Reader r = Files.newBufferedReader(Repo.path("docs", "openapi.yaml"))) {
       doc = new Yaml().load(r);
     }
     Set<String> out = new TreeSet<>();

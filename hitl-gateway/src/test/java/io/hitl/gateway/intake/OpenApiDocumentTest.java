@@ -1,5 +1,7 @@
 package io.hitl.gateway.intake;
 
+import io.hitl.gateway.support.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.core.ApprovalStatus;
@@ -31,7 +33,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /** docs/openapi.yaml describes the router as it is: the same routes, and bodies the schemas declare. */
 class OpenApiDocumentTest {
-  static final Path DOCUMENT = Path.of("docs", "openapi.yaml");
+  static final Path DOCUMENT = Repo.path("docs", "openapi.yaml");
   static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
   static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 

@@ -1,5 +1,7 @@
 package io.hitl.gateway;
 
+import io.hitl.gateway.support.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * the others behind fails here rather than on someone's fork.
  */
 class CiWorkflowTest {
-  private static final Path WORKFLOW = Path.of(".github/workflows/ci.yml");
+  private static final Path WORKFLOW = Repo.path(".github/workflows/ci.yml");
 
   @Test
   void theWorkflowRunsCiRunWhichRunsTheReadmeTestCommand() throws Exception {
@@ -23,14 +25,14 @@ class CiWorkflowTest {
       .map(m -> m.group(1).trim()).toList();
     assertThat(runs).as("run steps of %s", WORKFLOW).containsExactly("./.ci/run");
 
-    String ci = Files.readString(Path.of(".ci/run"));
+    String ci = Files.readString(Repo.path(".ci/run"));
     assertThat(ci.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList())
       .last().isEqualTo("exec ./scripts/test");
 
-    Matcher test = Pattern.compile("(?m)^\\./scripts/test$").matcher(Files.readString(Path.of("README.md")));
+    Matcher test = Pattern.compile("(?m)^\\./scripts/test$").matcher(Files.readString(Repo.path("README.md")));
     assertThat(test.find()).as("README names ./scripts/test as the test command").isTrue();
-    assertThat(Files.isExecutable(Path.of("scripts/test"))).isTrue();
-    assertThat(Files.isExecutable(Path.of(".ci/run"))).isTrue();
+    assertThat(Files.isExecutable(Repo.path("scripts/test"))).isTrue();
+    assertThat(Files.isExecutable(Repo.path(".ci/run"))).isTrue();
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.hitl.gateway.observability;
 
+import io.hitl.gateway.support.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.support.TestDb;
@@ -31,10 +33,10 @@ import org.yaml.snakeyaml.Yaml;
  * exports, the PrometheusRule carries the same rules as the plain file, and promtool accepts and unit-tests them.
  */
 class OpsPackTest {
-  static final Path RULES = Path.of("ops", "prometheus", "hitl-gateway.rules.yml");
-  static final Path RULE_TESTS = Path.of("ops", "prometheus", "hitl-gateway.rules.test.yml");
-  static final Path OPERATOR_RULE = Path.of("ops", "prometheus", "prometheus-rule.yaml");
-  static final Path DASHBOARD = Path.of("ops", "grafana", "hitl-gateway.dashboard.json");
+  static final Path RULES = Repo.path("ops", "prometheus", "hitl-gateway.rules.yml");
+  static final Path RULE_TESTS = Repo.path("ops", "prometheus", "hitl-gateway.rules.test.yml");
+  static final Path OPERATOR_RULE = Repo.path("ops", "prometheus", "prometheus-rule.yaml");
+  static final Path DASHBOARD = Repo.path("ops", "grafana", "hitl-gateway.dashboard.json");
   /** Metric names of the gateway, Vert.x and the JVM; label names and PromQL functions never start so. */
   static final Pattern METRIC = Pattern.compile(
     "\\b((?:hitl|blocked_by_guardian|decision_latency|vertx|jvm|process|system)_[a-z0-9_]*)");

@@ -1,5 +1,7 @@
 package io.hitl.gateway;
 
+import io.hitl.gateway.support.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -47,7 +49,7 @@ class ReadmeFirstSessionTest {
   }
 
   static List<String> firstSessionBlocks() throws IOException {
-    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    String readme = Files.readString(Repo.path("README.md"), StandardCharsets.UTF_8);
     int start = readme.indexOf("## A first session");
     int end = readme.indexOf("\n## ", start + 1);
     Matcher m = BLOCK.matcher(readme.substring(start, end));

@@ -1,5 +1,7 @@
 package io.hitl.gateway.cluster;
 
+import io.hitl.gateway.support.Repo;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
@@ -30,7 +32,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * and the settings they give a pod pass the gateway's own validation.
  */
 class KubernetesManifestsTest {
-  static final Path DIR = Path.of("k8s");
+  static final Path DIR = Repo.path("k8s");
   static final Map<String, String> API_VERSIONS = Map.of("Namespace", "v1", "ConfigMap", "v1", "Secret", "v1",
     "Service", "v1", "ServiceAccount", "v1", "Deployment", "apps/v1", "PodDisruptionBudget", "policy/v1",
     "Role", "rbac.authorization.k8s.io/v1", "RoleBinding", "rbac.authorization.k8s.io/v1");
@@ -205,7 +207,7 @@ class KubernetesManifestsTest {
 
   @Test
   void theImageIsMultiStageNonRootWithContainerAwareJvmFlagsAndTheDeploymentsPorts() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("Dockerfile"), StandardCharsets.UTF_8);
+    List<String> lines = Files.readAllLines(Repo.path("Dockerfile"), StandardCharsets.UTF_8);
     List<String> from = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
     assertThat(from).hasSizeGreaterThanOrEqualTo(2);
     assertThat(from.get(0)).contains(" AS build");
