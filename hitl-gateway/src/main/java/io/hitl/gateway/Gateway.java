@@ -7,6 +7,7 @@ import io.hitl.gateway.audit.AuditVerticle;
 import io.hitl.gateway.audit.CheckpointKeys;
 import io.hitl.gateway.audit.CheckpointVerticle;
 import io.hitl.gateway.audit.RetentionVerticle;
+import io.hitl.gateway.auth.IdentityProvider;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.cluster.BusAuth;
@@ -95,7 +96,11 @@ public final class Gateway implements AutoCloseable {
       vertx = config.cluster ? joinCluster(config, metricsSetup, traces) : standalone(metricsSetup, traces);
       Tracing.install(vertx, traces);
       Pool pool = database.pool(vertx, config.dbPoolSize, config.dbCachePrepared);
-      JWTAuth auth = Tokens.provider(vertx, config, secret);
+      IdentityProvider identity = config.oidc.enabled() ? new IdentityProvider(vertx, config.oidc, clock) : null;
+      if (identity != null) {
+        await(identity.start());
+      }
+      JWTAuth auth = Tokens.provider(vertx, config, secret, Clock.systemUTC(), identity);
       if (config.cluster) {
         BusAuth.install(vertx, config, auth, clock);
       }
@@ -124,7 +129,7 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new RateLimitPurge(config, pool, clock)));
       Streams streams = new Streams(pool, config, clock, auth,
         new StreamTokens(v, Tokens.hmacSecrets(config, secret), clock, config.streamTokenTtlSeconds));
-      String http = await(v.deployVerticle(() -> new HttpVerticle(config, auth, pool, streams, clock),
+      String http = await(v.deployVerticle(() -> new HttpVerticle(config, auth, pool, streams, clock, identity),
         new DeploymentOptions().setInstances(config.httpInstances)));
       LOG.info("ready: HTTP on {}:{}, {} database, {}, started in {} ms", config.httpHost, config.httpPort,
         database.embedded() ? "embedded" : "external", config.cluster ? "clustered with "

@@ -103,11 +103,15 @@ public final class Main {
     }
     List<String> names = new ArrayList<>();
     for (String r : roles.split(",")) {
-      if (Role.parse(r.trim()) == null) {
-        err.println("unknown role '" + r.trim() + "' (submitter, approver, viewer, admin)");
+      // a desk role (risk, compliance, ...) is any name a policy's approver groups use
+      if (Role.parse(r.trim()) == null && !io.hitl.gateway.core.ClaimRoles.ROLE_NAME.matcher(r.trim()).matches()) {
+        err.println("'" + r.trim() + "' is not a role name: submitter, approver, viewer, admin, or a desk role that"
+          + " policies name (letters, digits, '.', '_', ':', '-', at most 64)");
         return 2;
       }
-      names.add(r.trim());
+      if (!names.contains(r.trim())) {
+        names.add(r.trim());
+      }
     }
     int seconds;
     try {

@@ -51,8 +51,20 @@ class MainTest {
   }
 
   @Test
+  void tokensCarryTheDeskRolesThatPoliciesName() {
+    Run minted = run(Map.of("HITL_JWT_SECRET", TestGateway.SECRET), "token", "--subject", "rita", "--roles",
+      "approver,risk,compliance");
+    assertThat(minted.code()).as(minted.err()).isZero();
+    String payload = new String(java.util.Base64.getUrlDecoder().decode(minted.out().trim().split("\\.")[1]),
+      java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(new io.vertx.core.json.JsonObject(payload).getJsonArray("roles").getList())
+      .containsExactly("approver", "risk", "compliance");
+  }
+
+  @Test
   void badArgumentsAndSettingsExitWithUsageOrSec040() {
-    assertThat(run(Map.of(), "token", "--subject", "x", "--roles", "king").err()).contains("unknown role 'king'");
+    assertThat(run(Map.of(), "token", "--subject", "x", "--roles", "risk desk").err())
+      .contains("'risk desk' is not a role name");
     assertThat(run(Map.of(), "token", "--subject", "x").code()).isEqualTo(2);
     Map<String, String> hourLong = Map.of("HITL_JWT_SECRET", TestGateway.SECRET, "HITL_JWT_MAX_LIFETIME_SECONDS", "3600");
     Run tooLong = run(hourLong, "token", "--subject", "x", "--roles", "viewer", "--ttl", "3601");

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's JWT verification: the claims are checked by {@link TokenClaims} before any key is tried (so a
- * claim of the wrong type is a refusal, never an exception inside the JWT library), then the signature against
- * the {@link KeySet}. Every failure, whatever throws it, is a failed future the caller answers with SEC-001.
+ * claim of the wrong type is a refusal, never an exception inside the JWT library), then the signature: a token
+ * whose {@code iss} is the configured identity provider's against that provider's keys, any other against the
+ * {@link KeySet}. Every failure, whatever throws it, is a failed future the caller answers with SEC-001.
  */
 public final class TokenVerifier implements JWTAuth {
   private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
@@ -31,17 +32,30 @@ public final class TokenVerifier implements JWTAuth {
   private final String signingKid;
   private final long maxLifetimeSeconds;
   private final Clock clock;
+  private final IdentityProvider provider;
 
   /**
    * {@code signer} (null: this gateway mints no tokens) signs with {@code signingKid} in the header (null: none);
    * {@code keys} is asked for the current set on every verification.
    */
   public TokenVerifier(Supplier<KeySet> keys, JWTAuth signer, String signingKid, long maxLifetimeSeconds, Clock clock) {
+    this(keys, signer, signingKid, maxLifetimeSeconds, clock, null);
+  }
+
+  /** As above, with the tokens of {@code provider} (null: none) verified against its keys. */
+  public TokenVerifier(Supplier<KeySet> keys, JWTAuth signer, String signingKid, long maxLifetimeSeconds, Clock clock,
+      IdentityProvider provider) {
+    this.provider = provider;
     this.keys = keys;
     this.signer = signer;
     this.signingKid = signingKid;
     this.maxLifetimeSeconds = maxLifetimeSeconds;
     this.clock = clock;
+  }
+
+  /** The identity provider whose tokens this verifier accepts, or null. */
+  public IdentityProvider provider() {
+    return provider;
   }
 
   public long maxLifetimeSeconds() {
@@ -70,6 +84,9 @@ public final class TokenVerifier implements JWTAuth {
       String problem = TokenClaims.problem(header.getMap(), claims.getMap(), clock.instant(), maxLifetimeSeconds);
       if (problem != null) {
         return refused(problem);
+      }
+      if (provider != null && provider.issues(claims.getValue("iss"))) {
+        return provider.verify(token, claims.getMap()).recover(t -> refused(t.getMessage()));
       }
       List<KeySet.Key> candidates = keys.get().candidates(header.getString("kid"), header.getString("alg"));
       return tryKeys(candidates, 0, token);

@@ -71,6 +71,12 @@ public final class Tokens {
    * (its kid in the header), else with {@code secret}.
    */
   public static TokenVerifier provider(Vertx vertx, GatewayConfig config, String secret, Clock clock) {
+    return provider(vertx, config, secret, clock, null);
+  }
+
+  /** As above, also accepting the tokens of {@code identity} (null: no identity provider). */
+  public static TokenVerifier provider(Vertx vertx, GatewayConfig config, String secret, Clock clock,
+      IdentityProvider identity) {
     List<KeySet.Key> keys = new ArrayList<>();
     if (config.jwtPublicKey != null) {
       keys.add(new KeySet.Key(null, "RS256", single(vertx, new PubSecKeyOptions().setAlgorithm("RS256")
@@ -93,7 +99,7 @@ public final class Tokens {
       }
     }
     return new TokenVerifier(() -> set, signing == null ? null : signing.provider(),
-      signing == null ? null : signing.kid(), config.jwtMaxLifetimeSeconds, clock);
+      signing == null ? null : signing.kid(), config.jwtMaxLifetimeSeconds, clock, identity);
   }
 
   /** A provider of one key; expiry, nbf and iat are {@link TokenVerifier}'s to check, on the injected clock. */
@@ -118,9 +124,8 @@ public final class Tokens {
   }
 
   /** Desk role names kept from the `roles` claim (they travel in a comma-separated header). */
-  private static final java.util.regex.Pattern ROLE_NAME = java.util.regex.Pattern.compile(
-    "[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
-  private static final int MAX_ROLE_NAMES = 32;
+  private static final java.util.regex.Pattern ROLE_NAME = io.hitl.gateway.core.ClaimRoles.ROLE_NAME;
+  private static final int MAX_ROLE_NAMES = io.hitl.gateway.core.ClaimRoles.MAX_ROLES;
 
   /** The actor a verified token names: `sub`, the known roles of the `roles` claim and every role name in it. */
   public static Actor actor(User user) {
@@ -142,6 +147,7 @@ public final class Tokens {
         roleNames.add(String.valueOf(n));
       }
     }
-    return new Actor(subject, roles, roleNames);
+    Object iss = p.getValue("iss");
+    return new Actor(subject, roles, roleNames, iss instanceof String ? (String) iss : null, null);
   }
 }

@@ -21,6 +21,12 @@ public final class BusActor {
     if (correlationId != null) {
       o.addHeader(Headers.CORRELATION_ID, correlationId);
     }
+    if (actor.issuer() != null) {
+      o.addHeader(Headers.ISSUER, actor.issuer());
+    }
+    if (actor.session() != null) {
+      o.addHeader(Headers.SESSION, actor.session());
+    }
     return o;
   }
 
@@ -42,6 +48,6 @@ public final class BusActor {
         }
       }
     }
-    return new Actor(subject, roles, names);
+    return new Actor(subject, roles, names, headers.get(Headers.ISSUER), headers.get(Headers.SESSION));
   }
 }

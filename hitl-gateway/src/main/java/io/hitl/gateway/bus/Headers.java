@@ -4,6 +4,10 @@ package io.hitl.gateway.bus;
 public final class Headers {
   public static final String ACTOR = "hitl-actor";
   public static final String ROLES = "hitl-roles";
+  /** The identity provider that named the actor (absent: the gateway's own tokens). */
+  public static final String ISSUER = "hitl-issuer";
+  /** The label of the console session the actor acts in. */
+  public static final String SESSION = "hitl-session";
   public static final String CORRELATION_ID = "hitl-correlation-id";
   public static final String IDEMPOTENCY_KEY = "hitl-idempotency-key";
   public static final String CHANNEL = "hitl-channel";

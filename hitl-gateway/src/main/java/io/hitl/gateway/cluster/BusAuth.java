@@ -8,7 +8,6 @@ import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
-import io.hitl.gateway.core.Role;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
@@ -16,7 +15,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import java.time.Clock;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +109,13 @@ public final class BusAuth {
       }
       h.remove(Headers.TOKEN);
       h.set(Headers.ACTOR, actor.subject());
-      h.set(Headers.ROLES, actor.roles().stream().map(Role::json).collect(Collectors.joining(",")));
+      h.set(Headers.ROLES, String.join(",", actor.roleNames()));
+      // who the token names, never what the sender claimed: no session on the bus, the issuer only from the token
+      h.remove(Headers.SESSION);
+      h.remove(Headers.ISSUER);
+      if (actor.issuer() != null) {
+        h.set(Headers.ISSUER, actor.issuer());
+      }
       h.set(Headers.CHANNEL, CHANNEL_BUS);
       ctx.next();
     });

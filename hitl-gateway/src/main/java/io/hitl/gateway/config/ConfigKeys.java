@@ -55,6 +55,27 @@ public final class ConfigKeys {
   public static final String HITL_JWT_SECRETS = "HITL_JWT_SECRETS";
   /** The longest a token may live: exp - iat (or exp - now without iat), in seconds. */
   public static final String HITL_JWT_MAX_LIFETIME_SECONDS = "HITL_JWT_MAX_LIFETIME_SECONDS";
+  /** The OpenID Connect provider (its issuer URL): single sign-on for the console, its tokens for the API and bus. */
+  public static final String HITL_OIDC_ISSUER = "HITL_OIDC_ISSUER";
+  public static final String HITL_OIDC_CLIENT_ID = "HITL_OIDC_CLIENT_ID";
+  public static final String HITL_OIDC_CLIENT_SECRET = "HITL_OIDC_CLIENT_SECRET";
+  /** Where the provider sends the browser back; HITL_PUBLIC_URL + /auth/callback unless set. */
+  public static final String HITL_OIDC_REDIRECT_URI = "HITL_OIDC_REDIRECT_URI";
+  /** The audiences a provider token must name (comma-separated); the client id unless set. */
+  public static final String HITL_OIDC_AUDIENCE = "HITL_OIDC_AUDIENCE";
+  public static final String HITL_OIDC_SCOPES = "HITL_OIDC_SCOPES";
+  /** The claim that names the operator: sub unless set (preferred_username, email). */
+  public static final String HITL_OIDC_SUBJECT_CLAIM = "HITL_OIDC_SUBJECT_CLAIM";
+  /** The claim holding groups or roles, a dotted path into the token (groups, realm_access.roles). */
+  public static final String HITL_OIDC_ROLES_CLAIM = "HITL_OIDC_ROLES_CLAIM";
+  /** VALUE=ROLE pairs from that claim to gateway and desk roles; unset: the values are the role names. */
+  public static final String HITL_OIDC_ROLE_MAP = "HITL_OIDC_ROLE_MAP";
+  /** The fewest seconds between two JWKS fetches caused by tokens naming a key the gateway does not know. */
+  public static final String HITL_OIDC_JWKS_MIN_REFRESH_SECONDS = "HITL_OIDC_JWKS_MIN_REFRESH_SECONDS";
+  /** A console session ends after this many seconds without a call. */
+  public static final String HITL_SESSION_IDLE_SECONDS = "HITL_SESSION_IDLE_SECONDS";
+  /** A console session ends this many seconds after sign-in, however busy. */
+  public static final String HITL_SESSION_MAX_SECONDS = "HITL_SESSION_MAX_SECONDS";
   public static final String HITL_CLUSTER = "HITL_CLUSTER";
   public static final String HITL_NOTIFY_CHANNELS = "HITL_NOTIFY_CHANNELS";
   public static final String HITL_WEBHOOK_URLS = "HITL_WEBHOOK_URLS";
@@ -134,7 +155,7 @@ public final class ConfigKeys {
   public static final java.util.Set<String> SECRETS = java.util.Set.of(SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
     SLACK_WEBHOOK_URL, DISCORD_BOT_TOKEN, DISCORD_WEBHOOK_URL, HITL_JWT_SECRET, HITL_JWT_SECRETS, HITL_DB_URL, HITL_WEBHOOK_SECRET,
     HITL_WEBHOOK_URLS, HITL_GUARDIAN_URL, HITL_QUOTE_URL, HITL_CLUSTER_SECRET, HITL_METRICS_TOKEN,
-    OTLP_ENDPOINT, HITL_CALLBACK_SECRET, HITL_SMTP_PASSWORD, HITL_CHECKPOINT_KEY);
+    OTLP_ENDPOINT, HITL_CALLBACK_SECRET, HITL_SMTP_PASSWORD, HITL_CHECKPOINT_KEY, HITL_OIDC_CLIENT_SECRET);
 
   private ConfigKeys() {
   }

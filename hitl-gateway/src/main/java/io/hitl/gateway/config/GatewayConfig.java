@@ -84,6 +84,8 @@ public final class GatewayConfig {
   public final int checkpointEveryEntries;
   public final int checkpointEverySeconds;
   public final String publicUrl;
+  /** The identity provider, when HITL_OIDC_ISSUER names one. */
+  public final OidcSettings oidc;
   public final String jwtSecret;
   public final String jwtPublicKey;
   /** HITL_JWT_SECRETS in order: the first signs minted tokens, every one verifies. */
@@ -228,6 +230,7 @@ public final class GatewayConfig {
     checkpointEveryEntries = integer(HITL_CHECKPOINT_EVERY_ENTRIES, 1000, 1, 100_000_000);
     checkpointEverySeconds = integer(HITL_CHECKPOINT_EVERY_SECONDS, 60, 1, 86_400);
     publicUrl = url(HITL_PUBLIC_URL, "http://localhost:" + httpPort);
+    oidc = new OidcSettings(raw, publicUrl);
     jwtSecret = text(HITL_JWT_SECRET, null);
     if (jwtSecret != null && jwtSecret.length() < 32) {
       throw new ConfigException(HITL_JWT_SECRET, "must be at least 32 characters");

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Who is acting: the token subject, its roles, and every role name the token carried (desk roles such
- * as `risk` or `compliance` that policies name, next to the four roles of the gateway).
+ * as `risk` or `compliance` that policies name, next to the four roles of the gateway). A subject signed in
+ * through an identity provider also carries that provider's issuer and, in the console, its session's label.
  */
 public final class Actor {
   public static final Actor SYSTEM = new Actor("system", EnumSet.of(Role.ADMIN));
@@ -15,13 +16,22 @@ public final class Actor {
   private final String subject;
   private final Set<Role> roles;
   private final Set<String> roleNames;
+  private final String issuer;
+  private final String session;
 
   public Actor(String subject, Set<Role> roles) {
     this(subject, roles, Set.of());
   }
 
   public Actor(String subject, Set<Role> roles, Set<String> roleNames) {
+    this(subject, roles, roleNames, null, null);
+  }
+
+  /** {@code issuer} of the token (null: the gateway's own), {@code session} the console session's label (null: none). */
+  public Actor(String subject, Set<Role> roles, Set<String> roleNames, String issuer, String session) {
     this.subject = subject;
+    this.issuer = issuer;
+    this.session = session;
     this.roles = roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles);
     Set<String> names = new LinkedHashSet<>();
     this.roles.forEach(r -> names.add(r.json()));
@@ -35,6 +45,28 @@ public final class Actor {
 
   public Set<Role> roles() {
     return roles;
+  }
+
+  /** The issuer of the token that named this subject, or null for a token of the gateway's own keys. */
+  public String issuer() {
+    return issuer;
+  }
+
+  /** The label of the console session this actor acts in, or null outside a session. */
+  public String session() {
+    return session;
+  }
+
+  /** Who acted, for the journal: the issuer and session when known (the subject is the entry's actor). */
+  public java.util.Map<String, Object> identity() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (issuer != null) {
+      m.put("issuer", issuer);
+    }
+    if (session != null) {
+      m.put("session", session);
+    }
+    return m;
   }
 
   /** The gateway roles and desk roles of the token, by name. */

@@ -4,6 +4,8 @@ package io.hitl.gateway.core;
 public enum ErrorCode {
   SEC_001("SEC-001", 401, "Unauthorized"),
   SEC_002("SEC-002", 403, "Forbidden"),
+  SEC_003("SEC-003", 403, "CSRF token missing or wrong"),
+  SEC_004("SEC-004", 401, "Sign-in failed"),
   SEC_010("SEC-010", 400, "Invalid input"),
   SEC_011("SEC-011", 404, "Not found"),
   SEC_012("SEC-012", 409, "Already decided"),

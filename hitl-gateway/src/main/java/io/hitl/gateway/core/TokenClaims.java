@@ -68,6 +68,26 @@ public final class TokenClaims {
     return null;
   }
 
+  /**
+   * Null when a provider token's {@code aud} names one of {@code accepted}, else why not: a provider issues tokens
+   * for many clients, and only those meant for the gateway are accepted.
+   */
+  public static String audienceProblem(Map<String, Object> claims, List<String> accepted) {
+    Object aud = claims.get("aud");
+    if (aud instanceof String) {
+      return accepted.contains(aud) ? null : "the token is meant for another audience";
+    }
+    if (aud instanceof List) {
+      for (Object a : (List<?>) aud) {
+        if (a instanceof String && accepted.contains(a)) {
+          return null;
+        }
+      }
+      return "the token is meant for another audience";
+    }
+    return "the token names no audience";
+  }
+
   /** A JSON number of seconds since the epoch, finite and within the range of a long (RFC 7519 NumericDate). */
   private static boolean seconds(Object v) {
     if (!(v instanceof Number)) {

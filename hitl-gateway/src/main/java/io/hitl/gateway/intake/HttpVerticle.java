@@ -1,5 +1,6 @@
 package io.hitl.gateway.intake;
 
+import io.hitl.gateway.auth.IdentityProvider;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.cluster.NodeStatus;
 import io.hitl.gateway.config.GatewayConfig;
@@ -47,11 +48,20 @@ public class HttpVerticle extends VerticleBase {
   private final Pool pool;
   private final Streams streams;
   private final Clock clock;
+  private final IdentityProvider identity;
+  private SignInRoutes signIn;
   private StreamApi stream;
   private HttpServer server;
   private Router router;
 
   public HttpVerticle(GatewayConfig config, JWTAuth auth, Pool pool, Streams streams, Clock clock) {
+    this(config, auth, pool, streams, clock, null);
+  }
+
+  /** With console sign-in through {@code identity} (null: tokens only, as in development). */
+  public HttpVerticle(GatewayConfig config, JWTAuth auth, Pool pool, Streams streams, Clock clock,
+      IdentityProvider identity) {
+    this.identity = identity;
     this.config = config;
     this.auth = auth;
     this.pool = pool;
@@ -80,10 +90,13 @@ public class HttpVerticle extends VerticleBase {
     router.get("/console").handler(Console::redirect);
     router.get(Console.PATH + "*").handler(Console::headers).handler(Console.assets());
     io.hitl.gateway.console.ApiDocs.mount(router);
+    signIn = new SignInRoutes(vertx, config, identity, clock);
+    signIn.mount(router);
     router.get("/metrics").handler(new MetricsEndpoint(config, metrics)::handle);
     router.route(API + "/*").handler(Intake::declared);
     router.route(API + "/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimitBytes)
       .setMergeFormAttributes(false));
+    signIn.mountOnApi(router, API);
     router.route(API + "/*").handler(this::authenticate);
     router.route(API + "/*").handler(Intake::readBody);
     RateLimiter limit = new RateLimiter(config, pool, clock, metrics);
@@ -159,6 +172,12 @@ public class HttpVerticle extends VerticleBase {
 
   private void authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
+    Actor session = header == null ? signIn.actor(ctx) : null;
+    if (session != null) {
+      ctx.put(Intake.ACTOR, session);
+      ctx.next();
+      return;
+    }
     if (header == null && stream.acceptsQueryToken(ctx.request())) {
       stream.authenticateQuery(ctx.request()).onFailure(t -> Problems.send(ctx, t instanceof GatewayException
           ? (GatewayException) t : new GatewayException(ErrorCode.SEC_001, "The token is invalid or expired")))
@@ -169,7 +188,8 @@ public class HttpVerticle extends VerticleBase {
       return;
     }
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-      Problems.send(ctx, new GatewayException(ErrorCode.SEC_001, "A bearer token is required"));
+      Problems.send(ctx, new GatewayException(ErrorCode.SEC_001, header == null && SignInRoutes.hasCookie(ctx)
+        ? "The console session has ended: sign in again" : "A bearer token is required"));
       return;
     }
     auth.authenticate(new TokenCredentials(header.substring(7).trim())).onSuccess(user -> {

@@ -1,0 +1,290 @@
+package io.hitl.gateway.intake;
+
+import io.hitl.gateway.auth.IdentityProvider;
+import io.hitl.gateway.auth.Tokens;
+import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.Actor;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.sstore.ClusteredSessionStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Console sign-in through the OpenID Connect provider: the authorization code flow with PKCE, state and nonce,
+ * then a server-side session named by an HttpOnly cookie (the browser never holds a token). Sessions live in
+ * Vert.x's clustered session store, the cluster's shared map, so any node behind a load balancer serves them and
+ * sign-out on one node ends the session on all. State-changing calls made with a session carry its CSRF token.
+ */
+final class SignInRoutes {
+  static final String COOKIE = "hitl.session";
+  static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final String ACTOR = "hitl.actor";
+  private static final String CSRF = "hitl.csrf";
+  private static final String ID_TOKEN = "hitl.id_token";
+  private static final String PENDING = "hitl.sign_in";
+  /** How long the provider's login page may take before the sign-in it started is refused. */
+  private static final long PENDING_SECONDS = 600;
+  /** A console path to return to after sign-in: letters, digits and a few separators, no scheme or host. */
+  private static final Pattern NEXT = Pattern.compile("/[A-Za-z0-9/_-]{0,200}");
+  private static final Pattern PROVIDER_ERROR = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final GatewayConfig config;
+  private final IdentityProvider provider;
+  private final Clock clock;
+  private final SessionHandler sessions;
+
+  SignInRoutes(Vertx vertx, GatewayConfig config, IdentityProvider provider, Clock clock) {
+    this.config = config;
+    this.provider = provider;
+    this.clock = clock;
+    this.sessions = provider == null ? null : SessionHandler.create(
+      // no retry for an unknown id: the shared map is consistent, and each made-up cookie would otherwise cost 5 s of lookups
+      ClusteredSessionStore.create(vertx, "hitl.sessions", 0))
+      .setSessionCookieName(COOKIE).setCookieHttpOnlyFlag(true).setCookieSecureFlag(config.tlsEnabled())
+      // Lax: the provider's redirect back to /auth/callback is a cross-site navigation that must carry the cookie
+      .setCookieSameSite(CookieSameSite.LAX).setSessionTimeout(config.oidc.sessionIdleSeconds * 1000L)
+      .setLazySession(true).setSessionCookiePath("/");
+  }
+
+  void mount(Router router) {
+    router.get("/auth/config").handler(this::signInConfig);
+    if (sessions != null) {
+      router.route("/auth/*").handler(sessions);
+    }
+    router.get("/auth/login").handler(this::login);
+    router.get("/auth/callback").handler(this::callback);
+    router.get("/auth/session").handler(this::session);
+    router.post("/auth/logout").handler(this::logout);
+  }
+
+  /** Loads the session (if any) on API routes, so {@link #actor} can read it; nothing without a provider. */
+  void mountOnApi(Router router, String api) {
+    if (sessions != null) {
+      router.route(api + "/*").handler(sessions);
+    }
+  }
+
+  /** How the console signs in here: through the provider, or (development, no issuer) with a pasted token. */
+  private void signInConfig(RoutingContext ctx) {
+    JsonObject body = provider == null ? new JsonObject().put("sign_in", "token")
+      : new JsonObject().put("sign_in", "oidc").put("login_url", "/auth/login").put("issuer", provider.issuer());
+    noStore(ctx);
+    Intake.json(ctx, 200, body);
+  }
+
+  private void login(RoutingContext ctx) {
+    IdentityProvider p = required();
+    String next = ctx.request().getParam("next");
+    if (next == null || !NEXT.matcher(next).matches()) {
+      next = "/pending";
+    }
+    String state = random(32);
+    String verifier = random(48);
+    String nonce = random(32);
+    ctx.session().put(PENDING, new JsonObject().put("state", state).put("verifier", verifier).put("nonce", nonce)
+      .put("next", next).put("at", clock.instant().getEpochSecond()));
+    noStore(ctx);
+    ctx.response().setStatusCode(302).putHeader("Location", p.authorizeUrl(state, nonce, challenge(verifier))).end();
+  }
+
+  private void callback(RoutingContext ctx) {
+    IdentityProvider p = required();
+    Session session = ctx.session();
+    JsonObject pending = session.remove(PENDING);
+    if (pending == null) {
+      throw signInFailed("no sign-in was started in this browser (or it was already completed); start again");
+    }
+    String error = ctx.request().getParam("error");
+    if (error != null) {
+      throw signInFailed("the identity provider refused the sign-in ("
+        + (PROVIDER_ERROR.matcher(error).matches() ? error : "unreadable error") + ")");
+    }
+    String state = ctx.request().getParam("state");
+    if (state == null || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8),
+        pending.getString("state").getBytes(StandardCharsets.UTF_8))) {
+      throw signInFailed("the sign-in answer does not belong to the sign-in this browser started");
+    }
+    if (clock.instant().getEpochSecond() - pending.getLong("at") > PENDING_SECONDS) {
+      throw signInFailed("the sign-in took longer than " + PENDING_SECONDS + " s; start again");
+    }
+    String code = ctx.request().getParam("code");
+    if (code == null || code.isEmpty() || code.length() > 4096) {
+      throw GatewayException.invalid(java.util.Map.of("code", "is required"));
+    }
+    p.exchange(code, pending.getString("verifier")).compose(user -> {
+      JsonObject id = user.attributes().getJsonObject("idToken");
+      if (id == null) {
+        return io.vertx.core.Future.failedFuture(new SecurityException("the provider sent no valid ID token"));
+      }
+      if (!pending.getString("nonce").equals(id.getValue("nonce"))) {
+        return io.vertx.core.Future.failedFuture(new SecurityException("the ID token's nonce does not match"));
+      }
+      return p.principal(claims(id, user.attributes().getJsonObject("accessToken"), p))
+        .map(principal -> new Object[] {principal, user.principal().getString("id_token")});
+    }).onFailure(t -> Problems.send(ctx, signInFailed(t.getMessage() == null ? "the code exchange failed"
+        : t.getMessage()))).onSuccess(done -> {
+      User principal = (User) done[0];
+      Actor actor = Tokens.actor(principal);
+      if (actor == null) {
+        Problems.send(ctx, signInFailed("the ID token names no subject"));
+        return;
+      }
+      long now = clock.instant().getEpochSecond();
+      session.regenerateId();
+      session.put(ACTOR, new JsonObject().put("sub", actor.subject())
+        .put("roles", new JsonArray(List.copyOf(actor.roleNames()))).put("iss", actor.issuer())
+        .put("session", UUID.randomUUID().toString()).put("signed_in_at", now)
+        .put("expires_at", now + config.oidc.sessionMaxSeconds));
+      session.put(CSRF, random(32));
+      if (done[1] != null) {
+        session.put(ID_TOKEN, done[1]);
+      }
+      noStore(ctx);
+      ctx.response().setStatusCode(302).putHeader("Location", "/console/#" + pending.getString("next")).end();
+    });
+  }
+
+  /** The ID token's claims, with the roles claim taken from the access token when only that one carries it. */
+  private static JsonObject claims(JsonObject idToken, JsonObject accessToken, IdentityProvider p) {
+    String path = p.settings().rolesClaim;
+    String top = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+    if (idToken.containsKey(top) || accessToken == null || !accessToken.containsKey(top)) {
+      return idToken;
+    }
+    return idToken.copy().put(top, accessToken.getValue(top));
+  }
+
+  private void session(RoutingContext ctx) {
+    JsonObject a = signedIn(ctx);
+    if (a == null) {
+      throw new GatewayException(ErrorCode.SEC_001, "No console session: sign in");
+    }
+    noStore(ctx);
+    Intake.json(ctx, 200, new JsonObject().put("subject", a.getString("sub")).put("roles", a.getJsonArray("roles"))
+      .put("issuer", a.getString("iss")).put("session", a.getString("session"))
+      .put("expires_at", java.time.Instant.ofEpochSecond(a.getLong("expires_at")).toString())
+      .put("csrf_token", ctx.session().<String>get(CSRF)));
+  }
+
+  private void logout(RoutingContext ctx) {
+    JsonObject a = signedIn(ctx);
+    if (a == null) {
+      throw new GatewayException(ErrorCode.SEC_001, "No console session: sign in");
+    }
+    checkCsrf(ctx);
+    String idToken = ctx.session().get(ID_TOKEN);
+    ctx.session().destroy();
+    String after = config.publicUrl + "/console/";
+    String logout = provider.endSessionUrl(idToken, after);
+    noStore(ctx);
+    Intake.json(ctx, 200, new JsonObject().put("signed_out", true).put("provider_logout_url", logout));
+  }
+
+  /**
+   * The actor of the request's console session, or null when it has none (or it ended); a state-changing call
+   * made with a session must carry the session's CSRF token, else SEC-003.
+   */
+  Actor actor(RoutingContext ctx) {
+    JsonObject a = signedIn(ctx);
+    if (a == null) {
+      return null;
+    }
+    if (!isSafe(ctx)) {
+      checkCsrf(ctx);
+    }
+    JsonArray roles = a.getJsonArray("roles");
+    JsonObject principal = new JsonObject().put("sub", a.getString("sub")).put("roles", roles).put("iss",
+      a.getString("iss"));
+    Actor base = Tokens.actor(User.create(principal));
+    return base == null ? null : new Actor(base.subject(), base.roles(), base.roleNames(), base.issuer(),
+      a.getString("session"));
+  }
+
+  /** Whether the request carries a session cookie at all (then a refusal says to sign in again). */
+  static boolean hasCookie(RoutingContext ctx) {
+    return ctx.request().getCookie(COOKIE) != null;
+  }
+
+  private JsonObject signedIn(RoutingContext ctx) {
+    if (sessions == null || ctx.session() == null) {
+      return null;
+    }
+    Object a = ctx.session().get(ACTOR);
+    if (!(a instanceof JsonObject)) {
+      return null;
+    }
+    JsonObject actor = (JsonObject) a;
+    if (clock.instant().getEpochSecond() >= actor.getLong("expires_at")) {
+      ctx.session().destroy();
+      return null;
+    }
+    return actor;
+  }
+
+  private void checkCsrf(RoutingContext ctx) {
+    String sent = ctx.request().getHeader(CSRF_HEADER);
+    String expected = ctx.session().get(CSRF);
+    if (sent == null || expected == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+        expected.getBytes(StandardCharsets.UTF_8))) {
+      throw new GatewayException(ErrorCode.SEC_003, "A console call that changes something must carry the session's "
+        + CSRF_HEADER + " header");
+    }
+  }
+
+  private static boolean isSafe(RoutingContext ctx) {
+    String m = ctx.request().method().name();
+    return m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS");
+  }
+
+  private IdentityProvider required() {
+    if (provider == null) {
+      throw new GatewayException(ErrorCode.SEC_011, "Single sign-on is not configured on this gateway (no "
+        + "HITL_OIDC_ISSUER): sign in with a token");
+    }
+    if (!provider.ready()) {
+      throw new GatewayException(ErrorCode.SEC_099, "The identity provider has not been reached yet; try again shortly");
+    }
+    return provider;
+  }
+
+  private static GatewayException signInFailed(String why) {
+    return new GatewayException(ErrorCode.SEC_004, "Sign-in failed: " + why);
+  }
+
+  private static void noStore(RoutingContext ctx) {
+    ctx.response().putHeader("Cache-Control", "no-store");
+  }
+
+  private static String random(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private static String challenge(String verifier) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
