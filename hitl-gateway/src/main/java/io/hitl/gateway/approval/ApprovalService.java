@@ -223,9 +223,9 @@ public final class ApprovalService {
         });
       }
       if (callbackUrl == null) {
-        return created(conn, new Change(fresh), fresh, policy, actor, corr, now, Map.of(), admitted);
+        return created(conn, new Change(fresh).by(actor), fresh, policy, actor, corr, now, Map.of(), admitted);
       }
-      return callbacks.insert(conn, fresh.id(), callbackUrl, now).compose(x -> created(conn, new Change(fresh), fresh,
+      return callbacks.insert(conn, fresh.id(), callbackUrl, now).compose(x -> created(conn, new Change(fresh).by(actor), fresh,
         policy, actor, corr, now, callbackAudit(Map.of(), callbackUrl), admitted));
     }))).map(c -> new Created(c.approval, c.created)).recover(t -> createRefused(t, req, actor, corr));
   }
@@ -358,7 +358,7 @@ public final class ApprovalService {
             throw EditRules.notDeciding(v.approvals(), a.requiredApprovals());
           }
           approvers.add(actor.subject());
-          Change counted = selfApproved(new Change(a), a, v, operators, actor, why, channel, corr, now);
+          Change counted = selfApproved(new Change(a).by(actor), a, v, operators, actor, why, channel, corr, now);
           counted.progress = Progress.of(a, approvers, false);
           return approvals.insertVote(conn, id, actor.subject(), "APPROVE", channel, note, now)
             .map(x -> counted.record(ApprovalMachine.vote(stateOf(a), actor.subject(), channel, note,
@@ -370,8 +370,8 @@ public final class ApprovalService {
           Approval base = edited != null && edited.changed() ? a.withOverrides(edited.overrides(actor.subject())) : a;
           Approval done = base.decided(approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED, now,
             actor.subject(), channel, why, note);
-          Change c = approve ? selfApproved(new Change(a), a, v, operators, actor, why, channel, corr, now)
-            : new Change(a);
+          Change c = approve ? selfApproved(new Change(a).by(actor), a, v, operators, actor, why, channel, corr, now)
+            : new Change(a).by(actor);
           if (edited != null && edited.changed()) {
             c.record(ApprovalMachine.editsApplied(stateOf(a), done.overrides(), actor.subject(), corr, now));
           }
@@ -459,7 +459,7 @@ public final class ApprovalService {
           payload.put("channel", channel);
           payload.put("acknowledged", new ArrayList<>(done));
           payload.put("missing", PolicySnapshot.missing(a.policy(), done));
-          return new Change(a).record(ApprovalMachine.acknowledge(stateOf(a), persona, payload, actor.subject(), corr,
+          return new Change(a).by(actor).record(ApprovalMachine.acknowledge(stateOf(a), persona, payload, actor.subject(), corr,
             now));
         });
       });
@@ -499,7 +499,7 @@ public final class ApprovalService {
           link.put("new_request_id", fresh.id().toString());
           link.put("lineage_id", root.toString());
           link.put("reason", why);
-          Change c = new Change(source).record(ApprovalMachine.reRequested(stateOf(source), link, actor.subject(),
+          Change c = new Change(source).by(actor).record(ApprovalMachine.reRequested(stateOf(source), link, actor.subject(),
             corr, now));
           Map<String, Object> extra = new LinkedHashMap<>();
           extra.put("lineage_id", root.toString());
@@ -571,7 +571,7 @@ public final class ApprovalService {
         return timeoutNow(conn, new Change(a), corr, now);
       }
       Approval done = a.decided(ApprovalStatus.CANCELLED, now, actor.subject(), channel, why, null);
-      return terminal(conn, new Change(a), done, Events.CANCELLED, actor.subject(), corr, now);
+      return terminal(conn, new Change(a).by(actor), done, Events.CANCELLED, actor.subject(), corr, now);
     }))).map(c -> c.approval).recover(t -> t == RESCHEDULED ? cancel(id, reason, channel, actor, corr)
       : refused(t, id, actor, "cancel_refused", Map.of("channel", channel), corr));
   }

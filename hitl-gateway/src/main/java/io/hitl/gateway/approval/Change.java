@@ -27,8 +27,19 @@ final class Change {
   /** Quorum progress after a vote or decision ("1 of 2 approvals: alice"), published with its events. */
   java.util.Map<String, Object> progress;
 
+  /** Who acted, beyond the subject every entry names: the issuer and console session, added to that actor's entries. */
+  private java.util.Map<String, Object> identity = java.util.Map.of();
+  private String actor;
+
   Change(Approval approval) {
     this.approval = approval;
+  }
+
+  /** The entries {@code by} writes in this change carry its issuer and session (when it has them) in their payload. */
+  Change by(io.hitl.gateway.core.Actor by) {
+    this.actor = by.subject();
+    this.identity = by.identity();
+    return this;
   }
 
   /** Records every step of a machine transition, in order. */
@@ -40,7 +51,7 @@ final class Change {
   }
 
   Change record(JournalEntry entry, Approval snapshot) {
-    entries.add(entry);
+    entries.add(identity.isEmpty() || !actor.equals(entry.actor()) ? entry : entry.withPayload("identity", identity));
     snapshots.add(snapshot);
     approval = snapshot;
     return this;

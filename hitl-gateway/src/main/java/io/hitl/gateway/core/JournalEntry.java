@@ -27,6 +27,14 @@ public record JournalEntry(
       payload == null ? Map.of() : payload, correlationId, errorCode, null, null, Times.micros(at));
   }
 
+  /** This entry with {@code key} added to its payload (before it is appended: the hash covers the payload). */
+  public JournalEntry withPayload(String key, Object value) {
+    Map<String, Object> p = new LinkedHashMap<>(payload);
+    p.put(key, value);
+    return new JournalEntry(seq, approvalId, target, actor, action, previousState, newState, p, correlationId,
+      errorCode, prevHash, hash, createdAt);
+  }
+
   public Map<String, Object> canonicalFields() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("approval_id", approvalId == null ? null : approvalId.toString());
