@@ -1,5 +1,8 @@
 package io.hitl.gateway;
 
+import io.hitl.gateway.chat.ChatVerticle;
+import io.hitl.gateway.outbox.OutboxVerticle;
+
 import io.hitl.gateway.approval.ApprovalService;
 import io.hitl.gateway.approval.ApprovalVerticle;
 import io.hitl.gateway.approval.QuoteSource;
@@ -16,11 +19,12 @@ import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.expiry.ExpiryVerticle;
 import io.hitl.gateway.intake.HttpVerticle;
 import io.hitl.gateway.intake.RateLimitPurge;
-import io.hitl.gateway.notify.ChatVerticle;
-import io.hitl.gateway.notify.NotifyVerticle;
 import io.hitl.gateway.guardian.GuardianVerticle;
 import io.hitl.gateway.market.HttpQuoteSource;
 import io.hitl.gateway.market.MarketVerticle;
+import io.hitl.gateway.history.HistoryService;
+import io.hitl.gateway.history.HistoryVerticle;
+import io.hitl.gateway.history.SchemaService;
 import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.observability.HitlMetrics;
 import io.hitl.gateway.observability.Logging;
@@ -113,6 +117,8 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
         Published.observed(metrics, event -> x.eventBus().publish(Addresses.EVENTS, event)), quotes, policies))));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
+      await(v.deployVerticle(new HistoryVerticle(new HistoryService(pool, clock, Journal.on(v)),
+        new SchemaService(pool, policies, config.timeoutMinSeconds, config.timeoutMaxSeconds))));
       await(v.deployVerticle(new AuditVerticle(pool, config.archiveDir, clock, config.checkpointDir,
         CheckpointKeys.trusted(config.checkpointPublicKeys, signer.publicKey()))));
       await(v.deployVerticle(new CheckpointVerticle(pool, config, clock, signer)));
@@ -120,7 +126,7 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));
-      await(v.deployVerticle(new NotifyVerticle(config, pool, clock)));
+      await(v.deployVerticle(new OutboxVerticle(config, pool, clock)));
       await(v.deployVerticle(new RateLimitPurge(config, pool, clock)));
       Streams streams = new Streams(pool, config, clock, auth,
         new StreamTokens(v, Tokens.hmacSecrets(config, secret), clock, config.streamTokenTtlSeconds));
