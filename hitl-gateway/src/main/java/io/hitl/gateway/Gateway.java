@@ -21,6 +21,9 @@ import io.hitl.gateway.notify.NotifyVerticle;
 import io.hitl.gateway.guardian.GuardianVerticle;
 import io.hitl.gateway.market.HttpQuoteSource;
 import io.hitl.gateway.market.MarketVerticle;
+import io.hitl.gateway.history.HistoryService;
+import io.hitl.gateway.history.HistoryVerticle;
+import io.hitl.gateway.history.SchemaService;
 import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.observability.HitlMetrics;
 import io.hitl.gateway.observability.Logging;
@@ -113,6 +116,8 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
         Published.observed(metrics, event -> x.eventBus().publish(Addresses.EVENTS, event)), quotes, policies))));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
+      await(v.deployVerticle(new HistoryVerticle(new HistoryService(pool, clock, Journal.on(v)),
+        new SchemaService(pool, policies, config.timeoutMinSeconds, config.timeoutMaxSeconds))));
       await(v.deployVerticle(new AuditVerticle(pool, config.archiveDir, clock, config.checkpointDir,
         CheckpointKeys.trusted(config.checkpointPublicKeys, signer.publicKey()))));
       await(v.deployVerticle(new CheckpointVerticle(pool, config, clock, signer)));

@@ -52,17 +52,7 @@ public final class ExportLines {
    * carriage return) gets a leading apostrophe; NDJSON is the verbatim, verifiable format.
    */
   static String csvCell(String v) {
-    if (v == null || v.isEmpty()) {
-      return "";
-    }
-    char c = v.charAt(0);
-    if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') {
-      v = "'" + v;
-    }
-    if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
-      return '"' + v.replace("\"", "\"\"") + '"';
-    }
-    return v;
+    return io.hitl.gateway.core.Csv.cell(v);
   }
 
   /** Reads an NDJSON line back into an entry; IllegalArgumentException when it is not one. */

@@ -30,6 +30,12 @@ public final class Addresses {
   public static final String AUDIT_QUERY = "hitl.audit.query";
   public static final String AUDIT_VERIFY = "hitl.audit.verify";
   public static final String AUDIT_EXPORT = "hitl.audit.export";
+  /** Reader: one filtered page of request history with its total. */
+  public static final String HISTORY_SEARCH = "hitl.history.search";
+  /** Reader: checks and journals a history export before the HTTP layer streams it. */
+  public static final String HISTORY_EXPORT = "hitl.history.export";
+  /** Reader: the JSON Schemas of a request type's body and allowed edits. */
+  public static final String SCHEMAS_GET = "hitl.schemas.get";
   public static final String EVENTS = BusAddresses.EVENTS;
   /** Published after commit with the seqs of journal entries that have no event, so stream readers skip them. */
   public static final String JOURNAL_APPENDED = "hitl.journal.appended";

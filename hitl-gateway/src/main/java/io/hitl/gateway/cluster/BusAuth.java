@@ -15,6 +15,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import java.time.Clock;
@@ -66,6 +67,15 @@ public final class BusAuth {
     return Addresses.GUARDIAN_STATUS.equals(address) || Addresses.MARKET_QUOTES.equals(address);
   }
 
+  /**
+   * Addresses only gateway nodes speak on: what they carry (events, wake-ups, reloads) is announced after a
+   * commit, so a client's message there could only be a forgery, whatever its token's roles.
+   */
+  static boolean nodeOnly(String address) {
+    return Addresses.EVENTS.equals(address) || Addresses.JOURNAL_APPENDED.equals(address)
+      || Addresses.NOTIFY_WAKE.equals(address) || Addresses.POLICIES_CHANGED.equals(address);
+  }
+
   void outbound(DeliveryContext<Object> ctx) {
     Message<Object> m = ctx.message();
     if (guarded(m.address())) {
@@ -101,8 +111,13 @@ public final class BusAuth {
         + Headers.TOKEN);
       return;
     }
-    if (!ctx.send() && !tokenPublishable(m.address())) {
-      refuse(m, "Only gateway nodes may publish on " + m.address());
+    if (nodeOnly(m.address()) || !ctx.send() && !tokenPublishable(m.address())) {
+      refuse(m, "Only gateway nodes may " + (ctx.send() ? "send" : "publish") + " on " + m.address());
+      return;
+    }
+    if (!(m.body() instanceof JsonObject)) {
+      // every consumer reads a JSON object; anything else is refused whole here rather than left unanswered
+      refuse(m, ErrorCode.SEC_010, "Event-bus message bodies are JSON objects");
       return;
     }
     auth.authenticate(new TokenCredentials(token)).onComplete(ar -> {
@@ -120,10 +135,14 @@ public final class BusAuth {
   }
 
   private static void refuse(Message<?> m, String detail) {
+    refuse(m, ErrorCode.SEC_001, detail);
+  }
+
+  private static void refuse(Message<?> m, ErrorCode code, String detail) {
     LOG.warn("refused an event-bus message to {} claiming actor '{}': {}", m.address(), m.headers().get(Headers.ACTOR),
       detail);
     if (m.replyAddress() != null) {
-      BusErrors.fail(m, new GatewayException(ErrorCode.SEC_001, detail));
+      BusErrors.fail(m, new GatewayException(code, detail));
     }
   }
 }

@@ -22,6 +22,7 @@ public final class PolicyKeys {
   public static final String ACKNOWLEDGEMENTS = "acknowledgements";
   public static final String EDITS = "edits";
   public static final String RE_REQUEST = "re_request";
+  public static final String LIMITS = "limits";
 
   /** The timeout keys a create body may set (timeout_seconds is parsed by RequestValidator). */
   public static final List<String> TIMEOUT_OVERRIDES = List.of(TIMEOUT_ACTION, ESCALATE_BEFORE_SECONDS,

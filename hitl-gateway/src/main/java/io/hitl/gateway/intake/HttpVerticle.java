@@ -95,6 +95,7 @@ public class HttpVerticle extends VerticleBase {
     new NotificationRoutes(in).mount(router, API);
     new GuardRoutes(in).mount(router, API);
     new StreamRoutes(stream).mount(router, API);
+    new HistoryRoutes(in, pool).mount(router, API);
 
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> Problems.send(ctx, new GatewayException(ErrorCode.SEC_011,

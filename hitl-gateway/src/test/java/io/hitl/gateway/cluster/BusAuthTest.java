@@ -22,6 +22,7 @@ import io.hitl.gateway.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -345,6 +346,49 @@ class BusAuthTest {
       new DeliveryOptions().addHeader(Headers.TOKEN, admin));
     String viewerToken = gw.token("vic", "viewer");
     waitFor(() -> "unlocked".equals(gw.call("GET", "/api/v1/guardian", viewerToken, null).json().getString("state")));
+  }
+
+  @Test
+  void aTokenHolderGetsAnAnswerForEveryBodyThatIsNotAJsonObjectAndNothingChanges() throws Exception {
+    UUID id = pending();
+    String before = fingerprint();
+    DeliveryOptions admin = new DeliveryOptions().addHeader(Headers.TOKEN,
+      gw.token("root", "admin,submitter,approver,viewer"));
+    List<Object> bodies = List.of("{\"request_id\":\"" + id + "\",\"decision\":\"approve\"}",
+      new io.vertx.core.json.JsonArray().add(decideBody(id)), 42L, Buffer.buffer("{}"), true);
+    for (Map.Entry<String, Boolean> c : consumedAddresses(gw.gateway.vertx()).entrySet()) {
+      if (c.getValue() || BusAuth.nodeOnly(c.getKey())) {
+        continue;
+      }
+      for (Object body : bodies) {
+        ReplyException e = replyFailure(client.eventBus().request(c.getKey(), body, admin));
+        assertThat(e.failureType()).as(c.getKey() + " " + body).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+        assertThat(new JsonObject(e.getMessage()).getString("code")).as(c.getKey() + " " + body).isEqualTo("SEC-010");
+      }
+    }
+    assertThat(fingerprint()).isEqualTo(before);
+    assertThat(await(alice.get(id)).status()).isEqualTo(ApprovalStatus.PENDING);
+  }
+
+  @Test
+  void onlyGatewayNodesSpeakOnTheAddressesThatAnnounceCommittedWork() throws Exception {
+    List<JsonObject> seen = new CopyOnWriteArrayList<>();
+    var consumer = gw.gateway.vertx().eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> seen.add(m.body()));
+    await(consumer.completion());
+    try {
+      DeliveryOptions admin = new DeliveryOptions().addHeader(Headers.TOKEN, gw.token("root", "admin"));
+      JsonObject forged = new JsonObject().put("type", "approval.decided").put("forged", true);
+      for (String address : List.of(Addresses.EVENTS, Addresses.JOURNAL_APPENDED, Addresses.NOTIFY_WAKE,
+          Addresses.POLICIES_CHANGED)) {
+        assertSec001(client.eventBus().request(address, forged, admin));
+        client.eventBus().publish(address, forged, admin);
+      }
+      // a refused publish has no reply to wait for: give the node time to deliver it, had it been accepted
+      Thread.sleep(500);
+      assertThat(seen).noneMatch(e -> e.getBoolean("forged", false));
+    } finally {
+      await(consumer.unregister());
+    }
   }
 
   /** Every address with a consumer on the node's bus (reply addresses aside), with whether it is local-only. */

@@ -1,12 +1,14 @@
 package io.hitl.gateway.core.policy;
 
+import io.hitl.gateway.core.pretrade.PretradePolicy;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One policy of a document, validated. Timeout keys are kept as written (resolved against the settings
  * when a request is created); a null list of channel rules means every configured channel, a null edit
- * policy means no edits, a null re-request rule means the settings' defaults.
+ * policy means no edits, a null re-request rule means the settings' defaults, null pre-trade
+ * limits mean the gate checks nothing.
  */
 public record Policy(
   String name,
@@ -22,7 +24,8 @@ public record Policy(
   List<AutoApprove> autoApprove,
   List<Persona> acknowledgements,
   EditPolicy edits,
-  ReRequest reRequest) {
+  ReRequest reRequest,
+  PretradePolicy pretrade) {
 
   public static final int MAX_REQUIRED_APPROVALS = 20;
 

@@ -8,6 +8,7 @@ import io.hitl.gateway.core.PolicyKeys;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.RiskLevel;
 import io.hitl.gateway.core.TimeoutPolicy;
+import io.hitl.gateway.core.pretrade.PretradePolicy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class PolicyParser {
     TIMEOUT_FIELDS = Set.copyOf(t);
     Set<String> p = new LinkedHashSet<>(List.of("name", "description", "match", "required_approvals", "approvers",
       "super_approvers", "self_approval", "allow_timeout_overrides", "channels", "auto_approve", "acknowledgements",
-      "edits", "re_request"));
+      "edits", "re_request", "limits"));
     p.addAll(t);
     POLICY_FIELDS = Set.copyOf(p);
   }
@@ -236,11 +237,17 @@ public final class PolicyParser {
       reRequest = reRequest(m.get("re_request"), path + ".re_request", limits.reRequest(), e, ro);
       out.put("re_request", ro);
     }
+    PretradePolicy pretrade = null;
+    if (m.get("limits") != null) {
+      Map<String, Object> lo = new LinkedHashMap<>();
+      pretrade = LimitsParser.parse(m.get("limits"), path + ".limits", e, lo);
+      out.put("limits", lo);
+    }
     if (e.all().size() > before) {
       return null;
     }
     return new Policy(name, match, required, users, roles, supers, self, timeouts, overrides, channels, auto,
-      personas, edits, reRequest);
+      personas, edits, reRequest, pretrade);
   }
 
   /** The predicates at {@code path}; the normalized form goes to {@code out}. */
@@ -526,7 +533,7 @@ public final class PolicyParser {
     return rules;
   }
 
-  private static List<String> principals(Object v, String path, PolicyErrors e) {
+  static List<String> principals(Object v, String path, PolicyErrors e) {
     if (v == null) {
       return List.of();
     }
@@ -549,7 +556,7 @@ public final class PolicyParser {
     return out;
   }
 
-  private static List<String> roles(Object v, String path, PolicyErrors e) {
+  static List<String> roles(Object v, String path, PolicyErrors e) {
     List<String> names = principals(v, path, e);
     for (String r : names) {
       if (!ROLE.matcher(r).matches()) {

@@ -2,6 +2,7 @@ package io.hitl.gateway.core.policy;
 
 import io.hitl.gateway.core.DecisionRules;
 import io.hitl.gateway.core.PolicyKeys;
+import io.hitl.gateway.core.pretrade.PretradePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,7 +52,21 @@ public final class PolicySnapshot {
     re.put("cooldown_seconds", p.reRequest().cooldownSeconds());
     re.put("max_per_lineage", p.reRequest().maxPerLineage());
     m.put(PolicyKeys.RE_REQUEST, re);
+    if (p.pretrade() != null) {
+      m.put(PolicyKeys.LIMITS, new LinkedHashMap<>(p.pretrade().normalized()));
+    }
     return m;
+  }
+
+  /** The pre-trade limits this request was checked against, or null when its policy declared none. */
+  public static PretradePolicy pretrade(Map<String, Object> snapshot) {
+    Object v = snapshot == null ? null : snapshot.get(PolicyKeys.LIMITS);
+    if (v == null) {
+      return null;
+    }
+    PolicyErrors e = new PolicyErrors();
+    PretradePolicy p = LimitsParser.parse(v, PolicyKeys.LIMITS, e, new LinkedHashMap<>());
+    return e.isEmpty() ? p : null;
   }
 
   /**
