@@ -1,5 +1,8 @@
 package io.hitl.gateway;
 
+import io.hitl.gateway.chat.ChatVerticle;
+import io.hitl.gateway.outbox.OutboxVerticle;
+
 import io.hitl.gateway.approval.ApprovalService;
 import io.hitl.gateway.approval.ApprovalVerticle;
 import io.hitl.gateway.approval.QuoteSource;
@@ -16,8 +19,6 @@ import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.expiry.ExpiryVerticle;
 import io.hitl.gateway.intake.HttpVerticle;
 import io.hitl.gateway.intake.RateLimitPurge;
-import io.hitl.gateway.notify.ChatVerticle;
-import io.hitl.gateway.notify.NotifyVerticle;
 import io.hitl.gateway.guardian.GuardianVerticle;
 import io.hitl.gateway.market.HttpQuoteSource;
 import io.hitl.gateway.market.MarketVerticle;
@@ -125,7 +126,7 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));
-      await(v.deployVerticle(new NotifyVerticle(config, pool, clock)));
+      await(v.deployVerticle(new OutboxVerticle(config, pool, clock)));
       await(v.deployVerticle(new RateLimitPurge(config, pool, clock)));
       Streams streams = new Streams(pool, config, clock, auth,
         new StreamTokens(v, Tokens.hmacSecrets(config, secret), clock, config.streamTokenTtlSeconds));

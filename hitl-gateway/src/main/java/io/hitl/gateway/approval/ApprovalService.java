@@ -1,5 +1,8 @@
 package io.hitl.gateway.approval;
 
+import io.hitl.gateway.outbox.Callbacks;
+import io.hitl.gateway.outbox.JobPlan;
+
 import io.hitl.gateway.bus.ApprovalJson;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.Actor;
@@ -19,8 +22,6 @@ import io.hitl.gateway.core.Role;
 import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.TimeoutPolicy;
 import io.hitl.gateway.core.TimeoutRules;
-import io.hitl.gateway.notify.Callbacks;
-import io.hitl.gateway.notify.JobPlan;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
 import io.hitl.gateway.core.machine.ApprovalEntry;
 import io.hitl.gateway.core.machine.ApprovalMachine;
