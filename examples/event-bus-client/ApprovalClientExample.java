@@ -1,37 +1,39 @@
-import io.hitl.gateway.client.ApprovalClient;
-import io.hitl.gateway.client.ApprovalEvent;
-import io.hitl.gateway.client.ApprovalView;
-import io.hitl.gateway.client.BusCredentials;
-import io.hitl.gateway.cluster.ClusterSetup;
-import io.hitl.gateway.core.Decision;
-import io.hitl.gateway.core.ErrorCode;
-import io.hitl.gateway.core.GatewayException;
+import io.hitl.client.ApprovalClient;
+import io.hitl.client.ApprovalEvent;
+import io.hitl.client.ApprovalView;
+import io.hitl.client.BusCredentials;
+import io.hitl.client.ClusterJoin;
+import io.hitl.client.Decision;
+import io.hitl.client.HitlException;
+import io.hitl.client.contract.ErrorCodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A trading engine and a risk desk in one separate JVM, talking to the gateway over the clustered event
- * bus. Needs only the gateway jar's client classes, vertx-core and vertx-hazelcast on the class path:
+ * bus. Needs only hitl-client, vertx-core and vertx-hazelcast on the class path:
  *
  *   HITL_CLUSTER_MEMBERS=127.0.0.1:5701 HITL_CLUSTER_PORT=5710 \
  *   HITL_SUBMITTER_TOKEN=$(java -jar hitl-gateway/target/hitl-gateway.jar token --subject engine-7 --roles submitter) \
  *   HITL_APPROVER_TOKEN=$(java -jar hitl-gateway/target/hitl-gateway.jar token --subject desk-alice --roles approver) \
- *   java -cp hitl-gateway/target/hitl-gateway.jar examples/event-bus-client/ApprovalClientExample.java
+ *   java -cp hitl-client/target/hitl-client-0.1.0-SNAPSHOT.jar:$(cat hitl-client/target/runtime-classpath.txt) \
+ *     examples/event-bus-client/ApprovalClientExample.java
  *
- * Exit code 0 when the request was created, approved, a second decision refused and both events seen.
+ * Exit code 0 when the request was created, priced, approved, a second decision refused and both events seen.
  */
 public class ApprovalClientExample {
 
   public static void main(String[] args) throws Exception {
-    Vertx vertx = ClusterSetup.joinAsClient(System.getenv()).await(60, TimeUnit.SECONDS);
+    Vertx vertx = ClusterJoin.join(System.getenv()).await(60, TimeUnit.SECONDS);
     int exit;
     try {
       exit = run(vertx);
-    } catch (GatewayException e) {
-      System.out.println("refused " + e.code().code() + " " + e.detail());
+    } catch (HitlException e) {
+      System.out.println("refused " + e.code() + " " + e.detail());
       exit = 1;
     } finally {
       // leave the cluster cleanly rather than make the gateway nodes detect a vanished member
@@ -53,6 +55,8 @@ public class ApprovalClientExample {
     System.out.println("created " + created.requestId() + " " + created.status().json() + " expires "
       + created.expiresAt());
 
+    // a trade is approved only against a fresh quote for its ticker (SEC-051 otherwise)
+    engine.postQuote("7203.T", new BigDecimal("2850"), new BigDecimal("2851")).await();
     ApprovalView approved = desk.decide(created.requestId(), Decision.APPROVE, null, "within limits").await();
     System.out.println("decided " + approved.requestId() + " " + approved.status().json() + " by "
       + approved.decidedBy() + " via " + approved.decisionChannel());
@@ -61,8 +65,8 @@ public class ApprovalClientExample {
       desk.decide(created.requestId(), Decision.REJECT, "second thoughts", null).await();
       System.out.println("unexpected: a second decision was accepted");
       return 1;
-    } catch (GatewayException e) {
-      System.out.println("refused " + e.code().code() + (e.code() == ErrorCode.SEC_012 ? " already decided" : ""));
+    } catch (HitlException e) {
+      System.out.println("refused " + e.code() + (e.is(ErrorCodes.SEC_012) ? " already decided" : ""));
     }
 
     long deadline = System.currentTimeMillis() + 10_000;

@@ -4,7 +4,7 @@ import io.hitl.gateway.support.Repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hitl.gateway.client.ApprovalEvent;
+import io.hitl.client.ApprovalEvent;
 import io.hitl.gateway.support.NodeCluster;
 import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.NodeCluster.Node;

@@ -1,6 +1,5 @@
-package io.hitl.gateway.cluster;
+package io.hitl.client.contract;
 
-import io.hitl.gateway.core.CanonicalJson;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

@@ -1,4 +1,4 @@
-package io.hitl.gateway.client;
+package io.hitl.client;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

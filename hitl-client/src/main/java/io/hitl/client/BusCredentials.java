@@ -1,8 +1,7 @@
-package io.hitl.gateway.client;
+package io.hitl.client;
 
-import io.hitl.gateway.bus.Headers;
-import io.hitl.gateway.cluster.BusSigner;
-import io.hitl.gateway.core.Role;
+import io.hitl.client.contract.BusHeaders;
+import io.hitl.client.contract.BusSigner;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Clock;
 import java.util.Arrays;
@@ -50,10 +49,10 @@ public final class BusCredentials {
   /** Adds the credential headers; a signature is made last, over the headers already set. */
   void apply(String address, Object body, DeliveryOptions options) {
     if (token != null) {
-      options.addHeader(Headers.TOKEN, token);
+      options.addHeader(BusHeaders.TOKEN, token);
       return;
     }
-    options.addHeader(Headers.ACTOR, subject).addHeader(Headers.ROLES, roles);
+    options.addHeader(BusHeaders.ACTOR, subject).addHeader(BusHeaders.ROLES, roles);
     signer.sign(address, body, options.getHeaders());
   }
 }

@@ -1,6 +1,5 @@
-package io.hitl.gateway.client;
+package io.hitl.client;
 
-import io.hitl.gateway.core.ApprovalStatus;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.UUID;

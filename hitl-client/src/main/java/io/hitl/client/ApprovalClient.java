@@ -1,11 +1,8 @@
-package io.hitl.gateway.client;
+package io.hitl.client;
 
-import io.hitl.gateway.bus.Addresses;
-import io.hitl.gateway.bus.BusErrors;
-import io.hitl.gateway.bus.Headers;
-import io.hitl.gateway.core.ApprovalStatus;
-import io.hitl.gateway.core.Decision;
-import io.hitl.gateway.core.GatewayException;
+import io.hitl.client.contract.BusAddresses;
+import io.hitl.client.contract.BusRefusals;
+import io.hitl.client.contract.BusHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -13,6 +10,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +19,10 @@ import java.util.UUID;
 
 /**
  * Typed client of the gateway's event-bus contract for services in other JVMs that joined the cluster
- * (docs/event-bus-client.md). Needs vertx-core and vertx-hazelcast only. Every call returns a Future
- * that fails with a {@link GatewayException} whose {@link GatewayException#code()} is the SEC code of
- * the refusal (SEC-099 when no gateway node answered in time). Instances are immutable and thread-safe.
+ * (docs/event-bus-client.md). Needs vertx-core, and vertx-hazelcast to join the cluster. Every call returns a
+ * Future that fails with a {@link HitlException} whose {@link HitlException#code()} is the SEC code of the
+ * refusal (SEC-099 when no gateway node took it, SEC-098 when none answered in time: the outcome is unknown).
+ * Instances are immutable and thread-safe.
  */
 public final class ApprovalClient {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -32,10 +31,6 @@ public final class ApprovalClient {
   private final BusCredentials credentials;
   private final Duration timeout;
   private final String correlationId;
-
-  /** What {@code create} returns: {@code created} is false when an idempotent retry found the request. */
-  public record Created(boolean created, ApprovalView approval) {
-  }
 
   /** A page of {@code list}; pass {@code nextCursor} back for the next one (null on the last page). */
   public record Page(List<ApprovalView> items, String nextCursor) {
@@ -63,7 +58,7 @@ public final class ApprovalClient {
     this.correlationId = correlationId;
   }
 
-  /** A client on a clustered Vert.x (see {@code ClusterSetup.joinAsClient}) acting with these credentials. */
+  /** A client on a clustered Vert.x (see {@link ClusterJoin#join}) acting with these credentials. */
   public static ApprovalClient create(Vertx vertx, BusCredentials credentials) {
     return new ApprovalClient(vertx, credentials, DEFAULT_TIMEOUT, null);
   }
@@ -91,25 +86,25 @@ public final class ApprovalClient {
   public Future<Created> create(JsonObject request, String idempotencyKey) {
     DeliveryOptions o = options();
     if (idempotencyKey != null) {
-      o.addHeader(Headers.IDEMPOTENCY_KEY, idempotencyKey);
+      o.addHeader(BusHeaders.IDEMPOTENCY_KEY, idempotencyKey);
     }
-    return request(Addresses.APPROVALS_CREATE, request, o)
+    return request(BusAddresses.APPROVALS_CREATE, request, o)
       .map(r -> new Created(r.getBoolean("created", false), new ApprovalView(r.getJsonObject("approval"))));
   }
 
   public Future<ApprovalView> decide(UUID requestId, Decision decision, String reason, String comment) {
     JsonObject body = new JsonObject().put("request_id", String.valueOf(requestId))
       .put("decision", decision == null ? null : decision.json()).put("reason", reason).put("comment", comment);
-    return request(Addresses.APPROVALS_DECIDE, body, options()).map(ApprovalClient::approval);
+    return request(BusAddresses.APPROVALS_DECIDE, body, options()).map(ApprovalClient::approval);
   }
 
   public Future<ApprovalView> cancel(UUID requestId, String reason) {
     JsonObject body = new JsonObject().put("request_id", String.valueOf(requestId)).put("reason", reason);
-    return request(Addresses.APPROVALS_CANCEL, body, options()).map(ApprovalClient::approval);
+    return request(BusAddresses.APPROVALS_CANCEL, body, options()).map(ApprovalClient::approval);
   }
 
   public Future<ApprovalView> get(UUID requestId) {
-    return request(Addresses.APPROVALS_GET, new JsonObject().put("request_id", String.valueOf(requestId)), options())
+    return request(BusAddresses.APPROVALS_GET, new JsonObject().put("request_id", String.valueOf(requestId)), options())
       .map(ApprovalClient::approval);
   }
 
@@ -127,7 +122,7 @@ public final class ApprovalClient {
     if (q.cursor() != null) {
       body.put("cursor", q.cursor());
     }
-    return request(Addresses.APPROVALS_LIST, body, options()).map(r -> {
+    return request(BusAddresses.APPROVALS_LIST, body, options()).map(r -> {
       List<ApprovalView> items = new ArrayList<>();
       JsonArray a = r.getJsonArray("items", new JsonArray());
       for (int i = 0; i < a.size(); i++) {
@@ -138,18 +133,28 @@ public final class ApprovalClient {
   }
 
   /**
+   * Sends a quote to {@code market.quotes} (role submitter) and returns the stored quote view; prices cross the
+   * bus as strings so no digit is lost. An approval of a trade needs a fresh quote for its ticker (SEC-051).
+   */
+  public Future<JsonObject> postQuote(String ticker, BigDecimal bid, BigDecimal ask) {
+    JsonObject body = new JsonObject().put("ticker", ticker).put("bid", bid.toPlainString())
+      .put("ask", ask.toPlainString());
+    return request(BusAddresses.MARKET_QUOTES, body, options());
+  }
+
+  /**
    * Subscribes to {@code hitl.events}; the future completes once the subscription is known to the whole
    * cluster. Unregister the returned consumer to stop.
    */
   public Future<MessageConsumer<JsonObject>> onEvent(Handler<ApprovalEvent> handler) {
-    MessageConsumer<JsonObject> c = vertx.eventBus().consumer(Addresses.EVENTS,
+    MessageConsumer<JsonObject> c = vertx.eventBus().consumer(BusAddresses.EVENTS,
       msg -> handler.handle(ApprovalEvent.from(msg.body())));
     return c.completion().map(v -> c);
   }
 
   private DeliveryOptions options() {
     return new DeliveryOptions().setSendTimeout(timeout.toMillis())
-      .addHeader(Headers.CORRELATION_ID, correlationId != null ? correlationId : UUID.randomUUID().toString());
+      .addHeader(BusHeaders.CORRELATION_ID, correlationId != null ? correlationId : UUID.randomUUID().toString());
   }
 
   private Future<JsonObject> request(String address, JsonObject body, DeliveryOptions o) {
@@ -160,7 +165,7 @@ public final class ApprovalClient {
     }
     return vertx.eventBus().<JsonObject>request(address, body, o).transform(ar -> ar.succeeded()
       ? Future.succeededFuture(ar.result().body())
-      : Future.failedFuture(BusErrors.decode(ar.cause())));
+      : Future.failedFuture(BusRefusals.decode(ar.cause())));
   }
 
   private static ApprovalView approval(JsonObject reply) {

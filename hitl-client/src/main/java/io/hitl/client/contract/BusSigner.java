@@ -1,7 +1,5 @@
-package io.hitl.gateway.cluster;
+package io.hitl.client.contract;
 
-import io.hitl.gateway.bus.Headers;
-import io.hitl.gateway.store.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -10,8 +8,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -31,9 +31,9 @@ public final class BusSigner {
   /** Adds {@code hitl-auth-ts} and {@code hitl-auth-sig} to headers that are about to be sent with body. */
   public void sign(String address, Object body, MultiMap headers) {
     long now = clock.millis();
-    headers.remove(Headers.AUTH_SIGNATURE);
-    headers.set(Headers.AUTH_TIMESTAMP, Long.toString(now));
-    headers.set(Headers.AUTH_SIGNATURE, signature.sign(address, now, signed(headers), digest(body)));
+    headers.remove(BusHeaders.AUTH_SIGNATURE);
+    headers.set(BusHeaders.AUTH_TIMESTAMP, Long.toString(now));
+    headers.set(BusHeaders.AUTH_SIGNATURE, signature.sign(address, now, signed(headers), digest(body)));
   }
 
   public MessageSignature.Verdict check(Message<?> msg) {
@@ -44,16 +44,16 @@ public final class BusSigner {
     } catch (RuntimeException e) {
       return new MessageSignature.Verdict(false, "the body could not be read");
     }
-    return signature.verify(msg.address(), h.get(Headers.AUTH_TIMESTAMP), signed(h), digest,
-      h.get(Headers.AUTH_SIGNATURE), clock.millis());
+    return signature.verify(msg.address(), h.get(BusHeaders.AUTH_TIMESTAMP), signed(h), digest,
+      h.get(BusHeaders.AUTH_SIGNATURE), clock.millis());
   }
 
   /** Every {@code hitl-*} header but the signature itself, names in lower case, values in order. */
-  static SortedMap<String, List<String>> signed(MultiMap headers) {
+  public static SortedMap<String, List<String>> signed(MultiMap headers) {
     SortedMap<String, List<String>> out = new TreeMap<>();
     for (String name : headers.names()) {
       String n = name.toLowerCase(Locale.ROOT);
-      if (n.startsWith(Headers.PREFIX) && !n.equals(Headers.AUTH_SIGNATURE)) {
+      if (n.startsWith(BusHeaders.PREFIX) && !n.equals(BusHeaders.AUTH_SIGNATURE)) {
         out.computeIfAbsent(n, k -> new ArrayList<>()).addAll(headers.getAll(name));
       }
     }
@@ -67,9 +67,9 @@ public final class BusSigner {
   public static String digest(Object body) {
     Object wire;
     if (body instanceof JsonObject) {
-      wire = Json.plain(new JsonObject(((JsonObject) body).toBuffer()));
+      wire = plain(new JsonObject(((JsonObject) body).toBuffer()));
     } else if (body instanceof JsonArray) {
-      wire = Json.plain(new JsonArray(((JsonArray) body).toBuffer()));
+      wire = plain(new JsonArray(((JsonArray) body).toBuffer()));
     } else if (body == null || body instanceof String || body instanceof Boolean || body instanceof Number) {
       wire = body;
     } else if (body instanceof Buffer) {
@@ -78,5 +78,26 @@ public final class BusSigner {
       wire = "object:" + body.getClass().getName();
     }
     return MessageSignature.bodyDigest(wire);
+  }
+
+  /** Vert.x JSON as plain maps, lists and scalars, the form the digest is defined over. */
+  private static Object plain(Object v) {
+    if (v instanceof JsonObject) {
+      return plain(((JsonObject) v).getMap());
+    }
+    if (v instanceof JsonArray) {
+      return plain(((JsonArray) v).getList());
+    }
+    if (v instanceof Map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      ((Map<?, ?>) v).forEach((k, val) -> out.put(String.valueOf(k), plain(val)));
+      return out;
+    }
+    if (v instanceof List) {
+      List<Object> out = new ArrayList<>();
+      ((List<?>) v).forEach(o -> out.add(plain(o)));
+      return out;
+    }
+    return v;
   }
 }
