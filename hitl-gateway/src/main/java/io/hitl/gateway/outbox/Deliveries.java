@@ -2,8 +2,11 @@ package io.hitl.gateway.outbox;
 
 import io.hitl.gateway.bus.ApprovalJson;
 import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.CallbackUrl;
+import io.hitl.gateway.core.EscalationTargets;
 import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.PolicyKeys;
 import io.hitl.gateway.observability.Tracing;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.ChatStore;
@@ -114,7 +117,8 @@ final class Deliveries {
           Future<Void> chain = Future.succeededFuture();
           for (DeliveryStore.Job j : jobs) {
             if (Notices.postsNotice(j.kind())) {
-              chain = chain.compose(x -> notice(channel, Notices.forRequest(j.kind(), facts), s.message())
+              chain = chain.compose(x -> notice(channel, Notices.forRequest(j.kind(), facts, details(j)), s.message(),
+                targets(a))
                 .map(o -> {
                   out.put(j.id(), o);
                   return null;
@@ -196,15 +200,37 @@ final class Deliveries {
     return discord.post(m.approvalId(), DiscordMessages.notice(Notices.statusLine(f), null));
   }
 
+  /** The people a request's escalation, warning and reminders are for: its policy's targets, resolved. */
+  private EscalationTargets targets(Approval a) {
+    Object t = a.policy() == null ? null : a.policy().get(PolicyKeys.ESCALATION_TARGETS);
+    List<String> names = new ArrayList<>();
+    if (t instanceof List) {
+      ((List<?>) t).forEach(o -> names.add(String.valueOf(o)));
+    } else {
+      names.addAll(config.escalationTargets);
+    }
+    return EscalationTargets.resolve(names, config.chatIdentities);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> details(DeliveryStore.Job j) {
+    Object d = j.payload() == null ? null : j.payload().get("details");
+    return d instanceof Map ? (Map<String, Object>) d : Map.of();
+  }
+
   private Future<Outcome> notice(String channel, String text, ChatStore.ChatMessage m) {
+    return notice(channel, text, m, null);
+  }
+
+  private Future<Outcome> notice(String channel, String text, ChatStore.ChatMessage m, EscalationTargets targets) {
     UUID requestId = m == null ? null : m.approvalId();
     if (JobPlan.SLACK.equals(channel)) {
-      return slack.post(requestId, SlackMessages.notice(text), m == null ? null : m.destination(),
+      return slack.post(requestId, SlackMessages.notice(text, targets), m == null ? null : m.destination(),
         m == null ? null : m.messageRef())
         .map(Sent::outcome);
     }
     String replyTo = m != null && "bot".equals(m.via()) ? m.messageRef() : null;
-    return discord.post(requestId, DiscordMessages.notice(text, replyTo)).map(Sent::outcome);
+    return discord.post(requestId, DiscordMessages.notice(text, replyTo, targets)).map(Sent::outcome);
   }
 
   private Future<Outcome> standalone(DeliveryStore.Job job) {

@@ -1,7 +1,7 @@
 package io.hitl.gateway.outbox;
 
 import io.hitl.gateway.core.ChatAction;
-
+import io.hitl.gateway.core.EscalationTargets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,9 +69,29 @@ public final class DiscordMessages {
 
   /** A plain message, as a reply to the request's message when its id is known. */
   public static Map<String, Object> notice(String text, String replyToMessageId) {
+    return notice(text, replyToMessageId, null);
+  }
+
+  /**
+   * A notice naming the people it is for: allowed_mentions lets exactly the resolved users and roles be
+   * pinged, nothing parsed from the text; other names are plain.
+   */
+  public static Map<String, Object> notice(String text, String replyToMessageId, EscalationTargets targets) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("content", ChatText.truncate(text, CONTENT_MAX));
-    m.put("allowed_mentions", noMentions());
+    if (targets == null || targets.isEmpty()) {
+      m.put("content", ChatText.truncate(text, CONTENT_MAX));
+      m.put("allowed_mentions", noMentions());
+    } else {
+      List<String> who = new ArrayList<>(targets.discordMentions());
+      targets.plain().forEach(n -> who.add(ChatText.discord(n)));
+      String attention = ChatText.truncate(" Attention: " + String.join(", ", who), CONTENT_MAX / 2);
+      m.put("content", ChatText.truncate(text, CONTENT_MAX - attention.length()) + attention);
+      Map<String, Object> allowed = new LinkedHashMap<>();
+      allowed.put("parse", List.of());
+      allowed.put("users", targets.discordUsers());
+      allowed.put("roles", targets.discordRoles());
+      m.put("allowed_mentions", allowed);
+    }
     if (replyToMessageId != null) {
       m.put("message_reference", Map.of("message_id", replyToMessageId, "fail_if_not_exists", false));
     }

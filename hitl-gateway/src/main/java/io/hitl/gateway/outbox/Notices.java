@@ -1,5 +1,7 @@
 package io.hitl.gateway.outbox;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 
@@ -8,6 +10,8 @@ import java.util.Set;
  * reply to it where the platform allows), and notices about no single request, such as a Guardian lock.
  */
 public final class Notices {
+  /** The stage of an escalation entry that only warns of the coming deadline. */
+  private static final String WARNING = "notice";
   /** Job kinds of a request that post a notice as well as updating its message. */
   public static final Set<String> REQUEST_NOTICES = Set.of("expired", "escalated", "reminder");
 
@@ -18,19 +22,50 @@ public final class Notices {
     return REQUEST_NOTICES.contains(kind);
   }
 
-  public static String forRequest(String kind, MessageFacts f) {
+  /**
+   * The notice of a request's job. {@code details} is the journal payload the job carries (escalations:
+   * stage, level, previous deadline, timeout action); the people it is for are added by each channel's layout.
+   */
+  public static String forRequest(String kind, MessageFacts f, Map<String, Object> details) {
     String what = f.title() + " (" + f.requestId() + ")";
+    Map<String, Object> d = details == null ? Map.of() : details;
     switch (kind) {
       case "expired":
         return "⌛ Timed out: " + what + " had no decision before " + ChatText.utc(f.expiresAt()) + " and is now "
           + f.status() + (f.decisionReason() == null ? "" : " (" + f.decisionReason() + ")") + ".";
       case "escalated":
-        return "⏫ Escalated to level " + f.escalationLevel() + ": " + what + " still needs a decision; new deadline "
+        if (WARNING.equals(d.get("stage"))) {
+          return "⚠️ Deadline warning: " + what + " still needs a decision and times out at "
+            + ChatText.utc(f.expiresAt()) + "; then " + consequence(d.get("timeout_action"))
+            + ". The deadline has not moved.";
+        }
+        Instant previous = instant(d.get("previous_expires_at"));
+        return "⏫ Escalated to level " + f.escalationLevel() + ": " + what + " still needs a decision; the deadline "
+          + (previous == null ? "is now " : "moved from " + ChatText.utc(previous) + " to ")
           + ChatText.utc(f.expiresAt()) + ".";
       case "reminder":
         return "⏰ Reminder: " + what + " still awaits a decision; it expires " + ChatText.utc(f.expiresAt()) + ".";
       default:
         return "ℹ️ " + kind + ": " + what;
+    }
+  }
+
+  private static String consequence(Object timeoutAction) {
+    switch (String.valueOf(timeoutAction)) {
+      case "escalate":
+        return "it escalates to the next level (or expires after the last)";
+      case "approve":
+        return "the system approves it";
+      default:
+        return "it expires unapproved";
+    }
+  }
+
+  private static Instant instant(Object iso) {
+    try {
+      return iso instanceof String ? Instant.parse((String) iso) : null;
+    } catch (DateTimeParseException e) {
+      return null;
     }
   }
 

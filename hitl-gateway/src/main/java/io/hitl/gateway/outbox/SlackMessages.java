@@ -1,6 +1,7 @@
 package io.hitl.gateway.outbox;
 
 import io.hitl.gateway.core.ChatAction;
+import io.hitl.gateway.core.EscalationTargets;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,8 +73,19 @@ public final class SlackMessages {
 
   /** A plain message (timeout, escalation and Guardian notices; webhook-only status lines). */
   public static Map<String, Object> notice(String text) {
+    return notice(text, null);
+  }
+
+  /** A notice that names the people it is for: their mentions ping them, other names are plain text. */
+  public static Map<String, Object> notice(String text, EscalationTargets targets) {
+    String attention = "";
+    if (targets != null && !targets.isEmpty()) {
+      List<String> who = new ArrayList<>(targets.slackMentions());
+      targets.plain().forEach(n -> who.add(ChatText.slack(n)));
+      attention = ChatText.truncate(" Attention: " + String.join(", ", who), SECTION_MAX / 2);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("text", ChatText.truncate(ChatText.slack(text), SECTION_MAX));
+    m.put("text", ChatText.truncate(ChatText.slack(text), SECTION_MAX - attention.length()) + attention);
     return m;
   }
 

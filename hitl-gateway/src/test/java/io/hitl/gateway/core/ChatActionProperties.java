@@ -1,9 +1,8 @@
 package io.hitl.gateway.core;
 
-import io.hitl.gateway.outbox.SlackMessages;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hitl.gateway.outbox.SlackMessages;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
