@@ -324,7 +324,15 @@ public final class ApprovalMachine {
       requirePending(s, e);
       next = s.withRow(s.row().withOverrides(x.overrides()));
     } else if (t instanceof ApprovalEntry.Acknowledged x) {
+      requirePending(s, e);
       next = s.withAcknowledged(x.persona());
+    } else if (t instanceof ApprovalEntry.Reminded x) {
+      requirePending(s, e);
+      // a reminder names the deadline and level it was sent under: they must be the ones the journal gives
+      if ((x.expiresAt() != null && !x.expiresAt().equals(s.row().expiresAt()))
+          || (x.expiresAt() != null && x.level() != s.row().escalationLevel())) {
+        throw new Impossible(e.seq(), "'reminder' for a deadline the request did not have");
+      }
     }
     return next.withRow(next.row().linked(e.seq(), e.hash()));
   }
