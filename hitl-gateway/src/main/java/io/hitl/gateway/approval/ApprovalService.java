@@ -8,6 +8,7 @@ import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
 import io.hitl.gateway.core.machine.ApprovalMachine;
 import io.hitl.gateway.core.machine.VoteRow;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.policy.PolicyCache;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.DbFailures;
@@ -84,15 +85,24 @@ public final class ApprovalService {
     this(pool, config, clock, publisher, remoteQuotes, new PolicyCache(config));
   }
 
-  /** {@code policies} is this node's policy cache, shared by the verticle instances. */
+  /** {@code publisher} gets the events; seqs without one are named in the events that follow them. */
   public ApprovalService(Pool pool, GatewayConfig config, Clock clock, Consumer<JsonObject> publisher,
       QuoteSource remoteQuotes, PolicyCache policies) {
+    this(pool, config, clock, new Journal(publisher, silent -> { }), remoteQuotes, policies);
+  }
+
+  /**
+   * {@code journal} appends every entry of the write path and announces it after commit; {@code policies} is
+   * this node's policy cache, shared by the verticle instances.
+   */
+  public ApprovalService(Pool pool, GatewayConfig config, Clock clock, Journal journal, QuoteSource remoteQuotes,
+      PolicyCache policies) {
     TradeGuards guards = new TradeGuards(config, remoteQuotes);
     GroupCommit commit = new GroupCommit(pool, new Deadline(config.dbDeadlineMs), config.groupCommitMax,
-      new OutboxPlan(config, clock), new EventPublisher(clock, publisher));
+      new OutboxPlan(config, clock), journal, new EventPublisher(clock, journal));
     TransitionWriter writer = new TransitionWriter(guards);
     this.w = new WritePath(pool, config, clock, policies, guards, commit, new Integrity(commit, writer, guards), writer,
-      new Timeouts(config.timeoutDefaults(), writer), new RefusalAudit(pool, clock));
+      new Timeouts(config.timeoutDefaults(), writer), new RefusalAudit(pool, clock, journal), journal);
     this.creates = new CreateRequest(w);
     this.reRequests = new ReRequest(w, creates);
     this.decisions = new DecideRequest(w);

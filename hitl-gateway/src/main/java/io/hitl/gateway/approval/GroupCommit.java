@@ -1,9 +1,9 @@
 package io.hitl.gateway.approval;
 
 import io.hitl.gateway.core.JournalEntry;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.DbFailures;
-import io.hitl.gateway.store.JournalStore;
 import io.hitl.gateway.store.Transactions;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -27,7 +27,8 @@ import java.util.function.Function;
  * journal entries (last: they hold the chain lock), then the rows linked to their entries. Group commit:
  * a change that arrives while this instance has a transaction committing waits, and the changes that
  * waited commit together in the next transaction (see {@link #group}). An idle instance commits a change
- * at once, alone, exactly as without batching: no timer, no added latency. Events go out after commit.
+ * at once, alone, exactly as without batching: no timer, no added latency. Entries are appended through
+ * {@link Journal}, which announces them after commit.
  */
 final class GroupCommit {
   private static final int DEADLOCK_TRIES = 3;
@@ -38,7 +39,7 @@ final class GroupCommit {
   private final int max;
   private final OutboxPlan outbox;
   private final EventPublisher events;
-  private final JournalStore journal = new JournalStore();
+  private final Journal journal;
   private final ApprovalStore approvals = new ApprovalStore();
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private boolean committing;
@@ -48,8 +49,9 @@ final class GroupCommit {
   /** The requests the changes of the batch in flight have written so far (null outside a batch). */
   private Set<UUID> batchTouched;
 
-  GroupCommit(Pool pool, Deadline deadline, int max, OutboxPlan outbox, EventPublisher events) {
+  GroupCommit(Pool pool, Deadline deadline, int max, OutboxPlan outbox, Journal journal, EventPublisher events) {
     this.pool = pool;
+    this.journal = journal;
     this.deadline = deadline;
     this.max = max;
     this.outbox = outbox;
@@ -117,7 +119,8 @@ final class GroupCommit {
    */
   private Future<Change> commitAlone(Function<SqlConnection, Future<Change>> work, int tries) {
     return Transactions.run(pool, deadline.millis(), conn -> work.apply(conn).compose(c -> outbox.insert(conn, c)
-      .compose(v -> c.steps().isEmpty() ? Future.succeededFuture(c) : journal.append(conn, c.entries()).map(c::saved))
+      .compose(v -> c.steps().isEmpty() ? Future.succeededFuture(c) : journal.unit(conn).append(c.entries())
+        .map(c::saved))
       .compose(saved -> approvals.link(conn, saved.links().values()).map(saved))))
       .recover(t -> DbFailures.deadlocked(t) && tries > 1 ? commitAlone(work, tries - 1) : Future.failedFuture(t));
   }
@@ -197,7 +200,7 @@ final class GroupCommit {
         all.addAll(c.entries());
       }
     }
-    return journal.appendAll(conn, all).compose(saved -> {
+    return journal.unit(conn).appendAll(all).compose(saved -> {
       int at = 0;
       Map<UUID, io.hitl.gateway.core.Approval> links = new LinkedHashMap<>();
       for (int i = 0; i < stood.length; i++) {

@@ -6,13 +6,12 @@ import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.policy.EditRules;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.DbFailures;
-import io.hitl.gateway.store.JournalStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -28,11 +27,12 @@ final class RefusalAudit {
 
   private final Pool pool;
   private final Clock clock;
-  private final JournalStore journal = new JournalStore();
+  private final Journal journal;
 
-  RefusalAudit(Pool pool, Clock clock) {
+  RefusalAudit(Pool pool, Clock clock, Journal journal) {
     this.pool = pool;
     this.clock = clock;
+    this.journal = journal;
   }
 
   <T> Future<T> refused(Throwable t, UUID id, Actor actor, String action, Map<String, Object> attempt, String corr) {
@@ -51,7 +51,7 @@ final class RefusalAudit {
     JournalEntry e = JournalEntry.of(g.code() == ErrorCode.SEC_011 ? null : id, id == null ? null : id.toString(),
       actor.subject(), editRefusal != null ? "edits_refused" : action, null, null, payload, corr, g.code().code(),
       Times.micros(clock.instant()));
-    return pool.withTransaction(conn -> journal.append(conn, List.of(e)))
+    return journal.inTransaction(pool, tx -> tx.append(e))
       .onFailure(err -> LOG.warn("could not audit refusal {} on {}: {}", g.code().code(), id, err.getMessage()))
       .transform(ignored -> Future.failedFuture(g));
   }

@@ -6,7 +6,6 @@ import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.Role;
 import io.hitl.gateway.store.DbFailures;
-import io.hitl.gateway.store.JournalStore;
 import io.hitl.gateway.store.TimerStore;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -27,7 +26,6 @@ final class TimerRequests {
 
   private final WritePath w;
   private final TimerStore timers = new TimerStore();
-  private final JournalStore journal = new JournalStore();
 
   TimerRequests(WritePath w) {
     this.w = w;
@@ -80,7 +78,7 @@ final class TimerRequests {
       payload.put("integrity_failures", r.integrityFailures());
       JournalEntry e = JournalEntry.of(null, "approvals", actor.subject(), "cleanup", null, null, payload, corr,
         null, w.now());
-      return w.pool().withTransaction(conn -> journal.append(conn, List.of(e))).recover(DbFailures::fail)
+      return w.journal().inTransaction(w.pool(), tx -> tx.append(e)).recover(DbFailures::fail)
         .map(saved -> r);
     });
   }

@@ -7,6 +7,7 @@ import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.policy.PolicySnapshot;
+import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.policy.PolicyCache;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -18,10 +19,11 @@ import java.util.UUID;
 /**
  * What every use case of the approval write path shares: the pool and clock, the policy cache, the trading
  * guards, the transaction (group commit), the integrity check, the transition writer, the timeout plan
- * and the refusal audit. Built once per service; nothing in it is cached per request.
+ * the refusal audit and the journal writer. Built once per service; nothing in it is cached per request.
  */
 record WritePath(Pool pool, GatewayConfig config, Clock clock, PolicyCache policies, TradeGuards guards,
-    GroupCommit commit, Integrity integrity, TransitionWriter writer, Timeouts timeouts, RefusalAudit refusals) {
+    GroupCommit commit, Integrity integrity, TransitionWriter writer, Timeouts timeouts, RefusalAudit refusals,
+    Journal journal) {
   static final Set<String> CHANNELS = Set.of("api", "console", "slack", "discord", "bus", "email");
 
   Instant now() {

@@ -119,8 +119,9 @@ public final class ApprovalMachine {
     if (vote != null) {
       after = after.withVote(new VoteRow(by, vote, channel, comment, done.decidedAt()));
     }
-    return step(after, new ApprovalEntry.Decided(to, by, done.decidedAt(), channel, reason, comment, vote), by,
-      corr, null, at);
+    return step(after, new ApprovalEntry.Decided(to, by, done.decidedAt(), channel, reason, comment, vote,
+      done.policyHash(), ApprovalEntry.Decided.payloadHash(done), new ArrayList<>(after.approvers())), by, corr, null,
+      at);
   }
 
   /** The overrides of an approval with edits, recorded before the approval that decides the request. */
