@@ -74,11 +74,19 @@ final class DeadlineRace {
       ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
       long createFailures = 0;
       for (int i = 0; i < count; i++) {
-        Node n = nodes.get(i % 2);
-        Resp r = env.call(n.port, "POST", "/api/v1/approvals/trade", engine,
-          Env.trade("7203.T").put("timeout_seconds", TIMEOUT_SECONDS).put("trade_id", "race-" + UUID.randomUUID())
-            .encode(), Map.of(), Duration.ofSeconds(30));
-        if (r.status() != 201) {
+        String tradeId = "race-" + UUID.randomUUID();
+        String create = Env.trade("7203.T").put("timeout_seconds", TIMEOUT_SECONDS).put("trade_id", tradeId).encode();
+        // as an engine does: a create answered 503 (nothing committed), 504 (outcome unknown) or not at all is
+        // sent again with the same Idempotency-Key, to the other node after the pause Retry-After asks for
+        Resp r = null;
+        for (int attempt = 0; attempt < 5 && (r == null || r.status() == 0 || r.status() >= 500); attempt++) {
+          if (r != null) {
+            Thread.sleep(retryAfterMillis(r));
+          }
+          r = env.call(nodes.get((i + attempt) % 2).port, "POST", "/api/v1/approvals/trade", engine, create,
+            Map.of("Idempotency-Key", tradeId), Duration.ofSeconds(30));
+        }
+        if (r.status() != 201 && r.status() != 200) {
           createFailures++;
           continue;
         }
@@ -202,5 +210,14 @@ final class DeadlineRace {
       }
     }
     return env.http.sendAsync(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static long retryAfterMillis(Resp r) {
+    List<String> h = r.headers() == null ? null : r.headers().get("retry-after");
+    try {
+      return h == null || h.isEmpty() ? 1_000 : Math.min(5_000, Long.parseLong(h.get(0).trim()) * 1_000);
+    } catch (NumberFormatException e) {
+      return 1_000;
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.hitl.gateway.audit;
 import io.hitl.gateway.core.CanonicalJson;
 import io.hitl.gateway.core.Hashing;
 import io.hitl.gateway.core.guard.Lockout;
+import io.hitl.gateway.core.pretrade.ScopedSwitch;
 import io.hitl.gateway.core.replay.Difference;
 import io.hitl.gateway.core.replay.GuardReplay;
 import io.hitl.gateway.core.replay.GuardReplay.PolicyVersion;
@@ -10,6 +11,7 @@ import io.hitl.gateway.store.GuardianStore;
 import io.hitl.gateway.store.LockoutStore;
 import io.hitl.gateway.store.PolicyStore;
 import io.hitl.gateway.store.SettingsStore;
+import io.hitl.gateway.store.SwitchStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ final class GuardTables {
   private final SettingsStore settings = new SettingsStore();
   private final LockoutStore lockouts = new LockoutStore();
   private final PolicyStore policies = new PolicyStore();
+  private final SwitchStore switches = new SwitchStore();
 
   /** Every difference between the tables as read on {@code db} and {@code replay}. */
   Future<List<Difference>> compare(SqlClient db, GuardReplay replay) {
@@ -38,9 +41,19 @@ final class GuardTables {
     }).compose(ls -> {
       out.addAll(replay.compareLockouts(ls));
       return allPolicies(db, 0, new ArrayList<>(), new HashMap<>());
-    }).map(found -> {
+    }).compose(found -> {
       out.addAll(replay.comparePolicies(found.versions, found.documentHashes));
+      return allSwitches(db, new UUID(0, 0), new ArrayList<>());
+    }).map(found -> {
+      out.addAll(replay.compareSwitches(found));
       return out;
+    });
+  }
+
+  private Future<List<ScopedSwitch>> allSwitches(SqlClient db, UUID after, List<ScopedSwitch> acc) {
+    return switches.pageAfter(db, after, PAGE).compose(page -> {
+      acc.addAll(page);
+      return page.size() < PAGE ? Future.succeededFuture(acc) : allSwitches(db, page.get(page.size() - 1).id(), acc);
     });
   }
 

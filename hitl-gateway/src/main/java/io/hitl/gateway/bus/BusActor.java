@@ -14,8 +14,12 @@ public final class BusActor {
   private BusActor() {
   }
 
+  /**
+   * Options for a node's own request to its own consumers: every node runs every consumer, and a request
+   * kept on the node cannot be answered by another cluster member claiming the address.
+   */
   public static DeliveryOptions options(Actor actor, String correlationId) {
-    DeliveryOptions o = new DeliveryOptions().setSendTimeout(10_000)
+    DeliveryOptions o = new DeliveryOptions().setSendTimeout(10_000).setLocalOnly(true)
       .addHeader(Headers.ACTOR, actor.subject())
       .addHeader(Headers.ROLES, String.join(",", actor.roleNames()));
     if (correlationId != null) {

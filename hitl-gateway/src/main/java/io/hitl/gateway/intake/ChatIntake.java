@@ -73,6 +73,6 @@ public final class ChatIntake {
   }
 
   private static DeliveryOptions options(RoutingContext ctx) {
-    return new DeliveryOptions().setSendTimeout(10_000).addHeader(Headers.CORRELATION_ID, Correlation.of(ctx));
+    return new DeliveryOptions().setSendTimeout(10_000).setLocalOnly(true).addHeader(Headers.CORRELATION_ID, Correlation.of(ctx));
   }
 }

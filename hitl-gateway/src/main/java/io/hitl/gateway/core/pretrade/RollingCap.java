@@ -24,6 +24,11 @@ public record RollingCap(ScopeKind per, Duration window, BigDecimal maxNotional,
 
   /** The window's key for this order, e.g. "strategy:momo-1"; the same order always gets the same key. */
   public String key(Order order) {
+    return key(per, order);
+  }
+
+  /** The window key of an order for one attribution key, whatever the window. */
+  public static String key(ScopeKind per, Order order) {
     String v = per.valueOf(order);
     return per.json() + ":" + (v == null ? UNATTRIBUTED : v);
   }

@@ -8,6 +8,7 @@ import io.hitl.gateway.core.guard.GuardianState;
 import io.hitl.gateway.core.guard.Lockout;
 import io.hitl.gateway.core.guard.LockoutSource;
 import io.hitl.gateway.core.guard.TradingMode;
+import io.hitl.gateway.core.pretrade.ScopedSwitch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,8 +21,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The guard tables (guardian_state, symbol_lockouts, approval_settings, policies) re-derived by folding
- * the journal in seq order, and compared with what the tables hold. Entries of other kinds are ignored.
+ * The guard tables (guardian_state, symbol_lockouts, approval_settings, policies, scoped_switches)
+ * re-derived by folding the journal in seq order, and compared with what the tables hold. Entries of
+ * other kinds are ignored.
  */
 public final class GuardReplay {
   /** The Guardian row as the database is created with it. */
@@ -44,6 +46,7 @@ public final class GuardReplay {
   private Long settingsSeq;
   private final Map<UUID, Derived<Lockout>> lockouts = new TreeMap<>();
   private final Map<Integer, Derived<PolicyVersion>> policies = new TreeMap<>();
+  private final SwitchReplay switches = new SwitchReplay();
 
   /** Folds one entry in; entries must come in seq order. */
   public void apply(JournalEntry e) {
@@ -70,9 +73,13 @@ public final class GuardReplay {
         PolicyVersion p = policy(e);
         policies.put(p.version(), new Derived<>(p, e.seq()));
       }
-      default -> {
-      }
+      default -> switches.apply(e);
     }
+  }
+
+  /** Every stored scoped kill switch against its history. */
+  public List<Difference> compareSwitches(Collection<ScopedSwitch> found) {
+    return switches.compare(found);
   }
 
   /** One step of the Guardian fold: the row after {@code e}, a lock or unlock entry. */

@@ -1,0 +1,117 @@
+package io.hitl.gateway.store;
+
+import static io.hitl.gateway.store.Json.instant;
+import static io.hitl.gateway.store.Json.odt;
+
+import io.hitl.gateway.core.pretrade.Order;
+import io.hitl.gateway.core.pretrade.Scope;
+import io.hitl.gateway.core.pretrade.ScopeKind;
+import io.hitl.gateway.core.pretrade.ScopedSwitch;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Scoped kill switches. Like the Guardian, a switch change holds an advisory lock exclusively while it
+ * engages and rejects what is pending in its scope, and a create holds it shared before it reads the
+ * engaged switches, so no request in scope can commit after an engage commits.
+ */
+public final class SwitchStore {
+  /** Key of the advisory lock; distinct from the Guardian's and the journal's. */
+  static final long SWITCH_LOCK = 0x53434f50L;
+  private static final String LOCK_SHARED = "SELECT pg_advisory_xact_lock_shared(" + SWITCH_LOCK + ")";
+  private static final String LOCK_EXCLUSIVE = "SELECT pg_advisory_xact_lock(" + SWITCH_LOCK + ")";
+  private static final String COLUMNS = "id, scope_kind, scope_value, reason, set_by, set_at, rejected, lifted_at, "
+    + "lifted_by, lift_reason";
+  private static final String INSERT = "INSERT INTO scoped_switches (id, scope_kind, scope_value, reason, set_by, "
+    + "set_at, rejected) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+    + "ON CONFLICT (scope_kind, scope_value) WHERE lifted_at IS NULL DO NOTHING RETURNING " + COLUMNS;
+  private static final String ENGAGED_ON = "SELECT " + COLUMNS + " FROM scoped_switches "
+    + "WHERE scope_kind = $1 AND scope_value = $2 AND lifted_at IS NULL";
+  private static final String ENGAGED = "SELECT " + COLUMNS + " FROM scoped_switches WHERE lifted_at IS NULL "
+    + "ORDER BY scope_kind, scope_value LIMIT $1";
+  /** The engaged switches an order's keys could match: one probe of the partial unique index per key. */
+  private static final String MATCHING = "SELECT " + COLUMNS + " FROM scoped_switches WHERE lifted_at IS NULL AND ("
+    + "(scope_kind = 'venue' AND scope_value = $1) OR (scope_kind = 'strategy' AND scope_value = $2) "
+    + "OR (scope_kind = 'account' AND scope_value = $3) OR (scope_kind = 'desk' AND scope_value = $4) "
+    + "OR (scope_kind = 'symbol' AND scope_value = $5))";
+  private static final String PAGE = "SELECT " + COLUMNS + " FROM scoped_switches WHERE id > $1 ORDER BY id LIMIT $2";
+  private static final String SET_REJECTED = "UPDATE scoped_switches SET rejected = $2 WHERE id = $1 RETURNING "
+    + COLUMNS;
+  private static final String LIFT = "UPDATE scoped_switches SET lifted_at = $3, lifted_by = $4, lift_reason = $5 "
+    + "WHERE scope_kind = $1 AND scope_value = $2 AND lifted_at IS NULL RETURNING " + COLUMNS;
+  private static final String LIFT_BY_ID = "UPDATE scoped_switches SET lifted_at = $2, lifted_by = $3, "
+    + "lift_reason = $4 WHERE id = $1 AND lifted_at IS NULL RETURNING " + COLUMNS;
+
+  /** Held by a create before it reads the switches; waits while a switch is being engaged. */
+  public Future<Void> shared(SqlClient c) {
+    return c.query(LOCK_SHARED).execute().mapEmpty();
+  }
+
+  /** Held by an engage or lift until it commits. */
+  public Future<Void> exclusive(SqlClient c) {
+    return c.query(LOCK_EXCLUSIVE).execute().mapEmpty();
+  }
+
+  /** The new switch, or null when its scope is already engaged (the first engage wins). */
+  public Future<ScopedSwitch> insert(SqlClient c, ScopedSwitch s) {
+    return c.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
+      s.id(), s.scope().kind().json(), s.scope().value(), s.reason(), s.setBy(), odt(s.setAt()), s.rejected()
+    })).map(SwitchStore::first);
+  }
+
+  public Future<ScopedSwitch> engagedOn(SqlClient c, Scope scope) {
+    return c.preparedQuery(ENGAGED_ON).execute(Tuple.of(scope.kind().json(), scope.value())).map(SwitchStore::first);
+  }
+
+  public Future<List<ScopedSwitch>> engaged(SqlClient c, int limit) {
+    return c.preparedQuery(ENGAGED).execute(Tuple.of(limit)).map(SwitchStore::all);
+  }
+
+  /** The engaged switches whose scope the order carries (symbols are stored upper-cased, like the order's). */
+  public Future<List<ScopedSwitch>> matching(SqlClient c, Order o) {
+    return c.preparedQuery(MATCHING).execute(Tuple.of(o.venue(), o.strategy(), o.account(), o.desk(), o.symbol()))
+      .map(SwitchStore::all);
+  }
+
+  public Future<List<ScopedSwitch>> pageAfter(SqlClient c, UUID afterId, int limit) {
+    return c.preparedQuery(PAGE).execute(Tuple.of(afterId, limit)).map(SwitchStore::all);
+  }
+
+  public Future<ScopedSwitch> setRejected(SqlClient c, UUID id, long rejected) {
+    return c.preparedQuery(SET_REJECTED).execute(Tuple.of(id, rejected)).map(SwitchStore::first);
+  }
+
+  /** The lifted switch, or null when nothing is engaged on that scope. */
+  public Future<ScopedSwitch> lift(SqlClient c, Scope scope, ScopedSwitch lifted) {
+    return c.preparedQuery(LIFT).execute(Tuple.of(scope.kind().json(), scope.value(), odt(lifted.liftedAt()),
+      lifted.liftedBy(), lifted.liftReason())).map(SwitchStore::first);
+  }
+
+  public Future<ScopedSwitch> liftById(SqlClient c, UUID id, ScopedSwitch lifted) {
+    return c.preparedQuery(LIFT_BY_ID).execute(Tuple.of(id, odt(lifted.liftedAt()), lifted.liftedBy(),
+      lifted.liftReason())).map(SwitchStore::first);
+  }
+
+  private static ScopedSwitch first(RowSet<Row> rs) {
+    return rs.iterator().hasNext() ? map(rs.iterator().next()) : null;
+  }
+
+  private static List<ScopedSwitch> all(RowSet<Row> rs) {
+    List<ScopedSwitch> l = new ArrayList<>();
+    rs.forEach(r -> l.add(map(r)));
+    return l;
+  }
+
+  static ScopedSwitch map(Row r) {
+    return new ScopedSwitch(r.getUUID("id"), new Scope(ScopeKind.parse(r.getString("scope_kind")),
+      r.getString("scope_value")), r.getString("reason"), r.getString("set_by"), instant(r.getOffsetDateTime("set_at")),
+      r.getLong("rejected"), instant(r.getOffsetDateTime("lifted_at")), r.getString("lifted_by"),
+      r.getString("lift_reason"));
+  }
+}
