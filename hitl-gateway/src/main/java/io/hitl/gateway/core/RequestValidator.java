@@ -23,7 +23,10 @@ public final class RequestValidator {
   private static final Set<String> GENERIC_FIELDS = withTimeoutOverrides("type", "title", "description", "context",
     "timeout_seconds", "trade_id");
   private static final Set<String> TRADE_FIELDS = withTimeoutOverrides("type", "ticker", "action", "quantity",
-    "price", "strategy", "confidence", "risk_pct", "reason", "description", "timeout_seconds", "trade_id", "context");
+    "price", "strategy", "venue", "account", "desk", "confidence", "risk_pct", "reason", "description",
+    "timeout_seconds", "trade_id", "context");
+  /** Attribution keys besides strategy: where an order goes and on whose behalf (scoped kill switches match them). */
+  public static final List<String> ATTRIBUTION = List.of("venue", "account", "desk");
 
   private final int minTimeout;
   private final int maxTimeout;
@@ -96,11 +99,13 @@ public final class RequestValidator {
     String reason = e.optionalString(body, "reason", MAX_REASON);
     String description = e.optionalString(body, "description", MAX_DESCRIPTION);
     Map<String, Object> extra = e.context(body.get("context"));
+    Map<String, String> attribution = attribution(body, extra, e);
     Integer timeout = e.timeout(body.get("timeout_seconds"), minTimeout, maxTimeout);
     String tradeId = e.tradeId(body.get("trade_id"));
     e.throwIfAny();
 
     Map<String, Object> context = new LinkedHashMap<>(extra);
+    context.putAll(attribution);
     context.put("ticker", ticker);
     context.put("action", action);
     context.put("quantity", Decimals.text(quantity));
@@ -120,6 +125,24 @@ public final class RequestValidator {
     context.put("risk_level", RiskLevel.derive(riskPct, confidence).name());
     String title = action + " " + Decimals.text(quantity) + " " + ticker;
     return new NewRequest(ApprovalTypes.TRADE_EXECUTION, title, description, context, timeout, tradeId);
+  }
+
+  /**
+   * venue, account and desk, given at the top level or in the context: either way a string, so a switch on a
+   * venue cannot be dodged by sending the venue as a number.
+   */
+  private static Map<String, String> attribution(Map<String, Object> body, Map<String, Object> extra, Errors e) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String k : ATTRIBUTION) {
+      boolean top = body.get(k) != null;
+      String v = e.optionalString(top ? body : extra, k, MAX_STRATEGY);
+      if (v != null && v.isEmpty()) {
+        e.add(k, "must not be blank");
+      } else if (v != null) {
+        out.put(k, v);
+      }
+    }
+    return out;
   }
 
   /** timeout_seconds within this validator's bounds, or null (absent, or an error added to {@code e}). */

@@ -1,15 +1,16 @@
 package io.hitl.gateway.core.pretrade;
 
+import io.hitl.gateway.core.RequestValidator;
 import java.util.Comparator;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * One scope of a kill switch: a key and its value ("venue XNAS", "strategy momo-1"). Symbols are
  * upper-cased like trade tickers; the other keys are compared exactly as the engine sends them.
  */
 public record Scope(ScopeKind kind, String value) {
-  public static final Pattern VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}");
+  /** As long as a strategy name may be. */
+  public static final int MAX_VALUE = RequestValidator.MAX_STRATEGY;
   /** Stable order: by key, then value; the first engaged scope in this order names a refusal. */
   public static final Comparator<Scope> ORDER = Comparator.comparing(Scope::kind).thenComparing(Scope::value);
 
@@ -18,8 +19,9 @@ public record Scope(ScopeKind kind, String value) {
       throw new IllegalArgumentException("a scope needs a key and a value");
     }
     value = normalize(kind, value);
-    if (!VALUE.matcher(value).matches()) {
-      throw new IllegalArgumentException("a scope value must be 1-64 letters, digits or . _ : / -");
+    if (!validValue(kind, value)) {
+      throw new IllegalArgumentException("a scope value must be 1-" + MAX_VALUE + " characters without control "
+        + "characters");
     }
   }
 
@@ -30,7 +32,11 @@ public record Scope(ScopeKind kind, String value) {
   }
 
   public static boolean validValue(ScopeKind kind, String value) {
-    return kind != null && value != null && VALUE.matcher(normalize(kind, value)).matches();
+    if (kind == null || value == null) {
+      return false;
+    }
+    String v = normalize(kind, value);
+    return !v.isEmpty() && v.length() <= MAX_VALUE && !RequestValidator.hasControl(v);
   }
 
   /** True when the order carries this key with this value. */

@@ -43,7 +43,7 @@ public final class SwitchRequests {
     }
     Object v = body.get("value");
     if (!(v instanceof String) || kind != null && !Scope.validValue(kind, (String) v)) {
-      errors.put("value", "must be 1-64 letters, digits or . _ : / -");
+      errors.put("value", "must be 1-" + Scope.MAX_VALUE + " characters without control characters");
     }
     return errors.isEmpty() ? new Scope(kind, (String) v) : null;
   }
