@@ -1,8 +1,9 @@
 package io.hitl.chaos;
 
+import io.hitl.gateway.chat.DiscordSignature;
+
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.config.GatewayConfig;
-import io.hitl.gateway.notify.DiscordSignature;
 import io.hitl.gateway.support.ClusterSettings;
 import io.hitl.gateway.support.NodeCluster;
 import io.hitl.gateway.support.SignedCalls;

@@ -1,8 +1,9 @@
 package io.hitl.chaos;
 
+import io.hitl.gateway.chat.SlackSignature;
+
 import io.hitl.chaos.Env.Node;
 import io.hitl.chaos.Env.Resp;
-import io.hitl.gateway.notify.SlackSignature;
 import io.hitl.gateway.support.SignedCalls;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,8 @@
 package io.hitl.gateway;
 
+import io.hitl.gateway.chat.ChatVerticle;
+import io.hitl.gateway.outbox.OutboxVerticle;
+
 import io.hitl.gateway.approval.ApprovalService;
 import io.hitl.gateway.approval.ApprovalVerticle;
 import io.hitl.gateway.approval.QuoteSource;
@@ -16,8 +19,6 @@ import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.expiry.ExpiryVerticle;
 import io.hitl.gateway.intake.HttpVerticle;
 import io.hitl.gateway.intake.RateLimitPurge;
-import io.hitl.gateway.notify.ChatVerticle;
-import io.hitl.gateway.notify.NotifyVerticle;
 import io.hitl.gateway.guardian.GuardianVerticle;
 import io.hitl.gateway.market.HttpQuoteSource;
 import io.hitl.gateway.market.MarketVerticle;
@@ -109,12 +110,12 @@ public final class Gateway implements AutoCloseable {
         config.quoteUrl, clock, Duration.ofSeconds(config.quoteMaxAgeSeconds));
       PolicyCache policies = new PolicyCache(config);
       await(v.deployVerticle(() -> new ApprovalVerticle(self -> new ApprovalService(pool, config, clock,
-          Published.observed(metrics, event -> v.eventBus().publish(Addresses.EVENTS, event)), quotes, policies)),
+          approvalJournal(v, metrics), quotes, policies)),
         new DeploymentOptions().setInstances(config.approvalInstances)));
       await(v.deployVerticle(new PolicyVerticle(self -> new PolicyService(pool, config, clock, policies,
         changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed), Journal.on(v)), policies, pool)));
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
-        Published.observed(metrics, event -> x.eventBus().publish(Addresses.EVENTS, event)), quotes, policies))));
+        approvalJournal(x, metrics), quotes, policies))));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
       await(v.deployVerticle(new HistoryVerticle(new HistoryService(pool, clock, Journal.on(v)),
         new SchemaService(pool, policies, config.timeoutMinSeconds, config.timeoutMaxSeconds))));
@@ -125,7 +126,7 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));
-      await(v.deployVerticle(new NotifyVerticle(config, pool, clock)));
+      await(v.deployVerticle(new OutboxVerticle(config, pool, clock)));
       await(v.deployVerticle(new RateLimitPurge(config, pool, clock)));
       Streams streams = new Streams(pool, config, clock, auth,
         new StreamTokens(v, Tokens.hmacSecrets(config, secret), clock, config.streamTokenTtlSeconds));
@@ -243,5 +244,11 @@ public final class Gateway implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The journal writer of the approval write path: its events observed (metrics, logs) as they are published. */
+  private static Journal approvalJournal(Vertx v, HitlMetrics metrics) {
+    return new Journal(Published.observed(metrics, event -> v.eventBus().publish(Addresses.EVENTS, event)),
+      silent -> v.eventBus().publish(Addresses.JOURNAL_APPENDED, silent));
   }
 }

@@ -1,12 +1,14 @@
 package io.hitl.gateway.bus;
 
-/** Event-bus addresses of the documented contract (docs/architecture.md). */
+import io.hitl.client.contract.BusAddresses;
+
+/** Event-bus addresses (docs/architecture.md); those clients use are the client library's contract. */
 public final class Addresses {
-  public static final String APPROVALS_CREATE = "hitl.approvals.create";
-  public static final String APPROVALS_DECIDE = "hitl.approvals.decide";
-  public static final String APPROVALS_CANCEL = "hitl.approvals.cancel";
-  public static final String APPROVALS_GET = "hitl.approvals.get";
-  public static final String APPROVALS_LIST = "hitl.approvals.list";
+  public static final String APPROVALS_CREATE = BusAddresses.APPROVALS_CREATE;
+  public static final String APPROVALS_DECIDE = BusAddresses.APPROVALS_DECIDE;
+  public static final String APPROVALS_CANCEL = BusAddresses.APPROVALS_CANCEL;
+  public static final String APPROVALS_GET = BusAddresses.APPROVALS_GET;
+  public static final String APPROVALS_LIST = BusAddresses.APPROVALS_LIST;
   /** Internal: apply what is due for one request now (deadline, escalation notice, reminder). */
   public static final String APPROVALS_EXPIRE = "hitl.approvals.expire";
   /** Admin: handle every overdue pending request now. */
@@ -34,7 +36,7 @@ public final class Addresses {
   public static final String HISTORY_EXPORT = "hitl.history.export";
   /** Reader: the JSON Schemas of a request type's body and allowed edits. */
   public static final String SCHEMAS_GET = "hitl.schemas.get";
-  public static final String EVENTS = "hitl.events";
+  public static final String EVENTS = BusAddresses.EVENTS;
   /** Published after commit with the seqs of journal entries that have no event, so stream readers skip them. */
   public static final String JOURNAL_APPENDED = "hitl.journal.appended";
   public static final String NOTIFY_LIST = "hitl.notify.list";
@@ -45,7 +47,7 @@ public final class Addresses {
   public static final String CHAT_DISCORD = "hitl.chat.discord";
   public static final String CHAT_LINK = "hitl.chat.link";
   /** Guardian status from JVM services: {state: LOCKED|UNLOCKED, reason}. */
-  public static final String GUARDIAN_STATUS = "guardian.status";
+  public static final String GUARDIAN_STATUS = BusAddresses.GUARDIAN_STATUS;
   public static final String GUARDIAN_GET = "hitl.guardian.get";
   public static final String GUARDIAN_LOCK = "hitl.guardian.lock";
   public static final String GUARDIAN_UNLOCK = "hitl.guardian.unlock";
@@ -56,13 +58,13 @@ public final class Addresses {
   public static final String SETTINGS_GET = "hitl.settings.approval.get";
   public static final String SETTINGS_PUT = "hitl.settings.approval.put";
   /** Quotes published by engines: {ticker, bid, ask, ts}. */
-  public static final String MARKET_QUOTES = "market.quotes";
+  public static final String MARKET_QUOTES = BusAddresses.MARKET_QUOTES;
   public static final String QUOTES_PUT = "hitl.market.quotes.put";
   /** Trade lifecycle reports from engines: {trade_id, event: FILLED|CLOSED|SETTLED}. */
-  public static final String TRADES_EVENT = "hitl.trades.event";
+  public static final String TRADES_EVENT = BusAddresses.TRADES_EVENT;
   public static final String TRADES_GET = "hitl.trades.get";
   /** The gateway's address space; on a clustered bus every message to it must be authenticated. */
-  public static final String PREFIX = "hitl.";
+  public static final String PREFIX = BusAddresses.PREFIX;
 
   private Addresses() {
   }

@@ -1,18 +1,20 @@
 package io.hitl.gateway.bus;
 
-/** Event-bus message headers that carry who is acting and why. */
+import io.hitl.client.contract.BusHeaders;
+
+/** Event-bus message headers that carry who is acting and why; the values are the client library's contract. */
 public final class Headers {
-  public static final String ACTOR = "hitl-actor";
-  public static final String ROLES = "hitl-roles";
-  public static final String CORRELATION_ID = "hitl-correlation-id";
-  public static final String IDEMPOTENCY_KEY = "hitl-idempotency-key";
-  public static final String CHANNEL = "hitl-channel";
+  public static final String ACTOR = BusHeaders.ACTOR;
+  public static final String ROLES = BusHeaders.ROLES;
+  public static final String CORRELATION_ID = BusHeaders.CORRELATION_ID;
+  public static final String IDEMPOTENCY_KEY = BusHeaders.IDEMPOTENCY_KEY;
+  public static final String CHANNEL = BusHeaders.CHANNEL;
   /** Every header of the gateway's own starts with this; all of them are covered by the signature. */
-  public static final String PREFIX = "hitl-";
-  public static final String AUTH_TIMESTAMP = "hitl-auth-ts";
-  public static final String AUTH_SIGNATURE = "hitl-auth-sig";
+  public static final String PREFIX = BusHeaders.PREFIX;
+  public static final String AUTH_TIMESTAMP = BusHeaders.AUTH_TIMESTAMP;
+  public static final String AUTH_SIGNATURE = BusHeaders.AUTH_SIGNATURE;
   /** A JWT presented by an event-bus client that does not hold the cluster secret. */
-  public static final String TOKEN = "hitl-token";
+  public static final String TOKEN = BusHeaders.TOKEN;
 
   private Headers() {
   }

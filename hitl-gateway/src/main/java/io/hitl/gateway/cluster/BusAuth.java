@@ -1,5 +1,7 @@
 package io.hitl.gateway.cluster;
 
+import io.hitl.client.contract.BusSigner;
+import io.hitl.client.contract.MessageSignature;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.BusErrors;

@@ -2,18 +2,13 @@ package io.hitl.gateway.cluster;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.KubernetesConfig;
-import com.hazelcast.config.NetworkConfig;
+import io.hitl.client.ClusterJoin;
 import io.hitl.gateway.config.ConfigKeys;
 import io.hitl.gateway.config.GatewayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,8 +18,8 @@ import java.util.TreeMap;
  * to use another), with each {@code HITL_CLUSTER_*} setting that is set applied over it.
  */
 public final class ClusterSetup {
-  public static final String JOIN_TCP = "tcp";
-  public static final String JOIN_KUBERNETES = "kubernetes";
+  public static final String JOIN_TCP = ClusterJoin.JOIN_TCP;
+  public static final String JOIN_KUBERNETES = ClusterJoin.JOIN_KUBERNETES;
   static final String SETTING_PREFIX = ConfigKeys.HITL_CLUSTER + "_";
 
   private ClusterSetup() {
@@ -32,66 +27,21 @@ public final class ClusterSetup {
 
   /** The Hazelcast configuration; a lite member (event-bus clients) holds none of the cluster's data. */
   public static Config hazelcastConfig(GatewayConfig c, boolean liteMember) {
-    Config hz = ConfigUtil.loadConfig();
-    if (hz == null) {
-      throw new IllegalStateException("cluster.xml could not be read from the classpath");
-    }
-    if (c.clusterName != null) {
-      hz.setClusterName(c.clusterName);
-    }
-    NetworkConfig net = hz.getNetworkConfig();
-    if (c.clusterPort != null) {
-      net.setPort(c.clusterPort).setPortAutoIncrement(false);
-    }
-    if (c.clusterHost != null) {
-      net.getInterfaces().clear().setEnabled(true).addInterface(c.clusterHost);
-    }
-    JoinConfig join = net.getJoin();
-    String mode = c.clusterJoin != null ? c.clusterJoin : c.clusterMembers.isEmpty() ? null : JOIN_TCP;
-    if (JOIN_KUBERNETES.equals(mode)) {
-      join.getMulticastConfig().setEnabled(false);
-      join.getTcpIpConfig().setEnabled(false);
-      KubernetesConfig k8s = join.getKubernetesConfig().setEnabled(true);
-      if (c.clusterK8sService != null) {
-        k8s.setProperty("service-name", c.clusterK8sService);
-      }
-      if (c.clusterK8sNamespace != null) {
-        k8s.setProperty("namespace", c.clusterK8sNamespace);
-      }
-      if (c.clusterPort != null) {
-        k8s.setProperty("service-port", Integer.toString(c.clusterPort));
-      }
-      if (c.clusterHost == null) {
-        // the pod's own address, found by Hazelcast, instead of the loopback of the local default
-        net.getInterfaces().setEnabled(false);
-      }
-    } else if (JOIN_TCP.equals(mode)) {
-      join.getMulticastConfig().setEnabled(false);
-      join.getKubernetesConfig().setEnabled(false);
-      join.getTcpIpConfig().setEnabled(true);
-      if (!c.clusterMembers.isEmpty()) {
-        join.getTcpIpConfig().setMembers(new ArrayList<>(c.clusterMembers));
-      }
-    }
-    if (c.clusterFailureTimeoutSeconds != null) {
-      int timeout = c.clusterFailureTimeoutSeconds;
-      hz.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(timeout));
-      hz.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(Math.max(1, timeout / 5)));
-    }
-    hz.setLiteMember(liteMember);
-    return hz;
+    return ClusterJoin.hazelcastConfig(settings(c), liteMember);
+  }
+
+  /** The validated settings in the client library's form, which builds the Hazelcast configuration for both. */
+  static ClusterJoin.Settings settings(GatewayConfig c) {
+    return new ClusterJoin.Settings(c.clusterName, c.clusterMembers, c.clusterPort, c.clusterHost, c.clusterJoin,
+      c.clusterK8sService, c.clusterK8sNamespace, c.clusterFailureTimeoutSeconds, c.clusterBusPort);
   }
 
   public static VertxOptions vertxOptions(GatewayConfig c) {
-    EventBusOptions bus = new EventBusOptions().setPort(c.clusterBusPort);
-    if (c.clusterHost != null) {
-      bus.setHost(c.clusterHost);
-    }
-    return new VertxOptions().setEventBusOptions(bus);
+    return ClusterJoin.vertxOptions(settings(c));
   }
 
   public static Future<Vertx> join(GatewayConfig c, HazelcastClusterManager manager) {
-    return Vertx.builder().with(vertxOptions(c)).withClusterManager(manager).buildClustered();
+    return ClusterJoin.join(settings(c), manager);
   }
 
   /**

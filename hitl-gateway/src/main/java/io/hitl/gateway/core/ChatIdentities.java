@@ -1,7 +1,9 @@
 package io.hitl.gateway.core;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -75,6 +77,18 @@ public final class ChatIdentities {
       return null;
     }
     return operatorByIdentity.get(key(platform, userId));
+  }
+
+  /** The chat users of one platform an operator is mapped to, in the order the setting names them. */
+  public List<String> users(String platform, String operator) {
+    List<String> out = new ArrayList<>();
+    String prefix = platform + ":";
+    operatorByIdentity.forEach((identity, op) -> {
+      if (op.equals(operator) && identity.startsWith(prefix)) {
+        out.add(identity.substring(prefix.length()));
+      }
+    });
+    return out;
   }
 
   public int size() {

@@ -1,31 +1,33 @@
 package io.hitl.gateway.core;
 
+import io.hitl.client.contract.ErrorCodes;
+
 /** The SEC error codes of the product, each with the HTTP status it maps to at the edge. */
 public enum ErrorCode {
-  SEC_001("SEC-001", 401, "Unauthorized"),
-  SEC_002("SEC-002", 403, "Forbidden"),
-  SEC_010("SEC-010", 400, "Invalid input"),
-  SEC_011("SEC-011", 404, "Not found"),
-  SEC_012("SEC-012", 409, "Already decided"),
-  SEC_013("SEC-013", 409, "Expired"),
-  SEC_014("SEC-014", 422, "Idempotency key reused with a different request"),
-  SEC_015("SEC-015", 409, "The same request is still in progress"),
-  SEC_016("SEC-016", 409, "Identifier already used"),
-  SEC_020("SEC-020", 423, "Guardian locked"),
-  SEC_021("SEC-021", 423, "Symbol locked out"),
-  SEC_030("SEC-030", 409, "Invalid lifecycle transition"),
-  SEC_040("SEC-040", 500, "Invalid configuration"),
-  SEC_050("SEC-050", 409, "Slippage exceeded"),
-  SEC_051("SEC-051", 409, "No fresh quote"),
-  SEC_060("SEC-060", 429, "Rate limited"),
-  SEC_070("SEC-070", 401, "Bad chat signature"),
-  SEC_071("SEC-071", 401, "Replayed or stale request"),
-  SEC_080("SEC-080", 409, "Integrity hash mismatch"),
-  SEC_090("SEC-090", 403, "Operator not allowed"),
-  SEC_091("SEC-091", 403, "Self-approval not allowed"),
-  SEC_098("SEC-098", 504, "Outcome unknown"),
-  SEC_099("SEC-099", 503, "Dependency unavailable"),
-  INTERNAL("SEC-500", 500, "Internal error");
+  SEC_001(ErrorCodes.SEC_001, 401, "Unauthorized"),
+  SEC_002(ErrorCodes.SEC_002, 403, "Forbidden"),
+  SEC_010(ErrorCodes.SEC_010, 400, "Invalid input"),
+  SEC_011(ErrorCodes.SEC_011, 404, "Not found"),
+  SEC_012(ErrorCodes.SEC_012, 409, "Already decided"),
+  SEC_013(ErrorCodes.SEC_013, 409, "Expired"),
+  SEC_014(ErrorCodes.SEC_014, 422, "Idempotency key reused with a different request"),
+  SEC_015(ErrorCodes.SEC_015, 409, "The same request is still in progress"),
+  SEC_016(ErrorCodes.SEC_016, 409, "Identifier already used"),
+  SEC_020(ErrorCodes.SEC_020, 423, "Guardian locked"),
+  SEC_021(ErrorCodes.SEC_021, 423, "Symbol locked out"),
+  SEC_030(ErrorCodes.SEC_030, 409, "Invalid lifecycle transition"),
+  SEC_040(ErrorCodes.SEC_040, 500, "Invalid configuration"),
+  SEC_050(ErrorCodes.SEC_050, 409, "Slippage exceeded"),
+  SEC_051(ErrorCodes.SEC_051, 409, "No fresh quote"),
+  SEC_060(ErrorCodes.SEC_060, 429, "Rate limited"),
+  SEC_070(ErrorCodes.SEC_070, 401, "Bad chat signature"),
+  SEC_071(ErrorCodes.SEC_071, 401, "Replayed or stale request"),
+  SEC_080(ErrorCodes.SEC_080, 409, "Integrity hash mismatch"),
+  SEC_090(ErrorCodes.SEC_090, 403, "Operator not allowed"),
+  SEC_091(ErrorCodes.SEC_091, 403, "Self-approval not allowed"),
+  SEC_098(ErrorCodes.SEC_098, 504, "Outcome unknown"),
+  SEC_099(ErrorCodes.SEC_099, 503, "Dependency unavailable"),
+  INTERNAL(ErrorCodes.INTERNAL, 500, "Internal error");
 
   private final String code;
   private final int httpStatus;
@@ -51,7 +53,7 @@ public enum ErrorCode {
 
   /** Numeric part of the code, used as the event-bus failure code. */
   public int number() {
-    return Integer.parseInt(code.substring(4));
+    return ErrorCodes.number(code);
   }
 
   public static ErrorCode fromCode(String code) {

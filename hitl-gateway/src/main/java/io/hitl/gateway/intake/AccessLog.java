@@ -22,6 +22,8 @@ final class AccessLog {
   /** Set by {@link Problems} on the context, so the line carries the SEC code of a refusal. */
   static final String ERROR_CODE = "error_code";
 
+  /** Routing-context key: System.nanoTime() when the request arrived, for handlers that answer by a deadline. */
+  static final String ARRIVED_NANOS = "hitl.arrived_nanos";
   private final HitlMetrics metrics;
 
   AccessLog(HitlMetrics metrics) {
@@ -30,6 +32,7 @@ final class AccessLog {
 
   void handle(RoutingContext ctx) {
     long start = System.nanoTime();
+    ctx.put(ARRIVED_NANOS, start);
     ctx.addEndHandler(ar -> done(ctx, start, ar.succeeded()));
     ctx.next();
   }

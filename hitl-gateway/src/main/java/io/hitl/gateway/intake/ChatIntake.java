@@ -3,6 +3,7 @@ package io.hitl.gateway.intake;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.BusErrors;
 import io.hitl.gateway.bus.Headers;
+import io.hitl.gateway.chat.ChatVerticle;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.vertx.core.Vertx;
@@ -17,7 +18,7 @@ import io.vertx.ext.web.RoutingContext;
  * decisions happen in the chat verticle; this only carries the raw request over the bus.
  */
 public final class ChatIntake {
-  /** Below Slack's and Discord's 3 s deadline for an answer. */
+  /** Below Slack's and Discord's 3 s deadline: past it the platform has given up on the answer anyway. */
   private static final long ANSWER_TIMEOUT_MS = 2800;
   private final Vertx vertx;
 
@@ -58,7 +59,11 @@ public final class ChatIntake {
         + " are required"));
       return;
     }
-    vertx.eventBus().<JsonObject>request(address, msg, options(ctx).setSendTimeout(ANSWER_TIMEOUT_MS))
+    // the chat verticle answers by the budget left since arrival (deferring if need be); the timeout is a backstop
+    long elapsedMs = elapsedMs(ctx);
+    msg.put(ChatVerticle.BUDGET_FIELD, Math.max(0, ChatVerticle.DEFAULT_BUDGET_MS - elapsedMs));
+    vertx.eventBus().<JsonObject>request(address, msg,
+        options(ctx).setSendTimeout(Math.max(1, ANSWER_TIMEOUT_MS - elapsedMs)))
       .onSuccess(reply -> {
         JsonObject a = reply.body();
         var response = ctx.response().setStatusCode(a.getInteger("status", 200));
@@ -70,6 +75,11 @@ public final class ChatIntake {
         }
       })
       .onFailure(t -> Problems.send(ctx, BusErrors.decode(t)));
+  }
+
+  private static long elapsedMs(RoutingContext ctx) {
+    Long arrived = ctx.get(AccessLog.ARRIVED_NANOS);
+    return arrived == null ? 0 : (System.nanoTime() - arrived) / 1_000_000;
   }
 
   private static DeliveryOptions options(RoutingContext ctx) {

@@ -1,5 +1,8 @@
 package io.hitl.gateway.market;
 
+import io.hitl.gateway.outbox.Callbacks;
+import io.hitl.gateway.outbox.JobPlan;
+
 import io.hitl.gateway.store.DbFailures;
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Decimals;
@@ -16,8 +19,6 @@ import io.hitl.gateway.core.guard.TradeState;
 import io.hitl.gateway.bus.ApprovalJson;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.policy.PolicySnapshot;
-import io.hitl.gateway.notify.Callbacks;
-import io.hitl.gateway.notify.JobPlan;
 import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.CallbackStore;

@@ -1,18 +1,20 @@
 package io.hitl.gateway.cluster;
 
+import io.hitl.client.ApprovalClient;
+import io.hitl.client.ApprovalEvent;
+import io.hitl.client.ApprovalStatus;
+import io.hitl.client.ApprovalView;
+import io.hitl.client.BusCredentials;
+import io.hitl.client.Created;
+import io.hitl.client.Decision;
+import io.hitl.client.HitlException;
+import io.hitl.client.Role;
+import io.hitl.client.contract.BusSigner;
+import io.hitl.client.contract.ErrorCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.Headers;
-import io.hitl.gateway.client.ApprovalClient;
-import io.hitl.gateway.client.ApprovalEvent;
-import io.hitl.gateway.client.ApprovalView;
-import io.hitl.gateway.client.BusCredentials;
-import io.hitl.gateway.core.ApprovalStatus;
-import io.hitl.gateway.core.Decision;
-import io.hitl.gateway.core.ErrorCode;
-import io.hitl.gateway.core.GatewayException;
-import io.hitl.gateway.core.Role;
 import io.hitl.gateway.support.ClusterSettings;
 import io.hitl.gateway.support.Poll;
 import io.hitl.gateway.support.TestDb;
@@ -93,10 +95,10 @@ class BusAuthTest {
     }
   }
 
-  static GatewayException refusal(Future<?> f) {
+  static HitlException refusal(Future<?> f) {
     try {
       await(f);
-    } catch (GatewayException e) {
+    } catch (HitlException e) {
       return e;
     }
     throw new AssertionError("expected a refusal");
@@ -136,7 +138,7 @@ class BusAuthTest {
     }
     assertThat(live).as("the event subscription became live").isTrue();
     try {
-      ApprovalClient.Created c = await(engine.create(trade(), "bus-key-1"));
+      Created c = await(engine.create(trade(), "bus-key-1"));
       assertThat(c.created()).isTrue();
       ApprovalView a = c.approval();
       assertThat(a.status()).isEqualTo(ApprovalStatus.PENDING);
@@ -173,14 +175,14 @@ class BusAuthTest {
   void refusalsArriveAsTypedFailuresWithTheirSecCode() {
     UUID id = pending();
     await(alice.decide(id, Decision.REJECT, "too big", null));
-    GatewayException late = refusal(alice.decide(id, Decision.APPROVE, null, null));
-    assertThat(late.code()).isEqualTo(ErrorCode.SEC_012);
+    HitlException late = refusal(alice.decide(id, Decision.APPROVE, null, null));
+    assertThat(late.code()).isEqualTo(ErrorCodes.SEC_012);
     assertThat(late.extensions()).containsKey("outcome");
-    assertThat(refusal(alice.get(UUID.randomUUID())).code()).isEqualTo(ErrorCode.SEC_011);
-    assertThat(refusal(engine.decide(pending(), Decision.APPROVE, null, null)).code()).isEqualTo(ErrorCode.SEC_002);
+    assertThat(refusal(alice.get(UUID.randomUUID())).code()).isEqualTo(ErrorCodes.SEC_011);
+    assertThat(refusal(engine.decide(pending(), Decision.APPROVE, null, null)).code()).isEqualTo(ErrorCodes.SEC_002);
     assertThat(refusal(engine.create(new JsonObject().put("type", "TRADE_EXECUTION"))).code())
-      .isEqualTo(ErrorCode.SEC_010);
-    assertThat(refusal(alice.decide(id, null, null, null)).code()).isEqualTo(ErrorCode.SEC_010);
+      .isEqualTo(ErrorCodes.SEC_010);
+    assertThat(refusal(alice.decide(id, null, null, null)).code()).isEqualTo(ErrorCodes.SEC_010);
   }
 
   @Test
@@ -257,9 +259,9 @@ class BusAuthTest {
     String noExp = gw.gateway.auth().generateToken(new JsonObject().put("roles", new JsonArray().add("admin")),
       new JWTOptions().setSubject("alice"));
     for (String token : List.of(forged, expired, "not.a.token", noSubject, typedExp, noExp)) {
-      GatewayException e = refusal(alice.withCredentials(BusCredentials.token(token))
+      HitlException e = refusal(alice.withCredentials(BusCredentials.token(token))
         .decide(id, Decision.APPROVE, null, null));
-      assertThat(e.code()).as(token).isEqualTo(ErrorCode.SEC_001);
+      assertThat(e.code()).as(token).isEqualTo(ErrorCodes.SEC_001);
     }
     assertThat(await(alice.get(id)).status()).isEqualTo(ApprovalStatus.PENDING);
   }

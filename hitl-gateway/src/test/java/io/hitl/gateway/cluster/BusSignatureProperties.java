@@ -1,5 +1,7 @@
 package io.hitl.gateway.cluster;
 
+import io.hitl.client.contract.MessageSignature;
+import io.hitl.client.contract.BusSigner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.bus.Headers;

@@ -1,5 +1,6 @@
 package io.hitl.gateway.cluster;
 
+import io.hitl.client.contract.MessageSignature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.hitl.gateway.cluster;
 
+import io.hitl.client.contract.BusSigner;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.Headers;
 import io.vertx.core.Vertx;

@@ -154,7 +154,7 @@ public final class NodeCluster implements AutoCloseable {
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       String name = Path.of(entry).getFileName().toString();
       boolean classes = entry.endsWith("classes") && (withTestClasses || !entry.endsWith("test-classes"));
-      if (classes || name.startsWith("vertx-core-") || name.startsWith("netty-") || name.startsWith("jackson-core-")
+      if (classes || name.startsWith("hitl-client-") || name.startsWith("vertx-core-") || name.startsWith("netty-") || name.startsWith("jackson-core-")
           || name.startsWith("vertx-hazelcast-") || name.startsWith("hazelcast-")) {
         keep.add(entry);
       }

@@ -1,6 +1,7 @@
 package io.hitl.gateway.support;
 
-import io.hitl.gateway.notify.SlackSignature;
+import io.hitl.gateway.chat.SlackSignature;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

@@ -1,0 +1,197 @@
+package io.hitl.client;
+
+import io.hitl.client.HttpCalls.Call;
+import io.hitl.client.HttpCalls.Reply;
+import io.hitl.client.HttpCalls.Retry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The HTTP client for trading engines (docs/engine-client.md), on Vert.x core's HttpClient alone. Creates carry an
+ * Idempotency-Key (a fresh UUID unless given) that every retry of that create reuses, so a retry after a lost
+ * answer or 504 SEC-098 can never make a second request. 503 SEC-099 and 429 are retried after their Retry-After.
+ * {@link #awaitDecision} long-polls {@code /api/v1/approvals/{id}/wait}, reconnecting until the request is final or
+ * the caller's deadline passes. Futures fail with {@link HitlException}. Immutable and thread-safe.
+ */
+public final class EngineClient {
+  /** Where the gateway is and how to behave; {@link #of} gives the defaults. */
+  public record Options(String baseUrl, String token, int maxAttempts, Duration minBackoff, Duration maxBackoff,
+      Duration requestTimeout, Duration pollWindow, Clock clock) {
+    public Options {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      Objects.requireNonNull(token, "token");
+      baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1");
+      }
+    }
+
+    /** 6 attempts, backoff 200 ms doubling to 10 s, 30 s per answer, 30 s long-polls (the gateway's default limit). */
+    public static Options of(String baseUrl, String token) {
+      return new Options(baseUrl, token, 6, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(30), Clock.systemUTC());
+    }
+
+    public Options withToken(String other) {
+      return new Options(baseUrl, other, maxAttempts, minBackoff, maxBackoff, requestTimeout, pollWindow, clock);
+    }
+
+    public Options withMaxAttempts(int n) {
+      return new Options(baseUrl, token, n, minBackoff, maxBackoff, requestTimeout, pollWindow, clock);
+    }
+
+    public Options withBackoff(Duration min, Duration max) {
+      return new Options(baseUrl, token, maxAttempts, min, max, requestTimeout, pollWindow, clock);
+    }
+
+    public Options withRequestTimeout(Duration d) {
+      return new Options(baseUrl, token, maxAttempts, minBackoff, maxBackoff, d, pollWindow, clock);
+    }
+
+    /** The longest single long-poll; at most the gateway's HITL_WAIT_MAX_SECONDS. */
+    public Options withPollWindow(Duration d) {
+      return new Options(baseUrl, token, maxAttempts, minBackoff, maxBackoff, requestTimeout, d, clock);
+    }
+
+    public Options withClock(Clock c) {
+      return new Options(baseUrl, token, maxAttempts, minBackoff, maxBackoff, requestTimeout, pollWindow, c);
+    }
+  }
+
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final Options options;
+  private final HttpCalls calls;
+
+  private EngineClient(Vertx vertx, HttpClient http, Options options) {
+    this.vertx = vertx;
+    this.http = http;
+    this.options = options;
+    this.calls = new HttpCalls(vertx, http, options);
+  }
+
+  /** A client with its own HTTP connection pool; {@link #close} it when done. */
+  public static EngineClient create(Vertx vertx, Options options) {
+    return new EngineClient(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)), options);
+  }
+
+  /** The same gateway and connections, acting with another token (say the desk's after the engine's). */
+  public EngineClient withToken(String token) {
+    return new EngineClient(vertx, http, options.withToken(token));
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /** {@code POST /api/v1/approvals/trade} with a fresh Idempotency-Key. */
+  public Future<Created> createTrade(JsonObject trade) {
+    return createTrade(trade, UUID.randomUUID().toString());
+  }
+
+  /** {@code POST /api/v1/approvals/trade}; every retry sends {@code idempotencyKey} again. */
+  public Future<Created> createTrade(JsonObject trade, String idempotencyKey) {
+    return create("/api/v1/approvals/trade", trade, idempotencyKey);
+  }
+
+  /** {@code POST /api/v1/approvals} (generic types) with a fresh Idempotency-Key. */
+  public Future<Created> create(JsonObject request) {
+    return create(request, UUID.randomUUID().toString());
+  }
+
+  public Future<Created> create(JsonObject request, String idempotencyKey) {
+    return create("/api/v1/approvals", request, idempotencyKey);
+  }
+
+  private Future<Created> create(String path, JsonObject body, String key) {
+    Objects.requireNonNull(key, "idempotencyKey");
+    return calls.send(call(HttpMethod.POST, path, body, Map.of("Idempotency-Key", key), Retry.SAFE))
+      .map(r -> new Created(r.status() == 201, new ApprovalView(r.json())));
+  }
+
+  public Future<ApprovalView> get(UUID id) {
+    return calls.send(call(HttpMethod.GET, "/api/v1/approvals/" + id, null, Map.of(), Retry.SAFE))
+      .map(r -> new ApprovalView(r.json()));
+  }
+
+  /** {@code POST /api/v1/market/quotes} (submitter); a trade is approved only against a fresh quote (SEC-051). */
+  public Future<JsonObject> postQuote(String ticker, BigDecimal bid, BigDecimal ask) {
+    JsonObject body = new JsonObject().put("ticker", ticker).put("bid", bid.toPlainString())
+      .put("ask", ask.toPlainString());
+    // a quote sent twice is harmless: the gateway keeps the newest by its time
+    return calls.send(call(HttpMethod.POST, "/api/v1/market/quotes", body, Map.of(), Retry.SAFE)).map(Reply::json);
+  }
+
+  /** Approves ({@code comment}) or rejects ({@code reason}, {@code comment}) as the token's approver. */
+  public Future<ApprovalView> decide(UUID id, Decision decision, String reason, String comment) {
+    JsonObject body = new JsonObject().put("comment", comment);
+    if (decision == Decision.REJECT) {
+      body.put("reason", reason);
+    }
+    String path = "/api/v1/approvals/" + id + "/" + decision.json();
+    return calls.send(call(HttpMethod.POST, path, body, Map.of(), Retry.NOTHING_DONE))
+      .map(r -> new ApprovalView(r.json()));
+  }
+
+  /** Withdraws a pending request (its requester or an admin). */
+  public Future<ApprovalView> cancel(UUID id, String reason) {
+    return calls.send(call(HttpMethod.DELETE, "/api/v1/approvals/" + id, new JsonObject().put("reason", reason),
+      Map.of(), Retry.NOTHING_DONE)).map(r -> new ApprovalView(r.json()));
+  }
+
+  /** {@link #awaitDecision(UUID, Instant)} with a deadline {@code within} from now. */
+  public Future<ApprovalView> awaitDecision(UUID id, Duration within) {
+    return awaitDecision(id, options.clock().instant().plus(within));
+  }
+
+  /**
+   * The request once it is final, long-polling in windows of at most {@link Options#pollWindow} and reconnecting
+   * after dropped connections, 503 and 504 until {@code deadline}. At the deadline, the request as last seen
+   * (still pending); fails only on a refusal (SEC-001, SEC-002, SEC-011...) or when it could never be read.
+   */
+  public Future<ApprovalView> awaitDecision(UUID id, Instant deadline) {
+    return waitFrom(id, deadline, null);
+  }
+
+  private Future<ApprovalView> waitFrom(UUID id, Instant deadline, ApprovalView last) {
+    Duration left = Duration.between(options.clock().instant(), deadline);
+    Duration window = left.isNegative() ? Duration.ZERO : left.compareTo(options.pollWindow()) > 0
+      ? options.pollWindow() : left;
+    String path = "/api/v1/approvals/" + id + "/wait?timeout=" + window.toMillis() + "ms";
+    // the gateway says nothing until the answer, so a connection may stay quiet for the whole window
+    Call c = new Call(HttpMethod.GET, path, null, Map.of(), Retry.SAFE, window.plus(options.requestTimeout()),
+      deadline, Integer.MAX_VALUE);
+    return calls.send(c).transform(ar -> {
+      if (ar.failed()) {
+        HitlException e = (HitlException) ar.cause();
+        return last != null && HttpCalls.retryable(e, Retry.SAFE) ? Future.succeededFuture(last)
+          : Future.failedFuture(e);
+      }
+      ApprovalView seen = new ApprovalView(ar.result().json());
+      if (seen.status().terminal() || !options.clock().instant().isBefore(deadline)) {
+        return Future.succeededFuture(seen);
+      }
+      return waitFrom(id, deadline, seen);
+    });
+  }
+
+  public Future<Void> close() {
+    return http.close();
+  }
+
+  private Call call(HttpMethod m, String path, JsonObject body, Map<String, String> headers, Retry retry) {
+    Instant deadline = options.clock().instant().plus(options.maxBackoff().multipliedBy(options.maxAttempts()));
+    return new Call(m, path, body, headers, retry, options.requestTimeout(), deadline, options.maxAttempts());
+  }
+}

@@ -1,0 +1,44 @@
+package io.hitl.gateway.chat;
+
+import io.hitl.gateway.outbox.ChatText;
+
+/** What a clicker is told privately (Slack ephemeral, Discord ephemeral) when a click does not decide. */
+public final class ChatReplies {
+  private ChatReplies() {
+  }
+
+  public static String unmapped(String platform, String userId) {
+    return "⛔ Not allowed: your " + ChatText.channel(platform) + " user " + userId
+      + " is not mapped to a HITL operator (SEC-090). Nothing was decided.";
+  }
+
+  public static String counted(String title) {
+    return "👍 Your approval of " + title + " is counted; more approvals are needed.";
+  }
+
+  public static String notHandled() {
+    return "This button is not handled by HITL Gateway.";
+  }
+
+  /** A refusal of the approval service, by its SEC code. */
+  public static String refusal(String code, String detail) {
+    String d = detail == null ? "" : detail;
+    switch (code == null ? "" : code) {
+      case "SEC-090":
+        return "⛔ Not allowed: " + d + " (SEC-090). Nothing was decided.";
+      case "SEC-091":
+        return "⛔ " + d + " (SEC-091). Nothing was decided.";
+      case "SEC-012":
+        return "ℹ️ Already decided: " + d + " (SEC-012).";
+      case "SEC-013":
+        return "⌛ Too late: " + d + " (SEC-013).";
+      case "SEC-011":
+        return "❓ Unknown request: " + d + " (SEC-011).";
+      case "SEC-020":
+      case "SEC-021":
+        return "🔒 " + d + " (" + code + "). Nothing was decided.";
+      default:
+        return "⚠️ Your decision was not recorded: " + d + " (" + code + "). Try again or use the console.";
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.hitl.gateway.chat;
+
+import io.hitl.gateway.bus.Addresses;
+import io.hitl.gateway.bus.BusActor;
+import io.hitl.gateway.bus.Headers;
+import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.Actor;
+import io.hitl.gateway.core.ChatAction;
+import io.hitl.gateway.core.ChatIdentities;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.JournalEntry;
+import io.hitl.gateway.core.Role;
+import io.hitl.gateway.core.Times;
+import io.hitl.gateway.journal.Journal;
+import io.hitl.gateway.store.ApprovalStore;
+import io.hitl.gateway.store.ChatStore;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What verified chat clicks share on every platform: the clicker is mapped to an operator and the click decided
+ * through `hitl.approvals.decide` with channel slack or discord, so every decision rule applies; a click by an
+ * unmapped user is journaled. Nothing is kept in memory between clicks, so any node answers any click.
+ */
+final class ChatService {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
+  /** How long a decision may take before its outcome counts as unknown; the clicker was answered long before. */
+  private static final long DECIDE_TIMEOUT_MS = 10_000;
+  /** Slack's response_url accepts answers for 30 minutes. */
+  private static final Duration RESPONSE_URL_LIFETIME = Duration.ofMinutes(30);
+
+  private final GatewayConfig config;
+  private final Pool pool;
+  private final Clock clock;
+  private final EventBus bus;
+  private final Journal journal;
+  private final ChatStore chat = new ChatStore();
+  private final ApprovalStore approvals = new ApprovalStore();
+
+  ChatService(GatewayConfig config, Pool pool, Clock clock, EventBus bus, Journal journal) {
+    this.config = config;
+    this.pool = pool;
+    this.clock = clock;
+    this.bus = bus;
+    this.journal = journal;
+  }
+
+  /** The operator a chat user is mapped to, or null. */
+  String operator(String platform, String userId) {
+    return config.chatIdentities.operator(platform, userId);
+  }
+
+  /** Remembers where a clicked message is and how to answer its clicker (Slack response_url, 30 minutes). */
+  Future<Void> recordClick(ChatAction action, String platform, String channelId, String messageRef, String responseUrl) {
+    Instant now = clock.instant();
+    return chat.recordClick(pool, action.requestId(), platform, channelId, messageRef, responseUrl,
+      responseUrl == null ? null : now.plus(RESPONSE_URL_LIFETIME), Times.micros(now))
+      .onFailure(t -> LOG.warn("could not record the {} message of {}: {}", platform, action.requestId(), t.toString()));
+  }
+
+  /** Decides as the operator through the approval service; the request as it stands afterwards. */
+  Future<JsonObject> decide(String operator, ChatAction action, String channel, String corr) {
+    DeliveryOptions o = BusActor.options(new Actor(operator, EnumSet.of(Role.APPROVER)), corr)
+      .addHeader(Headers.CHANNEL, channel)
+      .setSendTimeout(DECIDE_TIMEOUT_MS);
+    JsonObject body = new JsonObject().put("request_id", action.requestId().toString()).put("decision", action.decision());
+    return bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, o).map(m -> m.body().getJsonObject("approval"));
+  }
+
+  /** A click by a chat user no operator owns: refused with SEC-090 and journaled; the request is untouched. */
+  Future<Void> auditUnmapped(ChatAction action, String platform, String userId, String corr) {
+    Instant now = Times.micros(clock.instant());
+    String who = platform + ":" + userId;
+    LOG.warn("SEC-090 refused a {} click by unmapped user {} on request {}", platform, who, action.requestId());
+    return journal.inTransaction(pool, tx -> approvals.find(tx.conn(), action.requestId()).compose(a -> {
+      Map<String, Object> payload = new LinkedHashMap<>();
+      payload.put("decision", action.decision());
+      payload.put("channel", platform);
+      payload.put("chat_user", who);
+      payload.put("detail", "Chat user " + who + " is not mapped to an operator (HITL_CHAT_IDENTITIES)");
+      JournalEntry e = JournalEntry.of(a == null ? null : a.id(), action.requestId().toString(), who, "decision_refused",
+        null, null, payload, corr, ErrorCode.SEC_090.code(), now);
+      return tx.append(e);
+    })).<Void>mapEmpty().onFailure(t -> LOG.warn("could not audit the SEC-090 refusal of {}: {}", who, t.toString()));
+  }
+}

@@ -1,0 +1,61 @@
+package io.hitl.gateway.chat;
+
+import io.hitl.gateway.core.ChatAction;
+
+import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.StrictJson;
+import io.hitl.gateway.core.UriText;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A Slack interaction request: form field `payload` holding JSON. Only `block_actions` from this gateway's
+ * buttons carry a decision; anything else is acknowledged and ignored.
+ */
+public record SlackInteraction(String type, String userId, String teamId, String actionId, ChatAction action,
+    String responseUrl, String channelId, String messageTs) {
+
+  public static final String BLOCK_ACTIONS = "block_actions";
+
+  /** Parses the raw form body; IllegalArgumentException (SEC-010) when there is no readable payload. */
+  public static SlackInteraction parse(byte[] formBody) {
+    String payload = null;
+    String body;
+    try {
+      body = StrictJson.utf8(formBody, "body");
+    } catch (GatewayException e) {
+      throw new IllegalArgumentException("body: is not valid UTF-8");
+    }
+    if (!UriText.queryProblems(body).isEmpty()) {
+      throw new IllegalArgumentException("body: is not a well-formed form encoding");
+    }
+    for (String pair : body.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && UriText.decode(pair.substring(0, eq), true).equals("payload")) {
+        if (payload != null) {
+          throw new IllegalArgumentException("payload: form field is given more than once");
+        }
+        payload = UriText.decode(pair.substring(eq + 1), true);
+      }
+    }
+    if (payload == null) {
+      throw new IllegalArgumentException("payload: form field is missing");
+    }
+    Map<String, Object> p;
+    try {
+      p = Payloads.object(payload.getBytes(StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("payload: " + e.getMessage());
+    }
+    Map<String, Object> first = Payloads.firstOf(p, "actions");
+    String actionId = first == null ? null : Payloads.text(first, "action_id");
+    String value = first == null ? null : Payloads.text(first, "value");
+    String channel = Payloads.text(p, "container", "channel_id");
+    String ts = Payloads.text(p, "container", "message_ts");
+    return new SlackInteraction(Payloads.text(p, "type"), Payloads.text(p, "user", "id"),
+      Payloads.text(p, "user", "team_id") != null ? Payloads.text(p, "user", "team_id") : Payloads.text(p, "team", "id"),
+      actionId, ChatAction.fromSlack(actionId, value), Payloads.text(p, "response_url"),
+      channel != null ? channel : Payloads.text(p, "channel", "id"),
+      ts != null ? ts : Payloads.text(p, "message", "ts"));
+  }
+}

@@ -1,0 +1,210 @@
+package io.hitl.gateway.outbox;
+
+import io.hitl.gateway.core.ChatAction;
+import io.hitl.gateway.core.EscalationTargets;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Block Kit for one request: header, request facts, trade facts, reason, description, and while pending an
+ * actions block with Approve (primary) and Reject (danger) buttons, each behind a confirm dialog, plus the
+ * one-time console link. Decided requests show the outcome and who decided, without buttons.
+ */
+public final class SlackMessages {
+  public static final String APPROVE = ChatAction.SLACK_APPROVE;
+  public static final String REJECT = ChatAction.SLACK_REJECT;
+  public static final String OPEN = "hitl_open";
+  public static final String ACTIONS_BLOCK = "hitl_decision";
+  private static final int HEADER_MAX = 150;
+  private static final int FIELD_MAX = 2000;
+  private static final int SECTION_MAX = 3000;
+  private static final int FIELDS_PER_SECTION = 10;
+
+  private SlackMessages() {
+  }
+
+  /** {text, blocks}: the body of chat.postMessage / chat.update / an incoming webhook, minus channel and ts. */
+  public static Map<String, Object> message(MessageFacts f, String link) {
+    List<Object> blocks = new ArrayList<>();
+    blocks.add(header(f.headline()));
+    if (f.pending()) {
+      addFields(blocks, f.requestFields());
+      addFields(blocks, f.detailFields());
+      if (f.reason() != null) {
+        blocks.add(section("*Reason*\n" + ChatText.slack(f.reason())));
+      }
+      if (f.description() != null) {
+        blocks.add(context(ChatText.slack(f.description())));
+      }
+      blocks.add(actions(f, link));
+    } else {
+      List<MessageFacts.Field> outcome = new ArrayList<>();
+      outcome.add(MessageFacts.Field.text("Status", f.statusLabel()));
+      outcome.add(new MessageFacts.Field("Request ID", f.requestId(), null, true));
+      outcome.add(MessageFacts.Field.text("Processed by", processedBy(f)));
+      if (f.decidedAt() != null) {
+        outcome.add(new MessageFacts.Field("Decided at", ChatText.utc(f.decidedAt()), f.decidedAt(), false));
+      }
+      addFields(blocks, outcome);
+      blocks.add(section(ChatText.slack(f.outcomeLine())
+        + (f.decisionReason() == null || "expired".equals(f.status()) ? "" : "\n*Reason:* " + ChatText.slack(f.decisionReason()))
+        + (f.decisionComment() == null ? "" : "\n*Comment:* " + ChatText.slack(f.decisionComment()))));
+      List<String> summary = new ArrayList<>();
+      summary.add(f.typeLabel());
+      for (MessageFacts.Field d : f.detailFields()) {
+        summary.add(d.label() + ": " + d.text());
+      }
+      blocks.add(context(ChatText.slack(String.join(" · ", summary))));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("text", fallback(f));
+    m.put("blocks", blocks);
+    return m;
+  }
+
+  /** The notification text (push notifications and clients without blocks show it). */
+  public static String fallback(MessageFacts f) {
+    String base = f.pending() ? "Approval required: " + f.title() : f.title() + ": " + f.outcomeLine();
+    return ChatText.truncate(ChatText.slack(base + " (" + f.requestId() + ")"), SECTION_MAX);
+  }
+
+  /** A plain message (timeout, escalation and Guardian notices; webhook-only status lines). */
+  public static Map<String, Object> notice(String text) {
+    return notice(text, null);
+  }
+
+  /** A notice that names the people it is for: their mentions ping them, other names are plain text. */
+  public static Map<String, Object> notice(String text, EscalationTargets targets) {
+    String attention = "";
+    if (targets != null && !targets.isEmpty()) {
+      List<String> who = new ArrayList<>(targets.slackMentions());
+      targets.plain().forEach(n -> who.add(ChatText.slack(n)));
+      attention = ChatText.truncate(" Attention: " + String.join(", ", who), SECTION_MAX / 2);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("text", ChatText.truncate(ChatText.slack(text), SECTION_MAX - attention.length()) + attention);
+    return m;
+  }
+
+  /** An answer only the clicker sees, through the interaction's response_url. */
+  public static Map<String, Object> ephemeral(String text) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("response_type", "ephemeral");
+    m.put("replace_original", false);
+    m.put("text", ChatText.truncate(ChatText.slack(text), SECTION_MAX));
+    return m;
+  }
+
+  private static String processedBy(MessageFacts f) {
+    if ("expired".equals(f.status())) {
+      return "system (timeout)";
+    }
+    String who = f.decidedBy() == null ? "unknown" : f.decidedBy();
+    return f.decisionChannel() == null ? who : who + " (" + ChatText.channel(f.decisionChannel()) + ")";
+  }
+
+  private static Map<String, Object> actions(MessageFacts f, String link) {
+    List<Object> elements = new ArrayList<>();
+    elements.add(button(APPROVE, "✅ Approve", "primary", f.requestId(),
+      confirm("Approve this request?", "Approve *" + ChatText.slack(f.title()) + "*?", "Approve", "primary")));
+    elements.add(button(REJECT, "❌ Reject", "danger", f.requestId(),
+      confirm("Reject this request?", "Reject *" + ChatText.slack(f.title()) + "*?", "Reject", "danger")));
+    if (link != null) {
+      Map<String, Object> open = new LinkedHashMap<>();
+      open.put("type", "button");
+      open.put("action_id", OPEN);
+      open.put("text", plain("Open in console"));
+      open.put("url", link);
+      elements.add(open);
+    }
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("type", "actions");
+    b.put("block_id", ACTIONS_BLOCK);
+    b.put("elements", elements);
+    return b;
+  }
+
+  private static Map<String, Object> button(String actionId, String label, String style, String value,
+      Map<String, Object> confirm) {
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("type", "button");
+    b.put("action_id", actionId);
+    b.put("text", plain(label));
+    b.put("style", style);
+    b.put("value", value);
+    b.put("confirm", confirm);
+    return b;
+  }
+
+  private static Map<String, Object> confirm(String title, String text, String yes, String style) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("title", plainNoEmoji(ChatText.truncate(title, 100)));
+    c.put("text", Map.of("type", "mrkdwn", "text", ChatText.truncate(text, 300)));
+    c.put("confirm", plainNoEmoji(yes));
+    c.put("deny", plainNoEmoji("Cancel"));
+    c.put("style", style);
+    return c;
+  }
+
+  private static void addFields(List<Object> blocks, List<MessageFacts.Field> fields) {
+    for (int i = 0; i < fields.size(); i += FIELDS_PER_SECTION) {
+      List<Object> texts = new ArrayList<>();
+      for (MessageFacts.Field f : fields.subList(i, Math.min(fields.size(), i + FIELDS_PER_SECTION))) {
+        texts.add(Map.of("type", "mrkdwn", "text", ChatText.truncate("*" + f.label() + "*\n" + value(f), FIELD_MAX)));
+      }
+      if (!texts.isEmpty()) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("type", "section");
+        s.put("fields", texts);
+        blocks.add(s);
+      }
+    }
+  }
+
+  private static String value(MessageFacts.Field f) {
+    if (f.at() != null) {
+      return "<!date^" + f.at().getEpochSecond() + "^{date_short_pretty} {time_secs}|" + ChatText.utc(f.at()) + ">";
+    }
+    String v = ChatText.slack(f.text() == null ? "" : f.text());
+    return f.code() ? "`" + v + "`" : v;
+  }
+
+  private static Map<String, Object> header(String text) {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("type", "header");
+    h.put("text", plain(ChatText.truncate(text, HEADER_MAX)));
+    return h;
+  }
+
+  private static Map<String, Object> section(String mrkdwn) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("type", "section");
+    s.put("text", Map.of("type", "mrkdwn", "text", ChatText.truncate(mrkdwn, SECTION_MAX)));
+    return s;
+  }
+
+  private static Map<String, Object> context(String mrkdwn) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", "context");
+    c.put("elements", List.of(Map.of("type", "mrkdwn", "text", ChatText.truncate(mrkdwn, SECTION_MAX))));
+    return c;
+  }
+
+  private static Map<String, Object> plain(String text) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("type", "plain_text");
+    p.put("text", text);
+    p.put("emoji", true);
+    return p;
+  }
+
+  private static Map<String, Object> plainNoEmoji(String text) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("type", "plain_text");
+    p.put("text", text);
+    return p;
+  }
+}
