@@ -32,7 +32,7 @@ public final class BenchRunner {
   private final boolean quick;
   private final Path out = Path.of("target", "bench");
   /** The gateway jar under test; -Dbench.jar=… measures another build (A/B runs) with the same harness. */
-  private final Path jar = Path.of(System.getProperty("bench.jar", "target/hitl-gateway.jar"));
+  private final Path jar = Path.of(System.getProperty("bench.jar", "hitl-gateway/target/hitl-gateway.jar"));
   /** The phases to run (--phases=creates,decisions,…); all of them when not given. */
   private final Set<String> phases;
   private final List<JsonObject> figures = new ArrayList<>();

@@ -110,12 +110,12 @@ public final class Gateway implements AutoCloseable {
         config.quoteUrl, clock, Duration.ofSeconds(config.quoteMaxAgeSeconds));
       PolicyCache policies = new PolicyCache(config);
       await(v.deployVerticle(() -> new ApprovalVerticle(self -> new ApprovalService(pool, config, clock,
-          Published.observed(metrics, event -> v.eventBus().publish(Addresses.EVENTS, event)), quotes, policies)),
+          approvalJournal(v, metrics), quotes, policies)),
         new DeploymentOptions().setInstances(config.approvalInstances)));
       await(v.deployVerticle(new PolicyVerticle(self -> new PolicyService(pool, config, clock, policies,
         changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed), Journal.on(v)), policies, pool)));
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
-        Published.observed(metrics, event -> x.eventBus().publish(Addresses.EVENTS, event)), quotes, policies))));
+        approvalJournal(x, metrics), quotes, policies))));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
       await(v.deployVerticle(new HistoryVerticle(new HistoryService(pool, clock, Journal.on(v)),
         new SchemaService(pool, policies, config.timeoutMinSeconds, config.timeoutMaxSeconds))));
@@ -244,5 +244,11 @@ public final class Gateway implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The journal writer of the approval write path: its events observed (metrics, logs) as they are published. */
+  private static Journal approvalJournal(Vertx v, HitlMetrics metrics) {
+    return new Journal(Published.observed(metrics, event -> v.eventBus().publish(Addresses.EVENTS, event)),
+      silent -> v.eventBus().publish(Addresses.JOURNAL_APPENDED, silent));
   }
 }

@@ -80,14 +80,14 @@ public class ApprovalVerticle extends VerticleBase {
     JsonObject b = body(msg);
     traced(msg, Tracing.DECIDE, actor -> service.decide(uuid(b.getValue("request_id")), Decision.parse(string(b, "decision")),
         string(b, "reason"), string(b, "comment"), edits(b), channel(msg), actor, corr(msg))
-      .compose(this::withProgress).map(a -> new JsonObject().put("approval", a)));
+      .map(d -> new JsonObject().put("approval", answered(d.approval(), d.answer()))));
   }
 
   private void acknowledge(Message<JsonObject> msg) {
     JsonObject b = body(msg);
     handle(msg, actor -> service.acknowledge(uuid(b.getValue("request_id")), string(b, "persona"),
         string(b, "comment"), channel(msg), actor, corr(msg))
-      .compose(this::withProgress).map(a -> new JsonObject().put("approval", a)));
+      .map(d -> new JsonObject().put("approval", answered(d.approval(), d.answer()))));
   }
 
   private void reRequest(Message<JsonObject> msg) {
@@ -107,7 +107,7 @@ public class ApprovalVerticle extends VerticleBase {
         Future<JsonObject> one = uuid == null
           ? Future.failedFuture(GatewayException.invalid(Map.of("request_id", "must be a UUID")))
           : service.decide(uuid, bulk.decision(), bulk.reason(), bulk.comment(), null, channel(msg), actor, corr(msg))
-            .compose(this::withProgress);
+            .map(d -> answered(d.approval(), d.answer()));
         each.add(one.transform(ar -> Future.succeededFuture(bulkResult(id, ar))));
       }
       return Future.join(each).map(all -> {
@@ -137,12 +137,12 @@ public class ApprovalVerticle extends VerticleBase {
   }
 
   /** The request view with its quorum progress and, when its policy names personas, the acknowledgement checklist. */
-  private Future<JsonObject> withProgress(io.hitl.gateway.core.Approval a) {
-    return service.progress(a).map(extra -> {
-      JsonObject v = view(a);
-      extra.forEach((k, x) -> v.put(k, Json.plain(x)));
-      return v;
-    });
+  private JsonObject answered(io.hitl.gateway.core.Approval a, Map<String, Object> answer) {
+    JsonObject v = view(a);
+    if (answer != null) {
+      answer.forEach((k, x) -> v.put(k, Json.plain(x)));
+    }
+    return v;
   }
 
   /** The edits of an approval as plain values; their shape is the approval service's to judge (and audit). */
@@ -187,16 +187,16 @@ public class ApprovalVerticle extends VerticleBase {
     JsonObject b = body(msg);
     handle(msg, actor -> {
       UUID id = uuid(b.getValue("request_id"));
-      return service.get(id, actor, corr(msg)).compose(a -> service.votes(id).compose(votes -> {
+      return service.get(id, actor, corr(msg)).compose(read -> {
         JsonArray vs = new JsonArray();
-        votes.forEach(v -> vs.add(new JsonObject().put("approver", v.approver()).put("decision",
+        read.votes().forEach(v -> vs.add(new JsonObject().put("approver", v.approver()).put("decision",
             v.decision().toLowerCase()).put("channel", v.channel()).put("comment", v.comment())
           .put("at", io.hitl.gateway.core.Times.format(v.at()))));
-        return withProgress(a).map(view -> view.put("votes", vs));
-      }).compose(view -> !a.isTrade() ? Future.succeededFuture(view)
-        : service.trade(id).compose(t -> service.snapshot(id).map(s -> view.put("trade", GuardJson.trade(t))
-          .put("post_trade_snapshot", GuardJson.snapshot(s)))))
-        .map(view -> new JsonObject().put("approval", view)));
+        JsonObject view = answered(read.approval(), read.answer()).put("votes", vs);
+        return !read.approval().isTrade() ? Future.succeededFuture(view)
+          : service.trade(id).compose(t -> service.snapshot(id).map(s -> view.put("trade", GuardJson.trade(t))
+            .put("post_trade_snapshot", GuardJson.snapshot(s))));
+      }).map(view -> new JsonObject().put("approval", view));
     });
   }
 

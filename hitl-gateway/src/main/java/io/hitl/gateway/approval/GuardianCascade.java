@@ -2,17 +2,16 @@ package io.hitl.gateway.approval;
 
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.ApprovalStatus;
-import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.guard.GuardEntries;
 import io.hitl.gateway.core.guard.GuardianRules;
 import io.hitl.gateway.core.guard.GuardianSource;
 import io.hitl.gateway.core.guard.GuardianState;
+import io.hitl.gateway.core.machine.ApprovalMachine;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.GuardianStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * SPEC I6. A lock sets the Guardian row LOCKED and rejects every pending request in the same
@@ -50,50 +49,47 @@ public final class GuardianCascade {
     return service.tx(conn -> guardian.exclusive(conn).compose(current -> {
       if (!GuardianRules.changes(current, lock, source)) {
         out[0] = new Result(current, false, 0);
-        return Future.succeededFuture(new Change(null));
+        return Future.succeededFuture(Change.none());
       }
       // taken once the lock is ours, so every approval that committed before has an earlier decided_at
       Instant now = service.now();
-      Change c = new Change(null);
-      c.entries.add(null);
-      c.snapshots.add(null);
-      Future<Integer> rejected = lock ? rejectPending(conn, c, corr, now, 0) : Future.succeededFuture(0);
-      return rejected.compose(n -> guardian.set(conn, lock, reason, source, actor, now, n).map(state -> {
-        c.entries.set(0, GuardEntries.guardianChanged(current, state, n, corr));
-        out[0] = new Result(state, true, n);
-        return c;
-      }));
+      Future<Swept> swept = lock ? rejectPending(conn, new Swept(Change.none(), 0), corr, now)
+        : Future.succeededFuture(new Swept(Change.none(), 0));
+      return swept.compose(x -> x.change().next() == Change.Next.ALONE ? Future.succeededFuture(x.change())
+        : guardian.set(conn, lock, reason, source, actor, now, x.count()).map(state -> {
+          out[0] = new Result(state, true, x.count());
+          return x.change().withFirst(GuardEntries.guardianChanged(current, state, x.count(), corr));
+        }));
     })).map(c -> out[0]);
   }
 
+  /** The rejections so far and how many pending requests they covered. */
+  private record Swept(Change change, int count) {
+  }
+
   /** Batch after batch of pending requests, all in this transaction, until none is left. */
-  private Future<Integer> rejectPending(SqlConnection conn, Change c, String corr, Instant now, int soFar) {
+  private Future<Swept> rejectPending(SqlConnection conn, Swept soFar, String corr, Instant now) {
     return approvals.pendingForUpdate(conn, BATCH).compose(batch -> {
       if (batch.isEmpty()) {
         return Future.succeededFuture(soFar);
       }
-      Future<Change> f = Future.succeededFuture(c);
+      Future<Change> f = Future.succeededFuture(soFar.change());
       for (Approval a : batch) {
-        f = f.compose(x -> reject(conn, c, a, corr, now));
+        f = f.compose(c -> c.next() == Change.Next.ALONE ? Future.succeededFuture(c) : reject(conn, c, a, corr, now));
       }
-      return f.compose(x -> rejectPending(conn, c, corr, now, soFar + batch.size()));
+      return f.compose(c -> c.next() == Change.Next.ALONE ? Future.succeededFuture(new Swept(c, 0))
+        : rejectPending(conn, new Swept(c, soFar.count() + batch.size()), corr, now));
     });
   }
 
-  /** A pending request rejected by the lock; one that does not match its journal is handled as a tamper instead. */
+  /**
+   * A pending request rejected by the lock (the machine's decision, reason GUARDIAN_LOCK); one that does not
+   * match its journal is handled as a tamper instead. The cascade's change then reports the request last changed.
+   */
   private Future<Change> reject(SqlConnection conn, Change c, Approval locked, String corr, Instant now) {
-    return service.checked(conn, locked, corr, now, a -> {
-      Approval done = a.decided(ApprovalStatus.REJECTED, now, ApprovalService.SYSTEM, ApprovalService.SYSTEM, REASON,
-        null);
-      return service.terminal(conn, new Change(a), done, Events.REJECTED, ApprovalService.SYSTEM, corr, now);
-    }).map(t -> merge(c, t.entries, t.snapshots));
-  }
-
-  /** The steps of one rejection added to the cascade's change, which then reports the request last changed. */
-  private static Change merge(Change c, List<JournalEntry> entries, List<Approval> snapshots) {
-    for (int i = 0; i < entries.size(); i++) {
-      c.record(entries.get(i), snapshots.get(i));
-    }
-    return c;
+    return service.integrity().checked(conn, locked, corr, now, s -> service.writer().persist(conn,
+        Change.of(s.row()), ApprovalMachine.decide(s, ApprovalStatus.REJECTED, ApprovalService.SYSTEM,
+          ApprovalService.SYSTEM, REASON, null, null, corr, now)))
+      .map(t -> t.next() == Change.Next.ALONE ? t : c.then(t));
   }
 }

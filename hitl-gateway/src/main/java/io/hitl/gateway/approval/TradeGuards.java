@@ -94,8 +94,8 @@ final class TradeGuards {
     TradeStore.Trade t = new TradeStore.Trade(tradeId, a.id(), DecisionGuards.tickerOf(a), (String) ctx.get("action"),
       Decimals.parse(ctx.get("quantity")), Decimals.parse(ctx.get("price")), TradeState.AWAITING_APPROVAL, now, now);
     return trades.insert(conn, t).map(inserted -> inserted
-      ? c.record(TradeLifecycle.entry(a.id(), tradeId, t.ticker(), TradeState.PENDING, TradeState.AWAITING_APPROVAL,
-        actor, corr, now, Map.of()), c.approval)
+      ? c.with(TradeLifecycle.entry(a.id(), tradeId, t.ticker(), TradeState.PENDING, TradeState.AWAITING_APPROVAL,
+        actor, corr, now, Map.of()), c.approval())
       : c);
   }
 
@@ -109,19 +109,19 @@ final class TradeGuards {
       if (t == null || t.state() != TradeState.AWAITING_APPROVAL) {
         return Future.succeededFuture(c);
       }
-      return trades.move(conn, t.tradeId(), t.state(), to, now).compose(moved -> {
-        if (!moved) {
+      return trades.move(conn, t.tradeId(), t.state(), to, now).compose(ok -> {
+        if (!ok) {
           return Future.succeededFuture(c);
         }
-        c.record(TradeLifecycle.entry(done.id(), t.tradeId(), t.ticker(), t.state(), to, done.decidedBy(), corr, now,
-          Map.of()), done);
+        Change moved = c.with(TradeLifecycle.entry(done.id(), t.tradeId(), t.ticker(), t.state(), to, done.decidedBy(),
+          corr, now, Map.of()), done);
         if (to != TradeState.ACCEPTED) {
-          return Future.succeededFuture(c);
+          return Future.succeededFuture(moved);
         }
         String snapshotCorr = corr != null ? corr : done.correlationId();
         return quotes.latest(conn, t.ticker())
           .compose(q -> trades.insertSnapshot(conn, PostTradeSnapshot.of(done, t.tradeId(), q, now, snapshotCorr)))
-          .map(v -> c);
+          .map(v -> moved);
       });
     });
   }

@@ -1,10 +1,13 @@
 package io.hitl.gateway.audit;
 
 import io.hitl.gateway.core.Approval;
+import io.hitl.gateway.core.CanonicalJson;
+import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.machine.ApprovalEntry;
 import io.hitl.gateway.core.machine.Mismatch;
 import io.hitl.gateway.core.machine.RowCheck;
+import io.hitl.gateway.store.AcknowledgementStore;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.HistoryStore;
 import io.vertx.core.Future;
@@ -32,6 +35,8 @@ final class ApprovalReplay {
 
   private final ApprovalStore approvals = new ApprovalStore();
   private final HistoryStore histories = new HistoryStore();
+  private final AcknowledgementStore acknowledgements = new AcknowledgementStore();
+  static final String ACKNOWLEDGEMENTS = "approval_acknowledgements";
 
   /**
    * What the replay found. {@code notReplayable} requests were created before entries carried the whole row
@@ -78,25 +83,64 @@ final class ApprovalReplay {
       if (rows.isEmpty()) {
         return Future.succeededFuture();
       }
-      return histories.histories(db, rows.stream().map(Approval::id).toList()).compose(h -> {
+      List<UUID> ids = rows.stream().map(Approval::id).toList();
+      return histories.histories(db, ids).compose(h -> acknowledgements.byRequests(db, ids).compose(acks -> {
         for (Approval row : rows) {
           HistoryStore.History one = h.getOrDefault(row.id(), new HistoryStore.History(List.of(), List.of()));
-          check(s, row, one, archived);
+          if (check(s, row, one, archived)) {
+            checkAcknowledgements(s, row, one.entries(), acks.getOrDefault(row.id(), List.of()));
+          }
           s.after = row.id();
         }
         return rows.size() < PAGE ? Future.succeededFuture() : page(db, s, archived);
-      });
+      }));
     });
   }
 
-  private static void check(State s, Approval row, HistoryStore.History h, long archived) {
+  /**
+   * The acknowledgement rows of a request against its acknowledged entries: persona, who, comment and
+   * time; a row the journal does not have, and an acknowledgement the journal records with no row, are named.
+   */
+  private static void checkAcknowledgements(State s, Approval row, List<JournalEntry> entries,
+      List<AcknowledgementStore.Acknowledgement> rows) {
+    Map<String, JournalEntry> journaled = new LinkedHashMap<>();
+    for (JournalEntry e : entries) {
+      if (ApprovalEntry.of(e) instanceof ApprovalEntry.Acknowledged x) {
+        journaled.putIfAbsent(x.persona(), e);
+      }
+    }
+    for (AcknowledgementStore.Acknowledgement a : rows) {
+      String id = row.id() + "/" + a.persona();
+      JournalEntry e = journaled.remove(a.persona());
+      if (e == null) {
+        s.add(new Mismatch(ACKNOWLEDGEMENTS, id, Mismatch.ROW, "absent", "present", 0));
+        continue;
+      }
+      compare(s, id, "acknowledged_by", e.actor(), a.by(), e.seq());
+      compare(s, id, "comment", e.payload().get("comment"), a.comment(), e.seq());
+      compare(s, id, "created_at", Times.format(e.createdAt()), Times.format(a.at()), e.seq());
+    }
+    journaled.forEach((persona, e) -> s.add(new Mismatch(ACKNOWLEDGEMENTS, row.id() + "/" + persona, Mismatch.ROW,
+      "present", "absent", e.seq())));
+  }
+
+  private static void compare(State s, String id, String field, Object want, Object got, long seq) {
+    String w = CanonicalJson.write(want);
+    String g = CanonicalJson.write(got);
+    if (!w.equals(g)) {
+      s.add(new Mismatch(ACKNOWLEDGEMENTS, id, field, w, g, seq));
+    }
+  }
+
+  /** Folds and compares one request; false when its history cannot be folded (archived or before V14). */
+  private static boolean check(State s, Approval row, HistoryStore.History h, long archived) {
     List<JournalEntry> entries = h.entries();
     boolean begunLive = !entries.isEmpty() && ApprovalEntry.CREATED.equals(entries.get(0).action());
     // a request whose history starts in an archived segment cannot be folded from the live journal alone
     if (!begunLive && archived > 0 && (entries.isEmpty() ? row.journalSeq() > 0 && row.journalSeq() <= archived
         : entries.get(0).seq() > 0)) {
       s.archived++;
-      return;
+      return false;
     }
     for (JournalEntry e : entries) {
       if (ApprovalEntry.INTEGRITY_FAILURE.equals(e.action()) && s.failures.size() < MAX_REPORTED) {
@@ -111,7 +155,7 @@ final class ApprovalReplay {
     RowCheck check = RowCheck.of(row, entries, h.votes());
     if (!check.journal().replayable()) {
       s.notReplayable++;
-      return;
+      return false;
     }
     s.replayed++;
     check.mismatches().forEach(s::add);
@@ -119,5 +163,6 @@ final class ApprovalReplay {
       s.add(new Mismatch(Mismatch.APPROVALS, row.id().toString(), FIELD_JOURNAL, "an unbroken history",
         check.problem(), row.journalSeq()));
     }
+    return true;
   }
 }

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
 public final class AuditCommand {
   public static final String USAGE = "usage: hitl-gateway audit export [--db URL] [--from INSTANT] [--to INSTANT] "
     + "[--action NAME] [--format ndjson|csv] [--out FILE]\n"
-    + "       hitl-gateway audit verify [--db URL] [--archive DIR] [--checkpoints DIR] [--public-keys KEYS]\n"
+    + "       hitl-gateway audit verify [--db URL] [--archive DIR] [--checkpoints DIR] [--public-keys KEYS]"
+    + " [--from-checkpoint]\n"
     + "--db defaults to HITL_DB_URL (postgresql://user[:password]@host:port/database); --checkpoints to\n"
     + "HITL_CHECKPOINT_DIR and --public-keys (comma-separated base64 Ed25519 keys) to HITL_CHECKPOINT_PUBLIC_KEYS";
   private static final long TIMEOUT_HOURS = 24;
@@ -49,6 +50,8 @@ public final class AuditCommand {
     List<String> allowed = export ? List.of("--db", "--from", "--to", "--action", "--format", "--out")
       : List.of("--db", "--archive", "--checkpoints", "--public-keys");
     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+    // a flag without a value: the chain is checked from the newest signed checkpoint only
+    boolean fromCheckpoint = !export && rest.remove("--from-checkpoint");
     for (int i = 0; i < rest.size(); i += 2) {
       String name = rest.get(i);
       if (!allowed.contains(name) || i + 1 >= rest.size() || opts.containsKey(name)) {
@@ -107,7 +110,7 @@ public final class AuditCommand {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(connect).using(vertx).build();
     try {
       return export ? export(vertx, pool, query, opts.get("--out"), out, err)
-        : verify(new AuditService(vertx, pool, checkpoints, keys), opts.get("--archive"), out, err);
+        : verify(new AuditService(vertx, pool, checkpoints, keys), opts.get("--archive"), fromCheckpoint, out, err);
     } finally {
       // closed one after the other from this thread: closing Vert.x from its own event loop never completes
       try {
@@ -136,16 +139,18 @@ public final class AuditCommand {
     }
   }
 
-  private static int verify(AuditService service, String archive, PrintStream out, PrintStream err) {
+  private static int verify(AuditService service, String archive, boolean fromCheckpoint, PrintStream out,
+      PrintStream err) {
     AuditService.Report r;
     try {
-      r = await(service.verify(archive == null ? null : Path.of(archive)));
+      r = await(service.verify(archive == null ? null : Path.of(archive), fromCheckpoint));
     } catch (RuntimeException e) {
       err.println("verify failed: " + e.getMessage());
       return 1;
     }
-    out.println("journal entries checked: " + r.journalChecked() + " (across " + r.archivedSegments()
-      + " archived segment(s)" + (r.archiveFilesChecked() ? ", files re-read" : "") + ")");
+    out.println("journal entries checked: " + r.journalChecked() + (r.fromCheckpointSeq() != null
+      ? " (from the signed checkpoint at seq " + r.fromCheckpointSeq() + ")" : " (across " + r.archivedSegments()
+      + " archived segment(s)" + (r.archiveFilesChecked() ? ", files re-read" : "") + ")"));
     out.println("approval rows checked: " + r.approvalsChecked() + " (" + r.replay().replayed()
       + " replayed from the journal)");
     out.println(r.checkpoints().configured() ? "checkpoints matched: " + r.checkpoints().matched()

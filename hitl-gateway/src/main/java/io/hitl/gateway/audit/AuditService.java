@@ -69,7 +69,7 @@ public final class AuditService {
    */
   public record Report(long journalChecked, Long firstBrokenSeq, String journalProblem, long approvalsChecked,
       List<UUID> approvalsInvalid, int archivedSegments, boolean archiveFilesChecked, ApprovalReplay.Result replay,
-      Checkpoints checkpoints, Guards guards) {
+      Checkpoints checkpoints, Guards guards, Long fromCheckpointSeq) {
     public boolean valid() {
       return firstBrokenSeq == null && approvalsInvalid.isEmpty() && replay.ok() && checkpoints.problems().isEmpty()
         && guards.differences().isEmpty();
@@ -104,10 +104,19 @@ public final class AuditService {
    * live journal from where the archive ends, then every approval row hash.
    */
   public Future<Report> verify(Path archiveDir) {
+    return verify(archiveDir, false);
+  }
+
+  /**
+   * As {@link #verify(Path)}; with {@code fromCheckpoint} the chain is checked only from the newest signed
+   * checkpoint within the live journal (its entry must carry the signed hash and match its own content),
+   * so the cost follows what was appended since. Without such a checkpoint the whole chain is checked.
+   */
+  public Future<Report> verify(Path archiveDir, boolean fromCheckpoint) {
     // one snapshot for anchors, journal, head and approvals: an append or a retention run that commits
     // meanwhile is not half seen (which would look like removed entries)
     return pool.getConnection().compose(conn -> conn.begin().compose(tx ->
-        journal.snapshot(conn).compose(v -> verify(conn, archiveDir))
+        journal.snapshot(conn).compose(v -> verify(conn, archiveDir, fromCheckpoint))
           .eventually(tx::rollback))
       .eventually(conn::close))
       .onSuccess(r -> {
@@ -120,9 +129,10 @@ public final class AuditService {
       });
   }
 
-  private Future<Report> verify(SqlConnection conn, Path archiveDir) {
+  private Future<Report> verify(SqlConnection conn, Path archiveDir, boolean fromCheckpoint) {
     Promise<Report> p = Promise.promise();
     ChainState s = new ChainState(conn);
+    s.fromCheckpoint = fromCheckpoint;
     blocking(() -> checkpointDir == null ? new CheckpointCheck(List.of(), List.of())
       : CheckpointFiles.read(checkpointDir, trustedKeys)).compose(cps -> {
         s.checkpoints = cps;
@@ -135,9 +145,36 @@ public final class AuditService {
         s.archivedThrough = Math.max(s.archivedThrough, a.lastSeq());
         f = f.compose(v -> crossAnchor(s, a, archiveDir));
       }
-      return f;
+      return s.fromCheckpoint && archiveDir == null ? f.compose(v -> startAtCheckpoint(s)) : f;
     }).onFailure(p::fail).onSuccess(v -> verifyJournal(s, p));
     return p.future();
+  }
+
+  /**
+   * Moves the walk to the newest signed checkpoint past the archive: the entry at its seq must carry the
+   * signed hash and match its own link, then the chain continues from it. Checkpoints before it are not
+   * compared; the guard tables, which need the whole history, are not replayed.
+   */
+  private Future<Void> startAtCheckpoint(ChainState s) {
+    CheckpointCheck.Signed newest = s.checkpoints.newestAbove(s.chain.lastSeq());
+    if (newest == null) {
+      return Future.succeededFuture();
+    }
+    long seq = newest.checkpoint().seq();
+    return journal.pageAfter(s.db, seq - 1, 1).map(page -> {
+      JournalEntry e = page.isEmpty() ? null : page.get(0);
+      if (e == null || e.seq() != seq || !Hashing.same(e.hash(), newest.checkpoint().hash())
+          || !Hashing.same(e.hash(), Hashing.chainHash(e.prevHash(), e.seq(), Hashing.contentHash(e)))) {
+        // the anchor does not hold: the whole chain is walked, and the checkpoint is reported where it fails
+        return null;
+      }
+      s.checkpoints.skipped(s.chain.lastSeq(), seq);
+      s.checkpoints.at(seq, e.hash());
+      s.chain.skipTo(seq, e.hash());
+      s.startedAt = seq;
+      s.guardsComplete = false;
+      return null;
+    });
   }
 
   private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
@@ -183,6 +220,8 @@ public final class AuditService {
     final GuardReplay replay = new GuardReplay();
     boolean guardsComplete = true;
     Guards guards;
+    boolean fromCheckpoint;
+    Long startedAt;
 
     ChainState(SqlClient db) {
       this.db = db;
@@ -244,7 +283,7 @@ public final class AuditService {
         replay.run(s.db, s.archivedThrough).onFailure(p::fail).onSuccess(r -> p.complete(new Report(s.chain.checked(),
           s.chain.brokenSeq(), s.chain.problem(), s.approvalsChecked, List.copyOf(s.invalid), s.anchors,
           s.filesChecked, r, new Checkpoints(checkpointDir != null, s.checkpoints.matched(),
-            s.checkpoints.notCompared(), s.checkpoints.problems()), s.guards)));
+            s.checkpoints.notCompared(), s.checkpoints.problems()), s.guards, s.startedAt)));
       }
     });
   }

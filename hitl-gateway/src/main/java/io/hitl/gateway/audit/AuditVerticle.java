@@ -109,7 +109,9 @@ public class AuditVerticle extends VerticleBase {
       return;
     }
     boolean files = msg.body() != null && Boolean.TRUE.equals(msg.body().getValue("archive"));
-    service.verify(files ? archiveDir : null).onSuccess(r -> msg.reply(report(r))).onFailure(t -> fail(msg, t));
+    boolean incremental = msg.body() != null && Boolean.TRUE.equals(msg.body().getValue("from_checkpoint"));
+    service.verify(files ? archiveDir : null, incremental).onSuccess(r -> msg.reply(report(r)))
+      .onFailure(t -> fail(msg, t));
   }
 
   static JsonObject report(AuditService.Report r) {
@@ -128,7 +130,8 @@ public class AuditVerticle extends VerticleBase {
         .put("first_invalid_seq", r.firstBrokenSeq())
         .put("problem", r.journalProblem())
         .put("archived_segments", r.archivedSegments())
-        .put("archive_files_checked", r.archiveFilesChecked()))
+        .put("archive_files_checked", r.archiveFilesChecked())
+        .put("from_checkpoint_seq", r.fromCheckpointSeq()))
       .put("approvals", new JsonObject()
         .put("rows_checked", r.approvalsChecked())
         .put("invalid_ids", new JsonArray(r.approvalsInvalid().stream().map(UUID::toString).toList())))

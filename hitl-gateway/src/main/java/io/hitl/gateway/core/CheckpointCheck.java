@@ -67,6 +67,12 @@ public final class CheckpointCheck {
     bySeq.clear();
   }
 
+  /** The signed checkpoint with the highest seq above {@code seq}, or null when there is none. */
+  public Signed newestAbove(long seq) {
+    Map.Entry<Long, List<Signed>> last = bySeq.lastEntry();
+    return last == null || last.getKey() <= seq ? null : last.getValue().get(0);
+  }
+
   public int matched() {
     return matched;
   }

@@ -52,7 +52,12 @@ final class AuditRoutes {
     if (archive != null && !archive.equals("true") && !archive.equals("false")) {
       throw GatewayException.invalid(Map.of("archive", "must be true or false"));
     }
-    in.forward(ctx, Addresses.AUDIT_VERIFY, new JsonObject().put("archive", "true".equals(archive)),
+    String incremental = Intake.param(ctx, "from_checkpoint");
+    if (incremental != null && !incremental.equals("true") && !incremental.equals("false")) {
+      throw GatewayException.invalid(Map.of("from_checkpoint", "must be true or false"));
+    }
+    in.forward(ctx, Addresses.AUDIT_VERIFY, new JsonObject().put("archive", "true".equals(archive))
+        .put("from_checkpoint", "true".equals(incremental)),
       in.options(ctx).setSendTimeout(VERIFY_TIMEOUT_MS), 200);
   }
 

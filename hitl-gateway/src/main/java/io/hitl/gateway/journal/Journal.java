@@ -17,10 +17,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The one writer of the journal for every module but the approval service: entries are appended in the
- * transaction of the projection they go with, and once it commits every appended entry is announced
- * (its event on {@code hitl.events}, or its seq on {@code hitl.journal.appended} when it has none), so
- * a stream reader never waits on a seq that will not come.
+ * The one writer of the journal: entries are appended in the transaction of the projection they go
+ * with, and once it commits every appended entry is announced (its event on {@code hitl.events}, or its
+ * seq on {@code hitl.journal.appended} when it has none), so a stream reader never waits on a seq that
+ * will not come. The approval write path appends through it too and gives the event of each entry about
+ * a request (the request as that entry left it, its progress and next timer).
  */
 public final class Journal {
   private final JournalStore store = new JournalStore();
@@ -66,9 +67,22 @@ public final class Journal {
       return append(List.of(entry)).map(l -> l.get(0));
     }
 
+    /** As {@link #append}, in one pass over the head for many entries (the group commit's batch). */
+    public Future<List<JournalEntry>> appendAll(List<JournalEntry> entries) {
+      return store.appendAll(conn, entries).onSuccess(saved::addAll);
+    }
+
     /** Announces what was appended; call once the transaction committed. */
     public void committed() {
-      publish(saved);
+      publish(saved, e -> null);
+    }
+
+    /**
+     * Announces what was appended, the event of an entry as {@code eventOf} builds it (null for the
+     * default shape); call once the transaction committed.
+     */
+    public void committed(Function<JournalEntry, JsonObject> eventOf) {
+      publish(saved, eventOf);
     }
   }
 
@@ -86,7 +100,15 @@ public final class Journal {
     return new Unit(conn);
   }
 
-  private void publish(List<JournalEntry> saved) {
+  /**
+   * Announces entries a caller appended with {@link #unit} once their transaction committed, the event of
+   * an entry as {@code eventOf} builds it (null for the default shape).
+   */
+  public void announce(List<JournalEntry> saved, Function<JournalEntry, JsonObject> eventOf) {
+    publish(saved, eventOf);
+  }
+
+  private void publish(List<JournalEntry> saved, Function<JournalEntry, JsonObject> eventOf) {
     JsonArray quiet = new JsonArray();
     for (JournalEntry e : saved) {
       if (Events.eventOf(e.action()) == null) {
@@ -98,7 +120,10 @@ public final class Journal {
     }
     for (JournalEntry e : saved) {
       String event = Events.eventOf(e.action());
-      if (event != null) {
+      JsonObject own = event == null ? null : eventOf.apply(e);
+      if (own != null) {
+        events.accept(own);
+      } else if (event != null) {
         // the shape a stream replay gives entries about no single request
         events.accept(new JsonObject()
           .put("event", event)

@@ -18,7 +18,21 @@ public final class AcknowledgementStore {
   private static final String SELECT = "SELECT persona, acknowledged_by, comment, created_at "
     + "FROM approval_acknowledgements WHERE approval_id = $1 ORDER BY created_at, persona";
 
+  private static final String OF_MANY = "SELECT approval_id, persona, acknowledged_by, comment, created_at "
+    + "FROM approval_acknowledgements WHERE approval_id = ANY($1) ORDER BY created_at, persona";
+
   public record Acknowledgement(String persona, String by, String comment, Instant at) {
+  }
+
+  /** The acknowledgements of these requests, by request (requests with none are absent). */
+  public Future<java.util.Map<UUID, List<Acknowledgement>>> byRequests(SqlClient c, java.util.Collection<UUID> ids) {
+    return c.preparedQuery(OF_MANY).execute(Tuple.of(ids.toArray(new UUID[0]))).map(rs -> {
+      java.util.Map<UUID, List<Acknowledgement>> m = new java.util.HashMap<>();
+      rs.forEach(r -> m.computeIfAbsent(r.getUUID("approval_id"), k -> new ArrayList<>()).add(new Acknowledgement(
+        r.getString("persona"), r.getString("acknowledged_by"), r.getString("comment"),
+        instant(r.getOffsetDateTime("created_at")))));
+      return m;
+    });
   }
 
   /** True when this persona's box was not ticked yet. */

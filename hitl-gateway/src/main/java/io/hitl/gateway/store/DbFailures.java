@@ -91,6 +91,16 @@ public final class DbFailures {
     return new OutcomeUnknown(t);
   }
 
+  /** A transaction PostgreSQL aborted to break a deadlock (40P01): running it again may succeed. */
+  public static boolean deadlocked(Throwable t) {
+    return t instanceof PgException && "40P01".equals(((PgException) t).getSqlState());
+  }
+
+  /** A statement that waited longer than the transaction's lock_timeout (55P03). */
+  public static boolean lockWaitTooLong(Throwable t) {
+    return t instanceof PgException && "55P03".equals(((PgException) t).getSqlState());
+  }
+
   public static GatewayException unavailable() {
     return new GatewayException(ErrorCode.SEC_099, UNAVAILABLE_DETAIL);
   }

@@ -52,7 +52,7 @@ class GroupCommitTest {
   /** A change that writes one probe row and one journal entry (an action without an event or outbox job). */
   private static Function<SqlConnection, Future<Change>> writes(int id, String tag) {
     return conn -> conn.preparedQuery("INSERT INTO group_commit_probe (id) VALUES ($1)").execute(Tuple.of(id))
-      .map(rs -> new Change(null).record(JournalEntry.of(null, tag, "group-commit-test", "probe_" + tag, null, null,
+      .map(rs -> Change.none().with(JournalEntry.of(null, tag, "group-commit-test", "probe_" + tag, null, null,
         Map.of("probe", id), "corr-" + tag, null, Instant.now()), null));
   }
 

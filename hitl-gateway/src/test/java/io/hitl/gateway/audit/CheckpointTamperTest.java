@@ -88,8 +88,12 @@ class CheckpointTamperTest {
   }
 
   JsonObject verify() {
+    return verify("");
+  }
+
+  JsonObject verify(String query) {
     String viewer = gw.token("vera", "viewer");
-    TestGateway.Response r = gw.call("GET", "/api/v1/audit/verify", viewer, null);
+    TestGateway.Response r = gw.call("GET", "/api/v1/audit/verify" + query, viewer, null);
     assertThat(r.status()).isEqualTo(200);
     return r.json();
   }
@@ -149,6 +153,33 @@ class CheckpointTamperTest {
     assertThat(report.getJsonObject("journal").getValue("first_invalid_seq")).as("the chain itself links").isNull();
     assertThat(report.getJsonObject("checkpoints").getJsonArray("problems").encode())
       .contains("seq " + signed).contains("chain recomputed");
+  }
+
+  @Test
+  void incrementalVerifyChecksTheChainFromTheNewestCheckpointAndAnEditThereFallsBackToTheWholeChain()
+      throws Exception {
+    gw = start(TestDb.freshEmbedded(), pem(keys()), null);
+    long signed = activityCheckpointed();
+    JsonObject full = verify();
+    JsonObject incremental = verify("?from_checkpoint=true");
+    assertThat(incremental.getBoolean("valid")).as(incremental.encodePrettily()).isTrue();
+    assertThat(full.getJsonObject("journal").getValue("from_checkpoint_seq")).isNull();
+    assertThat(incremental.getJsonObject("journal").getLong("from_checkpoint_seq")).isGreaterThanOrEqualTo(signed);
+    assertThat(incremental.getJsonObject("journal").getLong("entries_checked"))
+      .isLessThan(full.getJsonObject("journal").getLong("entries_checked"));
+    assertThat(incremental.getJsonObject("checkpoints").getInteger("matched")).isEqualTo(1);
+
+    long at = incremental.getJsonObject("journal").getLong("from_checkpoint_seq");
+    try (Connection c = TestDb.jdbc(gw.dbUrl); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE journal DISABLE TRIGGER journal_no_update_delete");
+      s.execute("UPDATE journal SET actor = 'mallory' WHERE seq = " + at);
+    }
+    JsonObject tampered = verify("?from_checkpoint=true");
+    assertThat(tampered.getBoolean("valid")).isFalse();
+    assertThat(tampered.getJsonObject("journal").getValue("from_checkpoint_seq")).as("the anchor did not hold").isNull();
+    assertThat(tampered.getJsonObject("journal").getLong("first_invalid_seq")).isEqualTo(at);
+    assertThat(gw.call("GET", "/api/v1/audit/verify?from_checkpoint=maybe", gw.token("vera", "viewer"), null).status())
+      .isEqualTo(400);
   }
 
   @Test

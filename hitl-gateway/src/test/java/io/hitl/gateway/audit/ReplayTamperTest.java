@@ -158,6 +158,29 @@ class ReplayTamperTest {
   }
 
   @Test
+  void acknowledgementRowsAreReplayedAndAForgedOneIsNamed() throws Exception {
+    JsonObject personas = new JsonObject().put("name", "personas").put("match", new JsonObject()
+      .put("tickers", new JsonArray().add("ACK"))).put("acknowledgements", new JsonArray()
+      .add(new JsonObject().put("persona", "risk").put("users", new JsonArray().add("bob"))).add("legal"));
+    assertThat(gw.call("PUT", "/api/v1/policies", admin, new JsonObject().put("policies", new JsonArray()
+      .add(personas)).put("default", new JsonObject())).status()).isEqualTo(201);
+    gw.quote("ACK", "2850.4", "2850.6");
+    String id = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("ticker", "ACK")).json()
+      .getString("request_id");
+    Response ticked = gw.call("POST", "/api/v1/approvals/" + id + "/acknowledge", bob,
+      new JsonObject().put("persona", "risk").put("comment", "limits checked"));
+    assertThat(ticked.status()).as(ticked.body()).isEqualTo(200);
+    JsonObject clean = verify();
+    assertThat(clean.getBoolean("valid")).as(clean.encodePrettily()).isTrue();
+
+    sql("UPDATE approval_acknowledgements SET acknowledged_by = 'mallory' WHERE approval_id = '" + id + "'");
+    sql("INSERT INTO approval_acknowledgements (approval_id, persona, acknowledged_by, comment, created_at) VALUES ('"
+      + id + "', 'legal', 'mallory', null, now())");
+    assertThat(named(verify(), id)).contains("approval_acknowledgements:acknowledged_by",
+      "approval_acknowledgements:(row)");
+  }
+
+  @Test
   void aDecidedRowEditedIsNamedAndRefusedAndStaysNamedAfterwards() throws Exception {
     String id = create();
     gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, Map.of("comment", "fine"));

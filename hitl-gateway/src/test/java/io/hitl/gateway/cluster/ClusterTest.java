@@ -1,7 +1,5 @@
 package io.hitl.gateway.cluster;
 
-import io.hitl.gateway.support.Repo;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.client.ApprovalEvent;
@@ -182,29 +180,6 @@ class ClusterTest {
       NodeCluster.sleep(200);
       assertThat(about(id).stream().filter(e -> e.event().equals("decided"))).hasSize(1);
     }
-  }
-
-  @Test
-  @Order(3)
-  void anEventBusClientInItsOwnJvmCreatesAndDecidesThroughTheBus() throws Exception {
-    Map<String, String> env = cluster.settings.client();
-    env.put("HITL_SUBMITTER_TOKEN", cluster.token("engine-7", "submitter"));
-    env.put("HITL_APPROVER_TOKEN", cluster.token("desk-alice", "approver"));
-    Path log = cluster.dir.resolve("example-client.log");
-    Process p = cluster.launch(NodeCluster.clientClassPath(false),
-      List.of(Repo.path("examples", "event-bus-client", "ApprovalClientExample.java").toAbsolutePath().toString()),
-      env, log);
-    int exit = NodeCluster.await(p, Duration.ofSeconds(120));
-    String out = NodeCluster.read(log);
-    assertThat(exit).as(out).isZero();
-    assertThat(out).contains("refused SEC-012 already decided", "event created seq", "event decided seq");
-    String id = out.lines().filter(l -> l.startsWith("created ")).findFirst().orElseThrow().split(" ")[1];
-    assertThat(out).contains("decided " + id + " approved by desk-alice via bus");
-
-    JsonObject onC = c().call("GET", "/api/v1/approvals/" + id, viewer, null).json();
-    assertThat(onC.getString("status")).isEqualTo("approved");
-    assertThat(onC.getString("requested_by")).isEqualTo("engine-7");
-    assertThat(onC.getString("decision_channel")).isEqualTo("bus");
   }
 
   @Test

@@ -22,12 +22,16 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Schema-level checks of k8s/ and the Dockerfile, without a cluster: every document is a known kind with
+ * Schema-level checks of k8s/ and of the image Jib builds for it, without a cluster: every document is a known kind with
  * the fields it needs, the objects refer to each other consistently (labels, names, ports, settings),
  * and the settings they give a pod pass the gateway's own validation.
  */
@@ -205,24 +209,64 @@ class KubernetesManifestsTest {
     assertThat(mayLose).isBetween(1, (replicas - 1) / 2);
   }
 
+  /** The image is built by Jib (hitl-gateway/pom.xml); ContainerImageIT checks the tarball it makes. */
   @Test
-  void theImageIsMultiStageNonRootWithContainerAwareJvmFlagsAndTheDeploymentsPorts() throws IOException {
-    List<String> lines = Files.readAllLines(Repo.path("Dockerfile"), StandardCharsets.UTF_8);
-    List<String> from = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
-    assertThat(from).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(from.get(0)).contains(" AS build");
-    String text = String.join("\n", lines);
-    assertThat(text).contains("COPY --from=build");
-    String finalStage = text.substring(text.lastIndexOf("\nFROM "));
-    String user = finalStage.lines().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
-    assertThat(user.substring(5).split(":")[0].trim()).matches("[1-9][0-9]*");
-    assertThat(finalStage).contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError");
-    String expose = finalStage.lines().filter(l -> l.startsWith("EXPOSE ")).findFirst().orElseThrow();
-    assertThat(Arrays.stream(expose.substring(7).trim().split("\\s+")).map(Integer::valueOf).toList())
-      .containsExactlyInAnyOrderElementsOf(ports(container(one("Deployment"))).values());
-    String entrypoint = finalStage.lines().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
-    assertThat(entrypoint).as("exec form, so the JVM gets SIGTERM").matches("ENTRYPOINT \\[\".*\"\\]");
-    assertThat(text).contains("cluster.xml");
+  void theDeploymentRunsTheImageJibBuildsAsItsNonRootUserOnItsPorts() throws Exception {
+    Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+      .parse(Repo.path("hitl-gateway", "pom.xml").toFile());
+    Document parent = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Repo.path("pom.xml").toFile());
+    String version = child(parent.getDocumentElement(), "version").getTextContent().trim();
+    String name = child(child(pom.getDocumentElement(), "properties"), "image.name").getTextContent().trim();
+    Element jib = null;
+    for (Element plugin : children(child(child(pom.getDocumentElement(), "build"), "plugins"), "plugin")) {
+      if (child(plugin, "artifactId").getTextContent().trim().equals("jib-maven-plugin")) {
+        jib = plugin;
+      }
+    }
+    assertThat(jib).as("jib-maven-plugin in hitl-gateway/pom.xml").isNotNull();
+    Element conf = child(jib, "configuration");
+    assertThat(text(conf, "from", "image")).as("no base image to pull").isEqualTo("scratch");
+    assertThat(text(conf, "to", "image")).isEqualTo("${image.name}:${project.version}");
+    assertThat(children(child(jib, "executions"), "execution").stream()
+      .map(e -> text(e, "phase") + " " + text(e, "goals", "goal"))).containsExactly("package buildTar");
+
+    Map<String, Object> dep = one("Deployment");
+    Map<String, Object> c = container(dep);
+    assertThat(str(c, "image")).isEqualTo(name + ":" + version);
+    Element container = child(conf, "container");
+    String[] user = text(container, "user").split(":");
+    assertThat(user[0]).matches("[1-9][0-9]*");
+    assertThat(Integer.valueOf(user[0])).isEqualTo(num(dep, "spec.template.spec.securityContext.runAsUser"));
+    assertThat(Integer.valueOf(user[1])).isEqualTo(num(dep, "spec.template.spec.securityContext.runAsGroup"));
+    assertThat(children(child(container, "jvmFlags"), "jvmFlag").stream().map(e -> e.getTextContent().trim()))
+      .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "--add-modules", "java.se");
+    assertThat(children(child(container, "ports"), "port").stream().map(e -> Integer.valueOf(e.getTextContent().trim())))
+      .containsExactlyInAnyOrderElementsOf(ports(c).values());
+    assertThat(Files.exists(Repo.path("Dockerfile"))).as("Jib replaces the Dockerfile").isFalse();
+  }
+
+  private static Element child(Element parent, String name) {
+    List<Element> found = children(parent, name);
+    assertThat(found).as(parent.getTagName() + "/" + name).hasSize(1);
+    return found.get(0);
+  }
+
+  private static List<Element> children(Element parent, String name) {
+    List<Element> out = new ArrayList<>();
+    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element && ((Element) n).getTagName().equals(name)) {
+        out.add((Element) n);
+      }
+    }
+    return out;
+  }
+
+  private static String text(Element e, String... path) {
+    Element at = e;
+    for (String p : path) {
+      at = child(at, p);
+    }
+    return at.getTextContent().trim();
   }
 
   private static List<Map<String, Object>> resources() {

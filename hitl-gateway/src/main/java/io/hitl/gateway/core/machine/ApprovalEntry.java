@@ -88,9 +88,17 @@ public sealed interface ApprovalEntry {
   /**
    * A terminal outcome (approved, rejected, expired, cancelled): who, when, where, why; {@code vote} is the
    * ballot stored with it (APPROVE or REJECT for a person's decision, null for system outcomes and cancels).
+   * The record of what was decided goes with it: {@code policyHash} of the policy snapshot it was decided
+   * under, {@code payloadHash} of the parameters decided ({@link #payloadHash}) and the final approvers in
+   * vote order (null in entries written before they were recorded).
    */
   record Decided(ApprovalStatus to, String decidedBy, Instant decidedAt, String channel, String reason,
-      String comment, String vote) implements ApprovalEntry {
+      String comment, String vote, String policyHash, String payloadHash, List<String> approvers)
+      implements ApprovalEntry {
+    public Decided {
+      approvers = approvers == null ? null : List.copyOf(approvers);
+    }
+
     public String action() {
       switch (to) {
         case APPROVED:
@@ -116,7 +124,26 @@ public sealed interface ApprovalEntry {
       if (vote != null) {
         m.put("vote", vote);
       }
+      if (policyHash != null) {
+        m.put("policy_hash", policyHash);
+      }
+      if (payloadHash != null) {
+        m.put("payload_hash", payloadHash);
+      }
+      if (approvers != null) {
+        m.put("approvers", new java.util.ArrayList<>(approvers));
+      }
       return m;
+    }
+
+    /**
+     * SHA-256 over the canonical JSON of the parameters a decision covers: the final parameters of an
+     * approval with edits, else the request's context.
+     */
+    public static String payloadHash(Approval a) {
+      Object edited = a.overrides() == null ? null : a.overrides().get("final_parameters");
+      return io.hitl.gateway.core.Hashing.sha256Hex(io.hitl.gateway.core.CanonicalJson.write(
+        edited instanceof Map ? edited : a.context()));
     }
   }
 
@@ -250,7 +277,8 @@ public sealed interface ApprovalEntry {
         return new Decided(ApprovalStatus.valueOf(e.newState()), p.containsKey("decided_by")
           ? (String) p.get("decided_by") : e.actor(), p.containsKey("decided_at")
           ? RowPayload.instant(p.get("decided_at")) : e.createdAt(), (String) p.get("channel"),
-          (String) p.get("reason"), (String) p.get("comment"), (String) p.get("vote"));
+          (String) p.get("reason"), (String) p.get("comment"), (String) p.get("vote"), (String) p.get("policy_hash"),
+          (String) p.get("payload_hash"), (List<String>) p.get("approvers"));
       case ESCALATED:
         return new Escalated((String) p.get("stage"), RowPayload.integer(p.get("escalation_level")),
           RowPayload.instant(p.get("expires_at")), RowPayload.instant(p.get("escalate_at")),

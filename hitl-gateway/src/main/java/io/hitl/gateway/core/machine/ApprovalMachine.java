@@ -9,8 +9,13 @@ import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.TimeoutPolicy;
 import io.hitl.gateway.core.TimeoutRules;
 import io.hitl.gateway.core.guard.DecisionGuards;
+import io.hitl.gateway.core.policy.EditRules;
+import io.hitl.gateway.core.policy.PolicySnapshot;
+import io.hitl.gateway.core.policy.Progress;
+import io.hitl.gateway.core.policy.SelfApproval;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -114,8 +119,9 @@ public final class ApprovalMachine {
     if (vote != null) {
       after = after.withVote(new VoteRow(by, vote, channel, comment, done.decidedAt()));
     }
-    return step(after, new ApprovalEntry.Decided(to, by, done.decidedAt(), channel, reason, comment, vote), by,
-      corr, null, at);
+    return step(after, new ApprovalEntry.Decided(to, by, done.decidedAt(), channel, reason, comment, vote,
+      done.policyHash(), ApprovalEntry.Decided.payloadHash(done), new ArrayList<>(after.approvers())), by, corr, null,
+      at);
   }
 
   /** The overrides of an approval with edits, recorded before the approval that decides the request. */
@@ -183,25 +189,70 @@ public final class ApprovalMachine {
    */
   public static Result ballot(ApprovalState s, DecisionRules.Ballot ballot, String channel, String comment,
       Instant now, DecisionRules.Operators operators, DecisionGuards guards, List<String> missing, String corr) {
-    DecisionRules.Verdict v;
+    return decision(s, ballot, channel, comment, null, now, operators, guards, missing, corr);
+  }
+
+  /**
+   * As {@link #ballot}, with the entries that go with a person's decision: a break-glass self-approval
+   * (allow_with_reason) first, and for an approval with {@code edits} (null for none) the overrides before
+   * the approval that decides the request. Edits on a ballot that does not decide are refused. A counted
+   * vote carries the quorum progress it leads to.
+   */
+  public static Result decision(ApprovalState s, DecisionRules.Ballot ballot, String channel, String comment,
+      Object edits, Instant now, DecisionRules.Operators operators, DecisionGuards guards, List<String> missing,
+      String corr) {
     try {
-      v = DecisionRules.decide(s.row(), s.approvers(), ballot, now, operators, guards, missing);
+      DecisionRules.Verdict v = DecisionRules.decide(s.row(), s.approvers(), ballot, now, operators, guards, missing);
+      String who = ballot.actor().subject();
+      int required = s.row().requiredApprovals();
+      switch (v.kind()) {
+        case EXPIRE_NOW:
+          return new Result(null, Transition.none(s), v);
+        case DUPLICATE_VOTE:
+          if (edits != null) {
+            throw EditRules.notDeciding(v.approvals(), required);
+          }
+          return new Result(null, Transition.none(s), v);
+        case VOTE_COUNTED:
+          if (edits != null) {
+            throw EditRules.notDeciding(v.approvals(), required);
+          }
+          Transition self = selfApproved(s, v, operators, ballot, channel, corr, now);
+          List<String> approvers = new ArrayList<>(s.approvers());
+          approvers.add(who);
+          return new Result(null, self.then(vote(self.after(), who, channel, comment,
+            Progress.of(s.row(), approvers, false), corr, now)), v);
+        default:
+          boolean approve = v.kind() == DecisionRules.Kind.APPROVED;
+          Transition t = approve ? selfApproved(s, v, operators, ballot, channel, corr, now) : Transition.none(s);
+          if (approve && edits != null) {
+            Map<String, Object> policy = s.row().policy();
+            EditRules.Edited edited = EditRules.apply(PolicySnapshot.edits(policy), PolicySnapshot.name(policy),
+              s.row().context(), edits);
+            if (edited.changed()) {
+              t = t.then(editsApplied(t.after(), edited.overrides(who), who, corr, now));
+            }
+          }
+          return new Result(null, t.then(decide(t.after(), approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED,
+            who, channel, ballot.reason(), comment, approve ? VoteRow.APPROVE : VoteRow.REJECT, corr, now)), v);
+      }
     } catch (GatewayException e) {
       return Result.refused(e);
     }
-    Actor actor = ballot.actor();
-    switch (v.kind()) {
-      case EXPIRE_NOW:
-      case DUPLICATE_VOTE:
-        return new Result(null, Transition.none(s), v);
-      case VOTE_COUNTED:
-        return new Result(null, vote(s, actor.subject(), channel, comment, Map.of(), corr, now), v);
-      default:
-        boolean approve = v.kind() == DecisionRules.Kind.APPROVED;
-        return new Result(null, decide(s, approve ? ApprovalStatus.APPROVED : ApprovalStatus.REJECTED,
-          actor.subject(), channel, ballot.reason(), comment, approve ? VoteRow.APPROVE : VoteRow.REJECT, corr, now),
-          v);
+  }
+
+  /** A break-glass self-approval (allow_with_reason) is journaled and broadcast before the vote it goes with. */
+  private static Transition selfApproved(ApprovalState s, DecisionRules.Verdict v, DecisionRules.Operators operators,
+      DecisionRules.Ballot ballot, String channel, String corr, Instant now) {
+    if (!v.selfApproval() || operators.selfApproval() != SelfApproval.ALLOW_WITH_REASON) {
+      return Transition.none(s);
     }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("mode", operators.selfApproval().json());
+    details.put("reason", ballot.reason());
+    details.put("channel", channel);
+    details.put("policy", PolicySnapshot.name(s.row().policy()));
+    return selfApproval(s, details, ballot.actor().subject(), corr, now);
   }
 
   /** What a timer firing does at {@code now}: the timeout action, an escalation, its notice, a reminder, or nothing. */
@@ -273,7 +324,15 @@ public final class ApprovalMachine {
       requirePending(s, e);
       next = s.withRow(s.row().withOverrides(x.overrides()));
     } else if (t instanceof ApprovalEntry.Acknowledged x) {
+      requirePending(s, e);
       next = s.withAcknowledged(x.persona());
+    } else if (t instanceof ApprovalEntry.Reminded x) {
+      requirePending(s, e);
+      // a reminder names the deadline and level it was sent under: they must be the ones the journal gives
+      if ((x.expiresAt() != null && !x.expiresAt().equals(s.row().expiresAt()))
+          || (x.expiresAt() != null && x.level() != s.row().escalationLevel())) {
+        throw new Impossible(e.seq(), "'reminder' for a deadline the request did not have");
+      }
     }
     return next.withRow(next.row().linked(e.seq(), e.hash()));
   }

@@ -176,6 +176,25 @@ class ApprovalMachineProperties {
   }
 
   @Property
+  void everyDecisionEntryRecordsThePolicyTheParametersAndTheFinalApprovers(
+      @ForAll @IntRange(min = 1, max = 3) int required, @ForAll TimeoutAction action,
+      @ForAll @Size(max = 25) List<@net.jqwik.api.From("commands") Command> commands) {
+    Run r = run(required, action, commands);
+    ApprovalState s = ApprovalState.EMPTY;
+    for (JournalEntry e : r.journal) {
+      s = ApprovalMachine.apply(s, e);
+      if (ApprovalEntry.of(e) instanceof ApprovalEntry.Decided d) {
+        assertThat(d.policyHash()).isEqualTo(s.row().policyHash()).isNotNull();
+        Object edited = s.row().overrides() == null ? null : s.row().overrides().get("final_parameters");
+        assertThat(d.payloadHash()).isEqualTo(Hashing.sha256Hex(io.hitl.gateway.core.CanonicalJson.write(
+          edited instanceof Map ? edited : s.row().context())));
+        assertThat(d.approvers()).containsExactlyElementsOf(s.approvers());
+        assertThat(e.payload()).containsKeys("policy_hash", "payload_hash", "approvers");
+      }
+    }
+  }
+
+  @Property
   void aForgedVoteOrAnEditedFieldIsNamedAgainstTheJournal(@ForAll @IntRange(min = 2, max = 3) int required,
       @ForAll("fields") String field) {
     Run r = run(required, TimeoutAction.REJECT, List.of(new Command("ballot", "a", Decision.APPROVE, 1)));

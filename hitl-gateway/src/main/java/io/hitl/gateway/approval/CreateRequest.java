@@ -1,0 +1,172 @@
+package io.hitl.gateway.approval;
+
+import io.hitl.gateway.core.Actor;
+import io.hitl.gateway.core.Approval;
+import io.hitl.gateway.core.ApprovalStatus;
+import io.hitl.gateway.core.CallbackUrl;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.Hashing;
+import io.hitl.gateway.core.Idempotency;
+import io.hitl.gateway.core.NewRequest;
+import io.hitl.gateway.core.RequestValidator;
+import io.hitl.gateway.core.Role;
+import io.hitl.gateway.core.Times;
+import io.hitl.gateway.core.TimeoutPolicy;
+import io.hitl.gateway.core.TimeoutRules;
+import io.hitl.gateway.core.machine.ApprovalMachine;
+import io.hitl.gateway.core.policy.PolicyRules;
+import io.hitl.gateway.core.policy.PolicySnapshot;
+import io.hitl.gateway.store.ApprovalStore;
+import io.hitl.gateway.store.CallbackStore;
+import io.hitl.gateway.store.DbFailures;
+import io.hitl.gateway.store.Json;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Create: the body checked, the policy in force matched and snapshotted, the trading guards' admission,
+ * then the machine's created entry (and, when the settings or the policy approve at once, its approval)
+ * persisted with the row, the trade it opens and the callback URL. A repeated Idempotency-Key returns
+ * the request it created.
+ */
+final class CreateRequest {
+  private static final int MAX_IDEMPOTENCY_KEY = 128;
+  private static final Set<ErrorCode> GUARD_REFUSALS = Set.of(ErrorCode.SEC_020, ErrorCode.SEC_021);
+  static final String REASON_POLICY_AUTO_APPROVE = "HITL_POLICY_AUTO_APPROVE";
+
+  private final WritePath w;
+  private final RequestValidator validator;
+  private final ApprovalStore approvals = new ApprovalStore();
+  private final CallbackStore callbacks = new CallbackStore();
+  private final IdempotentCreates idempotent = new IdempotentCreates();
+
+  CreateRequest(WritePath w) {
+    this.w = w;
+    this.validator = new RequestValidator(w.config().timeoutMinSeconds, w.config().timeoutMaxSeconds);
+  }
+
+  Future<ApprovalService.Created> create(Map<String, Object> request, Actor actor, String corr, String idempotencyKey) {
+    NewRequest req;
+    String callbackUrl;
+    Map<String, Object> body = new LinkedHashMap<>(request);
+    try {
+      actor.require(Role.SUBMITTER, "create approval requests");
+      callbackUrl = CallbackUrl.check(body.remove(CallbackUrl.FIELD), w.config().callbackAllowedHosts,
+        w.config().callbackAllowHttp);
+      req = validator.parse(body);
+      if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY
+          || !idempotencyKey.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f))) {
+        throw GatewayException.invalid(Map.of("Idempotency-Key", "must be 1-" + MAX_IDEMPOTENCY_KEY
+          + " printable ASCII characters"));
+      }
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    String fingerprint = Idempotency.fingerprint(request);
+    return w.policies().active(w.pool()).recover(DbFailures::fail)
+      .compose(active -> create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, active));
+  }
+
+  /** The create under the policy document in force: matched, snapshotted, inserted (or the existing one returned). */
+  private Future<ApprovalService.Created> create(NewRequest req, Map<String, Object> body, Actor actor, String corr,
+      String idempotencyKey, String fingerprint, String callbackUrl, PolicyRules.Active active) {
+    PolicyRules.Resolution policy;
+    try {
+      policy = PolicyRules.resolve(active, req.type(), req.context(), req.timeoutSeconds(), body,
+        w.policies().limits());
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    Instant now = w.now();
+    Approval fresh = fresh(req, policy, actor, corr, idempotencyKey, null, now);
+    return w.commit().run(conn -> idempotent.reserve(conn, actor.subject(), idempotencyKey)
+      .compose(v -> w.guards().admit(conn, req, now)).compose(admitted -> approvals.insert(conn, fresh, fingerprint)
+      .compose(inserted -> {
+        if (!inserted) {
+          return idempotent.repeated(conn, actor.subject(), idempotencyKey, req.tradeId(), fingerprint)
+            .compose(existing -> existing == null
+              ? Future.failedFuture(new GatewayException(ErrorCode.SEC_010, "A request with this id already exists; retry"))
+              // read without its lock: a row that looks wrong is checked again under it before it is called tampered
+              : w.integrity().checkedLocked(conn, existing, corr, now, s -> Future.succeededFuture(Change.of(s.row()))));
+        }
+        if (callbackUrl == null) {
+          return created(conn, Change.of(fresh), fresh, policy, actor, corr, now, Map.of(), admitted);
+        }
+        return callbacks.insert(conn, fresh.id(), callbackUrl, now).compose(x -> created(conn, Change.of(fresh), fresh,
+          policy, actor, corr, now, callbackAudit(Map.of(), callbackUrl), admitted));
+      }))).map(c -> new ApprovalService.Created(c.approval(), c.created()))
+      .recover(t -> createRefused(t, req, actor, corr));
+  }
+
+  /** Creates refused by a trading guard (SEC-020, SEC-021) are audited; other refusals are only answered. */
+  private <T> Future<T> createRefused(Throwable t, NewRequest req, Actor actor, String corr) {
+    if (!(t instanceof GatewayException) || !GUARD_REFUSALS.contains(((GatewayException) t).code())) {
+      return Future.failedFuture(t);
+    }
+    Map<String, Object> attempt = new LinkedHashMap<>();
+    attempt.put("type", req.type());
+    attempt.put("ticker", req.context().get("ticker"));
+    attempt.put("trade_id", req.tradeId());
+    return w.refusals().refused(t, null, actor, "create_refused", attempt, corr);
+  }
+
+  /** A new pending request under the policy it matched, with that policy's snapshot and quorum. */
+  static Approval fresh(NewRequest req, PolicyRules.Resolution policy, Actor actor, String corr, String key,
+      UUID lineageId, Instant now) {
+    Map<String, Object> snapshot = normalized(policy.snapshot());
+    Instant expires = now.plusSeconds(policy.timeouts().timeoutSeconds());
+    return new Approval(UUID.randomUUID(), req.type(), req.title(), req.description(), normalized(req.context()),
+      req.tradeId(), actor.subject(), corr, key, snapshot, TimeoutPolicy.hash(snapshot), ApprovalStatus.PENDING,
+      policy.requiredApprovals(), expires, TimeoutRules.escalateAt(expires, policy.timeouts(), now), 0, lineageId,
+      null, null, null, null, null, null, null, now).withRowHash();
+  }
+
+  /** A request just inserted: its created entry; then HITL_ENABLED=false or an auto-approve rule decides it at once. */
+  Future<Change> created(SqlConnection conn, Change c, Approval fresh, PolicyRules.Resolution policy, Actor actor,
+      String corr, Instant now, Map<String, Object> extra, String admitted) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("type", fresh.type());
+    payload.put("title", fresh.title());
+    payload.put("expires_at", Times.format(fresh.expiresAt()));
+    payload.put("policy", policy.policy().name());
+    payload.put("policy_version", PolicySnapshot.version(fresh.policy()));
+    payload.put("required_approvals", fresh.requiredApprovals());
+    payload.putAll(extra);
+    ApprovalMachine.Transition made = ApprovalMachine.create(fresh, payload, actor.subject(), corr, now);
+    Change recorded = c.asCreated().nextTimer(TimeoutRules.nextAt(fresh, policy.timeouts(), 0)).with(made);
+    return w.guards().opened(conn, recorded, fresh, actor.subject(), corr, now).compose(opened -> {
+      String reason = admitted;
+      String why = null;
+      if (reason == null && policy.autoApprove() != null) {
+        reason = REASON_POLICY_AUTO_APPROVE;
+        why = "policy '" + policy.policy().name() + "': " + policy.autoApprove().reason();
+      }
+      if (reason == null) {
+        return Future.succeededFuture(opened);
+      }
+      // the trading settings (HITL disabled, paper mode with auto-approve) or the policy approve at once
+      return w.writer().persist(conn, opened, ApprovalMachine.decide(made.after(), ApprovalStatus.APPROVED,
+        ApprovalMachine.SYSTEM, ApprovalMachine.SYSTEM, reason, why, null, corr, now));
+    });
+  }
+
+  /** The journal keeps the callback URL's host and hash: the write-once row can be checked against the chain. */
+  static Map<String, Object> callbackAudit(Map<String, Object> extra, String url) {
+    Map<String, Object> m = new LinkedHashMap<>(extra);
+    m.put("callback_host", java.net.URI.create(url).getHost());
+    m.put("callback_url_sha256", Hashing.sha256Hex(url));
+    return m;
+  }
+
+  /** The context as it will read back from JSONB, so the row hash is stable (numbers as Vert.x decodes them). */
+  private static Map<String, Object> normalized(Map<String, Object> context) {
+    return Json.plainMap(new JsonObject(new JsonObject(context).encode()));
+  }
+}
