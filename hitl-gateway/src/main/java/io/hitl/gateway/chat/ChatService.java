@@ -8,6 +8,7 @@ import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.ChatAction;
 import io.hitl.gateway.core.ChatIdentities;
 import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.Role;
 import io.hitl.gateway.core.Times;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,11 +73,26 @@ final class ChatService {
 
   /** Decides as the operator through the approval service; the request as it stands afterwards. */
   Future<JsonObject> decide(String operator, ChatAction action, String channel, String corr) {
+    return decide(operator, action, null, channel, corr);
+  }
+
+  /** The same with the reason a modal asked for. */
+  Future<JsonObject> decide(String operator, ChatAction action, String reason, String channel, String corr) {
     DeliveryOptions o = BusActor.options(new Actor(operator, EnumSet.of(Role.APPROVER)), corr)
       .addHeader(Headers.CHANNEL, channel)
       .setSendTimeout(DECIDE_TIMEOUT_MS);
     JsonObject body = new JsonObject().put("request_id", action.requestId().toString()).put("decision", action.decision());
+    if (reason != null) {
+      body.put("reason", reason);
+    }
     return bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, o).map(m -> m.body().getJsonObject("approval"));
+  }
+
+  /** The title of a request, for a modal about it; SEC-011 when there is no such request. */
+  Future<String> title(UUID requestId) {
+    return approvals.find(pool, requestId).compose(a -> a == null
+      ? Future.failedFuture(new GatewayException(ErrorCode.SEC_011, "No request " + requestId))
+      : Future.succeededFuture(a.title()));
   }
 
   /** A click by a chat user no operator owns: refused with SEC-090 and journaled; the request is untouched. */

@@ -9,8 +9,9 @@ import io.hitl.gateway.store.Json;
 import io.vertx.core.Future;
 
 /**
- * Discord clicks are answered with the decided message (type 7) or a private reply (type 4); when the
- * decision outlasts the deadline, with a deferred update (type 6) and the answer as an interaction follow-up.
+ * Discord clicks and reject-modal submissions are answered with the decided message (type 7) or a private
+ * reply (type 4); "Reject with reason…" with the modal (type 9). When the decision outlasts the deadline,
+ * with a deferred update (type 6) and the answer as an interaction follow-up.
  */
 final class DiscordFlow implements ChatFlow<DiscordInteraction> {
   private final ChatService service;
@@ -26,7 +27,9 @@ final class DiscordFlow implements ChatFlow<DiscordInteraction> {
     if (in.type() == DiscordInteraction.PING) {
       return Future.succeededFuture(ChatAnswer.json(DiscordMessages.pong()));
     }
-    if (in.type() != DiscordInteraction.MESSAGE_COMPONENT || in.action() == null) {
+    boolean click = in.type() == DiscordInteraction.MESSAGE_COMPONENT;
+    boolean submit = in.type() == DiscordInteraction.MODAL_SUBMIT;
+    if (!(click || submit) || in.action() == null || (submit && !in.action().decides())) {
       return Future.succeededFuture(ChatAnswer.json(DiscordMessages.ephemeral(ChatReplies.notHandled())));
     }
     String operator = service.operator(ChatIdentities.DISCORD, in.userId());
@@ -34,7 +37,14 @@ final class DiscordFlow implements ChatFlow<DiscordInteraction> {
       return service.auditUnmapped(in.action(), ChatIdentities.DISCORD, in.userId(), corr).transform(x ->
         Future.succeededFuture(ephemeral(ChatReplies.unmapped(ChatIdentities.DISCORD, in.userId()))));
     }
-    return service.decide(operator, in.action(), ChatIdentities.DISCORD, corr).map(view -> {
+    if (!in.action().decides()) {
+      return Future.succeededFuture(ChatAnswer.json(DiscordMessages.rejectModal(in.action().requestId().toString())));
+    }
+    if (submit && (in.reason() == null || in.reason().isBlank())) {
+      return Future.succeededFuture(ephemeral("A reason is required (SEC-010). Nothing was decided."));
+    }
+    String reason = submit ? in.reason().strip() : null;
+    return service.decide(operator, in.action(), reason, ChatIdentities.DISCORD, corr).map(view -> {
       MessageFacts f = MessageFacts.of(Json.plainMap(view));
       return f.pending() ? ephemeral(ChatReplies.counted(f.title())) : ChatAnswer.json(DiscordMessages.updateResponse(f));
     }).recover(t -> Future.succeededFuture(refused(in, BusErrors.decode(t))));

@@ -1,15 +1,17 @@
 package io.hitl.gateway.chat;
 
 import io.hitl.gateway.core.ChatAction;
-
+import io.hitl.gateway.outbox.DiscordMessages;
+import java.util.List;
 import java.util.Map;
 
-/** A Discord interaction: PING (type 1) or a button click (type 3, MESSAGE_COMPONENT). */
+/** A Discord interaction: PING (type 1), a button click (type 3, MESSAGE_COMPONENT) or a modal submission (type 5). */
 public record DiscordInteraction(int type, String customId, ChatAction action, String userId, String messageId,
-    String channelId, String applicationId, String token) {
+    String channelId, String applicationId, String token, String reason) {
 
   public static final int PING = 1;
   public static final int MESSAGE_COMPONENT = 3;
+  public static final int MODAL_SUBMIT = 5;
 
   /** Parses the raw JSON body; IllegalArgumentException (SEC-010) when it is not an interaction. */
   public static DiscordInteraction parse(byte[] body) {
@@ -20,8 +22,36 @@ public record DiscordInteraction(int type, String customId, ChatAction action, S
     }
     String customId = Payloads.text(p, "data", "custom_id");
     String user = Payloads.text(p, "member", "user", "id");
-    return new DiscordInteraction(((Number) t).intValue(), customId, ChatAction.fromDiscord(customId),
+    int type = ((Number) t).intValue();
+    ChatAction action = ChatAction.fromDiscord(customId);
+    String reason = null;
+    // the reject modal comes back with the button's custom_id; submitting it is the rejection itself
+    if (type == MODAL_SUBMIT && action != null && ChatAction.REJECT_WITH_REASON.equals(action.decision())) {
+      action = new ChatAction(ChatAction.REJECT, action.requestId());
+      reason = input(Payloads.at(p, "data", "components"), DiscordMessages.REASON);
+    }
+    return new DiscordInteraction(type, customId, action,
       user != null ? user : Payloads.text(p, "user", "id"), Payloads.text(p, "message", "id"),
-      Payloads.text(p, "channel_id"), Payloads.text(p, "application_id"), Payloads.text(p, "token"));
+      Payloads.text(p, "channel_id"), Payloads.text(p, "application_id"), Payloads.text(p, "token"), reason);
+  }
+
+  /** The value of the text input {@code customId} in a modal's action rows, or null. */
+  @SuppressWarnings("unchecked")
+  private static String input(Object rows, String customId) {
+    if (!(rows instanceof List)) {
+      return null;
+    }
+    for (Object row : (List<Object>) rows) {
+      Object inputs = row instanceof Map ? ((Map<String, Object>) row).get("components") : null;
+      if (!(inputs instanceof List)) {
+        continue;
+      }
+      for (Object in : (List<Object>) inputs) {
+        if (in instanceof Map && customId.equals(((Map<String, Object>) in).get("custom_id"))) {
+          return Payloads.text((Map<String, Object>) in, "value");
+        }
+      }
+    }
+    return null;
   }
 }

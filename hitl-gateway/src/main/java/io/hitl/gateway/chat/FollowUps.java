@@ -2,7 +2,10 @@ package io.hitl.gateway.chat;
 
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.outbox.Http;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.outbox.DiscordMessages;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -26,12 +29,16 @@ final class FollowUps {
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,500}");
   private final long timeoutMs;
   private final String discordBase;
+  private final String slackApiBase;
+  private final String slackBotToken;
   private final Set<String> responseHosts = new HashSet<>();
 
   FollowUps(WebClient client, GatewayConfig config) {
     this.client = client;
     this.timeoutMs = config.notifyHttpTimeoutMs;
     this.discordBase = config.discordApiBaseUrl;
+    this.slackApiBase = config.slackApiBaseUrl;
+    this.slackBotToken = config.slackBotToken;
     responseHosts.add(host(config.slackApiBaseUrl));
     if (config.slackWebhookUrl != null) {
       responseHosts.add(host(config.slackWebhookUrl));
@@ -64,6 +71,25 @@ final class FollowUps {
     } else if (Integer.valueOf(DiscordMessages.CHANNEL_MESSAGE).equals(type)) {
       send(client.postAbs(hook), data, "Discord interaction follow-up");
     }
+  }
+
+  /** Opens a modal with the click's trigger_id (Slack honours it for 3 s); fails unless Slack says ok. */
+  Future<Void> slackViewsOpen(Map<String, Object> body) {
+    if (slackBotToken == null) {
+      return Future.failedFuture(new GatewayException(ErrorCode.SEC_030,
+        "Modals need SLACK_BOT_TOKEN (views.open); use the console to reject with a reason"));
+    }
+    return client.postAbs(slackApiBase + "/views.open").timeout(timeoutMs)
+      .putHeader("Authorization", "Bearer " + slackBotToken)
+      .sendJson(new JsonObject(body))
+      .compose(r -> {
+        JsonObject b = r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
+        if (b != null && b.getBoolean("ok", false)) {
+          return Future.<Void>succeededFuture();
+        }
+        LOG.warn("Slack views.open failed: HTTP {} {}", r.statusCode(), b == null ? "" : b.getString("error"));
+        return Future.failedFuture(new GatewayException(ErrorCode.SEC_099, "Slack did not open the modal"));
+      });
   }
 
   private void send(HttpRequest<Buffer> request, Map<String, Object> json, String what) {

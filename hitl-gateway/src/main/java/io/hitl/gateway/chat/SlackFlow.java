@@ -22,10 +22,16 @@ final class SlackFlow implements ChatFlow<SlackInteraction> {
 
   @Override
   public Future<ChatAnswer> handle(SlackInteraction in, String corr) {
+    if (SlackInteraction.VIEW_SUBMISSION.equals(in.type()) && in.action() != null) {
+      return submitted(in, corr);
+    }
     if (!SlackInteraction.BLOCK_ACTIONS.equals(in.type()) || in.action() == null) {
       return Future.succeededFuture(ChatAnswer.empty());
     }
     String responseUrl = followUps.trustedResponseUrl(in.responseUrl());
+    if (!in.action().decides()) {
+      return openRejectModal(in, responseUrl, corr);
+    }
     return service.recordClick(in.action(), JobPlan.SLACK, in.channelId(), in.messageTs(), responseUrl)
       .transform(x -> {
         decide(in, responseUrl, corr);
@@ -48,6 +54,50 @@ final class SlackFlow implements ChatFlow<SlackInteraction> {
   @Override
   public ChatAnswer refused(SlackInteraction in, GatewayException e) {
     return ChatAnswer.json(SlackMessages.ephemeral(ChatReplies.refusal(e.code().code(), e.detail())));
+  }
+
+  /** "Reject with reason…": the modal opens with the click's trigger_id; anything in the way is told privately. */
+  private Future<ChatAnswer> openRejectModal(SlackInteraction in, String responseUrl, String corr) {
+    String operator = service.operator(ChatIdentities.SLACK, in.userId());
+    if (operator == null) {
+      return service.auditUnmapped(in.action(), ChatIdentities.SLACK, in.userId(), corr).transform(x -> {
+        followUps.slack(responseUrl, SlackMessages.ephemeral(ChatReplies.unmapped(ChatIdentities.SLACK, in.userId())));
+        return Future.succeededFuture(ChatAnswer.empty());
+      });
+    }
+    String id = in.action().requestId().toString();
+    return service.title(in.action().requestId())
+      .compose(title -> followUps.slackViewsOpen(SlackMessages.rejectModal(in.triggerId(), id, title)))
+      .transform(ar -> {
+        if (ar.failed()) {
+          GatewayException g = BusErrors.decode(ar.cause());
+          followUps.slack(responseUrl, SlackMessages.ephemeral(ChatReplies.refusal(g.code().code(), g.detail())));
+        }
+        return Future.succeededFuture(ChatAnswer.empty());
+      });
+  }
+
+  /**
+   * The reject modal submitted: decided like a click, with its reason. A refusal keeps the modal open and
+   * says why in the reason field; success closes it (the outbox edits the message).
+   */
+  private Future<ChatAnswer> submitted(SlackInteraction in, String corr) {
+    String operator = service.operator(ChatIdentities.SLACK, in.userId());
+    if (operator == null) {
+      return service.auditUnmapped(in.action(), ChatIdentities.SLACK, in.userId(), corr).transform(x ->
+        Future.succeededFuture(ChatAnswer.json(SlackMessages.modalErrors(
+          ChatReplies.unmapped(ChatIdentities.SLACK, in.userId())))));
+    }
+    if (in.reason() == null || in.reason().isBlank()) {
+      return Future.succeededFuture(ChatAnswer.json(SlackMessages.modalErrors("A reason is required (SEC-010).")));
+    }
+    return service.decide(operator, in.action(), in.reason().strip(), ChatIdentities.SLACK, corr)
+      .map(view -> ChatAnswer.empty())
+      .recover(t -> Future.succeededFuture(refusedInModal(BusErrors.decode(t))));
+  }
+
+  private static ChatAnswer refusedInModal(GatewayException g) {
+    return ChatAnswer.json(SlackMessages.modalErrors(ChatReplies.refusal(g.code().code(), g.detail())));
   }
 
   /** After Slack has its acknowledgement: decide, and tell the clicker privately if it did not decide. */

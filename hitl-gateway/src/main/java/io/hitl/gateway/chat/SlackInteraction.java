@@ -5,17 +5,19 @@ import io.hitl.gateway.core.ChatAction;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.StrictJson;
 import io.hitl.gateway.core.UriText;
+import io.hitl.gateway.outbox.SlackMessages;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * A Slack interaction request: form field `payload` holding JSON. Only `block_actions` from this gateway's
- * buttons carry a decision; anything else is acknowledged and ignored.
+ * buttons and `view_submission`s of its reject modal carry an action; anything else is acknowledged and ignored.
  */
 public record SlackInteraction(String type, String userId, String teamId, String actionId, ChatAction action,
-    String responseUrl, String channelId, String messageTs) {
+    String responseUrl, String channelId, String messageTs, String triggerId, String reason) {
 
   public static final String BLOCK_ACTIONS = "block_actions";
+  public static final String VIEW_SUBMISSION = "view_submission";
 
   /** Parses the raw form body; IllegalArgumentException (SEC-010) when there is no readable payload. */
   public static SlackInteraction parse(byte[] formBody) {
@@ -47,15 +49,23 @@ public record SlackInteraction(String type, String userId, String teamId, String
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("payload: " + e.getMessage());
     }
+    String type = Payloads.text(p, "type");
     Map<String, Object> first = Payloads.firstOf(p, "actions");
     String actionId = first == null ? null : Payloads.text(first, "action_id");
     String value = first == null ? null : Payloads.text(first, "value");
+    ChatAction action = ChatAction.fromSlack(actionId, value);
+    String reason = null;
+    // a submitted reject modal carries its request in private_metadata and the reason in its input block
+    if (VIEW_SUBMISSION.equals(type) && SlackMessages.REJECT_MODAL.equals(Payloads.text(p, "view", "callback_id"))) {
+      action = ChatAction.of(ChatAction.REJECT, Payloads.text(p, "view", "private_metadata"));
+      reason = Payloads.text(p, "view", "state", "values", SlackMessages.REASON, SlackMessages.REASON, "value");
+    }
     String channel = Payloads.text(p, "container", "channel_id");
     String ts = Payloads.text(p, "container", "message_ts");
-    return new SlackInteraction(Payloads.text(p, "type"), Payloads.text(p, "user", "id"),
+    return new SlackInteraction(type, Payloads.text(p, "user", "id"),
       Payloads.text(p, "user", "team_id") != null ? Payloads.text(p, "user", "team_id") : Payloads.text(p, "team", "id"),
-      actionId, ChatAction.fromSlack(actionId, value), Payloads.text(p, "response_url"),
+      actionId, action, Payloads.text(p, "response_url"),
       channel != null ? channel : Payloads.text(p, "channel", "id"),
-      ts != null ? ts : Payloads.text(p, "message", "ts"));
+      ts != null ? ts : Payloads.text(p, "message", "ts"), Payloads.text(p, "trigger_id"), reason);
   }
 }

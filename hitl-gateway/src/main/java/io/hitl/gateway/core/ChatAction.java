@@ -10,9 +10,12 @@ import java.util.UUID;
 public record ChatAction(String decision, UUID requestId) {
   public static final String APPROVE = "approve";
   public static final String REJECT = "reject";
+  /** Not a decision yet: opens the modal asking for the reason of a rejection. */
+  public static final String REJECT_WITH_REASON = "reject_reason";
   /** Slack action_ids of the Approve and Reject buttons. */
   public static final String SLACK_APPROVE = "hitl_approve";
   public static final String SLACK_REJECT = "hitl_reject";
+  public static final String SLACK_REJECT_WITH_REASON = "hitl_reject_reason";
   private static final String DISCORD_PREFIX = "hitl:";
 
   /** hitl:approve:&lt;uuid&gt; (at most 100 characters, Discord's limit). */
@@ -41,12 +44,24 @@ public record ChatAction(String decision, UUID requestId) {
     if (SLACK_REJECT.equals(actionId)) {
       return of(REJECT, value);
     }
+    if (SLACK_REJECT_WITH_REASON.equals(actionId)) {
+      return of(REJECT_WITH_REASON, value);
+    }
     return null;
   }
 
-  private static ChatAction of(String decision, String id) {
+  /** True for the buttons that decide at once; false for those that open a modal first. */
+  public boolean decides() {
+    return APPROVE.equals(decision) || REJECT.equals(decision);
+  }
+
+  /** The action of a decision word and a request id, or null when either is not one of this gateway's. */
+  public static ChatAction of(String decision, String id) {
+    if (decision == null) {
+      return null;
+    }
     String d = decision.toLowerCase(Locale.ROOT);
-    if (!(APPROVE.equals(d) || REJECT.equals(d)) || id == null) {
+    if (!(APPROVE.equals(d) || REJECT.equals(d) || REJECT_WITH_REASON.equals(d)) || id == null) {
       return null;
     }
     try {

@@ -53,6 +53,7 @@ public final class HitlMetrics implements Shareable {
   private final Pool pool;
   private final long refreshMillis;
   private final MetricsStore store = new MetricsStore();
+  private final WorkflowMetrics workflow;
 
   private final Map<String, Counter> requests = new HashMap<>();
   private final Map<String, Counter> approvals = new HashMap<>();
@@ -92,6 +93,7 @@ public final class HitlMetrics implements Shareable {
     this.clock = clock;
     this.pool = pool;
     this.refreshMillis = TimeUnit.SECONDS.toMillis(dbRefreshSeconds);
+    this.workflow = new WorkflowMetrics(registry, clock);
     for (String type : Labels.TYPES) {
       requests.put(type, Counter.builder("hitl.requests").description("Approval requests created")
         .tag("type", type).register(registry));
@@ -186,6 +188,7 @@ public final class HitlMetrics implements Shareable {
     JsonObject a = event.getValue("approval") instanceof JsonObject ? event.getJsonObject("approval") : null;
     String name = event.getValue("event") instanceof String ? event.getString("event") : "";
     String type = Labels.type(a == null ? null : string(a, "type"));
+    workflow.event(name, a, type);
     switch (name) {
       case "created":
         requests.get(type).increment();
@@ -272,6 +275,11 @@ public final class HitlMetrics implements Shareable {
   }
 
   /** Counts a call refused by a rate limit; {@code scope} is caller or ip. */
+  /** An approval with edits that the edit rules refused ({@code reason}: their `edit_refusal`). */
+  public void editsRefused(String reason) {
+    workflow.editsRefused(reason);
+  }
+
   public void rateLimited(String scope) {
     Counter c = rateLimited.get(scope);
     if (c != null) {
@@ -333,9 +341,11 @@ public final class HitlMetrics implements Shareable {
       mine = Promise.promise();
       refreshing = mine.future();
     }
-    Future.all(store.pending(pool), store.outbox(pool), store.guardianLocked(pool)).onComplete(ar -> {
+    Future.all(store.pending(pool), store.outbox(pool), store.guardianLocked(pool), store.personasPending(pool))
+      .onComplete(ar -> {
       if (ar.succeeded()) {
         apply(ar.result().resultAt(0), ar.result().resultAt(1));
+        workflow.apply(ar.result().resultAt(0), ar.result().<Long>resultAt(3));
         guardianLocked.set(Boolean.TRUE.equals(ar.result().resultAt(2)) ? 1 : 0);
         databaseUp.set(1);
       } else {

@@ -25,6 +25,10 @@ public final class Refusals {
       : new GatewayException(ErrorCode.INTERNAL, "Internal error");
     String operation = Labels.operationOfAddress(msg.address());
     metrics.refused(operation, e.code());
+    Object editRefusal = e.extensions().get(io.hitl.gateway.core.policy.EditRules.REFUSAL);
+    if (editRefusal != null) {
+      metrics.editsRefused(String.valueOf(editRefusal));
+    }
     Level level = level(e.code());
     if (!LOG.isEnabledForLevel(level)) {
       return e;

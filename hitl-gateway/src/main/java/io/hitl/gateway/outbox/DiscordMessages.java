@@ -23,7 +23,10 @@ public final class DiscordMessages {
   public static final int CHANNEL_MESSAGE = 4;
   public static final int DEFERRED_UPDATE_MESSAGE = 6;
   public static final int UPDATE_MESSAGE = 7;
+  public static final int MODAL = 9;
   public static final int EPHEMERAL = 64;
+  /** custom_id of the reason input in the reject modal. */
+  public static final String REASON = "reason";
   private static final int TITLE_MAX = 256;
   private static final int DESCRIPTION_MAX = 4096;
   private static final int FIELD_VALUE_MAX = 1024;
@@ -57,6 +60,26 @@ public final class DiscordMessages {
     data.put("flags", EPHEMERAL);
     data.put("allowed_mentions", noMentions());
     return Map.of("type", CHANNEL_MESSAGE, "data", data);
+  }
+
+  /**
+   * Interaction answer type 9: the modal asking for a rejection's reason. Its custom_id is the button's, so
+   * the submission (interaction type 5) says which request it is about.
+   */
+  public static Map<String, Object> rejectModal(String requestId) {
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("type", 4);
+    input.put("custom_id", REASON);
+    input.put("style", 2);
+    input.put("label", "Why is it rejected?");
+    input.put("min_length", 1);
+    input.put("max_length", SlackMessages.REASON_MAX);
+    input.put("required", true);
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("custom_id", ChatAction.discordCustomId(ChatAction.REJECT_WITH_REASON, requestId));
+    data.put("title", "Reject request");
+    data.put("components", List.of(Map.of("type", 1, "components", List.of(input))));
+    return Map.of("type", MODAL, "data", data);
   }
 
   public static Map<String, Object> pong() {
@@ -174,6 +197,8 @@ public final class DiscordMessages {
       open.put("url", link);
       buttons.add(open);
     }
+    buttons.add(button(2, "Reject with reason…", "📝",
+      ChatAction.discordCustomId(ChatAction.REJECT_WITH_REASON, f.requestId())));
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("type", 1);
     row.put("components", buttons);

@@ -16,7 +16,13 @@ import java.util.Map;
 public final class SlackMessages {
   public static final String APPROVE = ChatAction.SLACK_APPROVE;
   public static final String REJECT = ChatAction.SLACK_REJECT;
+  public static final String REJECT_WITH_REASON = ChatAction.SLACK_REJECT_WITH_REASON;
   public static final String OPEN = "hitl_open";
+  /** callback_id of the modal asking for a rejection's reason; its private_metadata is the request id. */
+  public static final String REJECT_MODAL = "hitl_reject_modal";
+  /** block_id and action_id of the reason input in that modal. */
+  public static final String REASON = "reason";
+  public static final int REASON_MAX = 2000;
   public static final String ACTIONS_BLOCK = "hitl_decision";
   private static final int HEADER_MAX = 150;
   private static final int FIELD_MAX = 2000;
@@ -89,6 +95,39 @@ public final class SlackMessages {
     return m;
   }
 
+  /** The modal of "Reject with reason…", opened with views.open and the click's trigger_id. */
+  public static Map<String, Object> rejectModal(String triggerId, String requestId, String title) {
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("type", "plain_text_input");
+    input.put("action_id", REASON);
+    input.put("multiline", true);
+    input.put("min_length", 1);
+    input.put("max_length", REASON_MAX);
+    Map<String, Object> block = new LinkedHashMap<>();
+    block.put("type", "input");
+    block.put("block_id", REASON);
+    block.put("label", plain("Why is it rejected?"));
+    block.put("element", input);
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("type", "modal");
+    view.put("callback_id", REJECT_MODAL);
+    view.put("private_metadata", requestId);
+    view.put("title", plainNoEmoji("Reject request"));
+    view.put("submit", plainNoEmoji("Reject"));
+    view.put("close", plainNoEmoji("Cancel"));
+    view.put("blocks", List.of(section(ChatText.truncate("*" + ChatText.slack(title) + "* (`" + requestId + "`)",
+      SECTION_MAX)), block));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("trigger_id", triggerId);
+    m.put("view", view);
+    return m;
+  }
+
+  /** The answer to a modal submission that did not go through: the reason field shows why. */
+  public static Map<String, Object> modalErrors(String text) {
+    return Map.of("response_action", "errors", "errors", Map.of(REASON, ChatText.truncate(text, 150)));
+  }
+
   /** An answer only the clicker sees, through the interaction's response_url. */
   public static Map<String, Object> ephemeral(String text) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -120,6 +159,7 @@ public final class SlackMessages {
       open.put("url", link);
       elements.add(open);
     }
+    elements.add(button(REJECT_WITH_REASON, "📝 Reject with reason…", null, f.requestId(), null));
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("type", "actions");
     b.put("block_id", ACTIONS_BLOCK);
@@ -133,9 +173,13 @@ public final class SlackMessages {
     b.put("type", "button");
     b.put("action_id", actionId);
     b.put("text", plain(label));
-    b.put("style", style);
+    if (style != null) {
+      b.put("style", style);
+    }
     b.put("value", value);
-    b.put("confirm", confirm);
+    if (confirm != null) {
+      b.put("confirm", confirm);
+    }
     return b;
   }
 

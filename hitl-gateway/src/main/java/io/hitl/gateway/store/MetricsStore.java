@@ -19,6 +19,11 @@ public final class MetricsStore {
   /** Reads the waiting jobs through the partial index outbox_due. */
   private static final String OUTBOX = "SELECT channel, count(*) FROM outbox WHERE status = 'pending' GROUP BY channel";
   private static final String GUARDIAN = "SELECT state FROM guardian_state WHERE id = 1";
+  /** Personas a pending request's policy snapshot names that nobody has acknowledged yet. */
+  private static final String PERSONAS_PENDING = "SELECT count(*) FROM approvals a CROSS JOIN LATERAL "
+    + "jsonb_array_elements(CASE WHEN jsonb_typeof(a.policy -> 'acknowledgements') = 'array' "
+    + "THEN a.policy -> 'acknowledgements' ELSE '[]'::jsonb END) p WHERE a.status = 'PENDING' AND NOT EXISTS "
+    + "(SELECT 1 FROM approval_acknowledgements k WHERE k.approval_id = a.id AND k.persona = p ->> 'persona')";
 
   /** Pending requests of one type and when the oldest of them was created. */
   public record PendingByType(String type, long count, Instant oldestCreatedAt) {
@@ -46,6 +51,10 @@ public final class MetricsStore {
       }
       return l;
     });
+  }
+
+  public Future<Long> personasPending(SqlClient c) {
+    return c.query(PERSONAS_PENDING).execute().map(rs -> rs.iterator().next().getLong(0));
   }
 
   /** True when the Guardian kill switch is locked (a missing row reads as locked, as the Guardian fails closed). */

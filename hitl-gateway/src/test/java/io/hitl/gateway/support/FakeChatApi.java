@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * Local stand-in for the Slack Web API (under /api), Slack incoming webhooks and response URLs (/slack/...),
+ * Local stand-in for the Slack Web API (under /api: chat.postMessage, chat.update, views.open, views.update), Slack incoming webhooks and response URLs (/slack/...),
  * the Discord API (under /discord) and generic webhook receivers (/hooks/...). It records every request and
  * answers like the real service, unless a scripted answer (429 with Retry-After, 500, a hang) matches first.
  */
@@ -157,6 +157,16 @@ public final class FakeChatApi implements AutoCloseable {
       String ts = p.endsWith("postMessage") ? "1700000000." + String.format("%06d", slackTs.getAndIncrement())
         : in.getString("ts");
       return ok(new JsonObject().put("ok", true).put("channel", in.getString("channel")).put("ts", ts));
+    }
+    if (p.equals("/api/views.open") || p.equals("/api/views.update")) {
+      JsonObject in = new JsonObject(c.body());
+      boolean addressed = p.endsWith("open") ? in.getString("trigger_id") != null : in.getString("view_id") != null;
+      JsonObject view = in.getJsonObject("view");
+      if (!addressed || view == null || !"modal".equals(view.getString("type")) || view.getJsonArray("blocks") == null
+          || !"Bearer xoxb-test-token".equals(c.header("Authorization"))) {
+        return ok(new JsonObject().put("ok", false).put("error", "invalid_arguments"));
+      }
+      return ok(new JsonObject().put("ok", true).put("view", view.copy().put("id", "V" + slackTs.getAndIncrement())));
     }
     if (p.startsWith("/slack/")) {
       return new Answer(200, Map.of(), "ok", false);

@@ -42,6 +42,20 @@ public final class SignedCalls {
         .put("value", value).put("type", "button").put("action_ts", "1700000001.000100")));
   }
 
+  /** A Slack view_submission of the reject modal, as Slack sends it when the clicker presses Reject. */
+  public static JsonObject slackRejectSubmission(String userId, String requestId, String reason) {
+    JsonObject values = new JsonObject().put("reason", new JsonObject().put("reason",
+      new JsonObject().put("type", "plain_text_input").put("value", reason)));
+    return new JsonObject()
+      .put("type", "view_submission")
+      .put("user", new JsonObject().put("id", userId).put("username", "user-" + userId).put("team_id", "T0TEAM"))
+      .put("team", new JsonObject().put("id", "T0TEAM"))
+      .put("api_app_id", "A0APP")
+      .put("trigger_id", "4.5.6")
+      .put("view", new JsonObject().put("id", "V0VIEW").put("type", "modal").put("callback_id", "hitl_reject_modal")
+        .put("private_metadata", requestId).put("state", new JsonObject().put("values", values)));
+  }
+
   public static String form(JsonObject payload) {
     return "payload=" + URLEncoder.encode(payload.encode(), StandardCharsets.UTF_8);
   }
@@ -89,6 +103,23 @@ public final class SignedCalls {
       .put("member", new JsonObject().put("user", new JsonObject().put("id", userId).put("username", "u" + userId)))
       .put("message", new JsonObject().put("id", messageId).put("channel_id", channelId))
       .put("data", new JsonObject().put("custom_id", customId).put("component_type", 2));
+  }
+
+  /** A Discord modal submission (type 5) of the reject modal with its reason input. */
+  public static JsonObject discordModalSubmit(String userId, String customId, String reason, String token) {
+    JsonObject input = new JsonObject().put("type", 4).put("custom_id", "reason").put("value", reason);
+    return new JsonObject()
+      .put("id", "1200000000000000002")
+      .put("application_id", "1100000000000000001")
+      .put("type", 5)
+      .put("token", token)
+      .put("version", 1)
+      .put("guild_id", "1000000000000000001")
+      .put("channel_id", "9001")
+      .put("member", new JsonObject().put("user", new JsonObject().put("id", userId).put("username", "u" + userId)))
+      .put("message", new JsonObject().put("id", "42").put("channel_id", "9001"))
+      .put("data", new JsonObject().put("custom_id", customId).put("components", new JsonArray()
+        .add(new JsonObject().put("type", 1).put("components", new JsonArray().add(input)))));
   }
 
   public static TestGateway.Response discord(int port, PrivateKey key, long timestamp, String body) {

@@ -33,6 +33,10 @@ public final class RequestSchemas {
       props.put("quantity", decimal("Quantity, greater than 0", "0", null));
       props.put("price", decimal("Requested price, greater than 0", "0", null));
       props.put("strategy", string("Strategy name", 0, RequestValidator.MAX_STRATEGY, null));
+      for (String k : RequestValidator.ATTRIBUTION) {
+        props.put(k, string("Attribution (" + k + "), also accepted in the context", 1, RequestValidator.MAX_STRATEGY,
+          null));
+      }
       props.put("confidence", decimal("Model confidence, 0 to 1", null, "1"));
       props.put("risk_pct", decimal("Share of capital at risk, 0 to 100", null, "100"));
       props.put("reason", string("Why the engine wants the trade", 0, RequestValidator.MAX_REASON, null));
