@@ -20,12 +20,16 @@ public final class Duplicates {
     return Hashing.sha256Hex(CanonicalJson.write(m));
   }
 
-  /** The latest earlier order in the window ending at {@code now} (after {@code now - window}), or null. */
+  /**
+   * The latest same-key order counted after {@code now - window}, or null. An order stamped later than
+   * {@code now} (counted by a node whose clock runs ahead) is still a duplicate: clock skew between nodes
+   * can only make the check stricter, never let the same order through twice.
+   */
   public static Instant latestWithin(Collection<Instant> sameKeyTimes, Instant now, Duration window) {
     Instant start = now.minus(window);
     Instant latest = null;
     for (Instant t : sameKeyTimes) {
-      if (t.isAfter(start) && !t.isAfter(now) && (latest == null || t.isAfter(latest))) {
+      if (t.isAfter(start) && (latest == null || t.isAfter(latest))) {
         latest = t;
       }
     }
