@@ -55,7 +55,7 @@ final class AcknowledgeRequest {
     } catch (GatewayException e) {
       return w.refusals().refused(e, id, actor, "acknowledge_refused", attempt, corr);
     }
-    return w.commit().run(conn -> approvals.findForUpdate(conn, id).compose(found -> found == null
+    return w.commitBy(actor, conn -> approvals.findForUpdate(conn, id).compose(found -> found == null
       ? Future.failedFuture(WritePath.notFound(id))
       : w.integrity().checked(conn, found, corr, now, s -> ticked(conn, s, persona, note, channel, actor, corr, now))))
       .transform(ar -> {

@@ -32,7 +32,7 @@ final class CancelRequest {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return w.commit().run(conn -> approvals.findForUpdate(conn, id).compose(found -> found == null
+    return w.commitBy(actor, conn -> approvals.findForUpdate(conn, id).compose(found -> found == null
       ? Future.failedFuture(WritePath.notFound(id))
       : w.integrity().checked(conn, found, corr, now, s -> cancelled(conn, s, why, channel, actor, corr, now))))
       .transform(ar -> {

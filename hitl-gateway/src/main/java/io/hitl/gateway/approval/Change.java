@@ -1,10 +1,13 @@
 package io.hitl.gateway.approval;
 
+import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.machine.ApprovalEntry;
 import io.hitl.gateway.core.machine.ApprovalMachine;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * What one transaction of the approval write path commits, immutable: the request as it now is, the
@@ -63,6 +67,25 @@ record Change(Approval approval, List<Step> steps, boolean created, GatewayExcep
   /** Rolled back and run alone after the batch: an earlier change of the batch wrote this request. */
   static Change alone() {
     return new Change(null, List.of(), false, null, null, null, null, null, Next.ALONE);
+  }
+
+  /**
+   * {@code work} whose change has each entry {@code actor} wrote stamped with who acted ({@link Actor#stamp}):
+   * the issuer of a provider token and the console session, before the entries are appended.
+   */
+  static Function<SqlConnection, Future<Change>> by(Actor actor, Function<SqlConnection, Future<Change>> work) {
+    if (actor == null || actor.identity().isEmpty()) {
+      return work;
+    }
+    return conn -> work.apply(conn).map(c -> c.stamped(actor));
+  }
+
+  private Change stamped(Actor actor) {
+    List<Step> all = new ArrayList<>();
+    for (Step s : steps) {
+      all.add(new Step(actor.stamp(s.entry), s.request));
+    }
+    return new Change(approval, all, created, refusal, nextTimerAt, timerOutcome, progress, answer, next);
   }
 
   /** Every step of a machine transition, in order. */

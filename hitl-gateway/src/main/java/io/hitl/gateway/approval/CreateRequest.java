@@ -86,7 +86,7 @@ final class CreateRequest {
     }
     Instant now = w.now();
     Approval fresh = fresh(req, policy, actor, corr, idempotencyKey, null, now);
-    return w.commit().run(conn -> idempotent.reserve(conn, actor.subject(), idempotencyKey)
+    return w.commitBy(actor, conn -> idempotent.reserve(conn, actor.subject(), idempotencyKey)
       .compose(v -> w.guards().admit(conn, req, now)).compose(admitted -> approvals.insert(conn, fresh, fingerprint)
       .compose(inserted -> {
         if (!inserted) {

@@ -72,7 +72,7 @@ final class DecideRequest {
       return w.refusals().refused(e, id, actor, "decision_refused", attempt, corr);
     }
     DecisionRules.Ballot ballot = new DecisionRules.Ballot(actor, decision, why);
-    return w.guards().prefetch(w.pool(), id, decision).compose(ready -> w.commit().run(conn -> w.guards()
+    return w.guards().prefetch(w.pool(), id, decision).compose(ready -> w.commitBy(actor, conn -> w.guards()
       .guardianShared(conn).compose(guardian -> approvals.findForUpdate(conn, id).compose(found -> found == null
         ? Future.failedFuture(WritePath.notFound(id))
         : w.integrity().checked(conn, found, corr, now, s -> decided(conn, guardian, s, ballot, note, edits, channel,

@@ -48,7 +48,7 @@ final class ReRequest {
     } catch (GatewayException e) {
       return w.refusals().refused(e, id, actor, "rerequest_refused", Map.of(), corr);
     }
-    return w.policies().active(w.pool()).recover(DbFailures::fail).compose(active -> w.commit().run(conn ->
+    return w.policies().active(w.pool()).recover(DbFailures::fail).compose(active -> w.commitBy(actor, conn ->
       approvals.findForUpdate(conn, id).compose(found -> found == null ? Future.failedFuture(WritePath.notFound(id))
         : w.integrity().checked(conn, found, corr, now, source -> again(conn, source, active, why, actor, corr, now)))))
       .map(c -> new ApprovalService.Created(c.approval(), c.created()))

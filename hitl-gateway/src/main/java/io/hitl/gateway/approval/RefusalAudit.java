@@ -48,9 +48,9 @@ final class RefusalAudit {
       payload.put("reason", editRefusal);
       payload.put("errors", g.extensions().get("errors"));
     }
-    JournalEntry e = JournalEntry.of(g.code() == ErrorCode.SEC_011 ? null : id, id == null ? null : id.toString(),
-      actor.subject(), editRefusal != null ? "edits_refused" : action, null, null, payload, corr, g.code().code(),
-      Times.micros(clock.instant()));
+    JournalEntry e = actor.stamp(JournalEntry.of(g.code() == ErrorCode.SEC_011 ? null : id,
+      id == null ? null : id.toString(), actor.subject(), editRefusal != null ? "edits_refused" : action, null, null,
+      payload, corr, g.code().code(), Times.micros(clock.instant())));
     return journal.inTransaction(pool, tx -> tx.append(e))
       .onFailure(err -> LOG.warn("could not audit refusal {} on {}: {}", g.code().code(), id, err.getMessage()))
       .transform(ignored -> Future.failedFuture(g));

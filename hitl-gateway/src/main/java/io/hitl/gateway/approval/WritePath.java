@@ -1,6 +1,7 @@
 package io.hitl.gateway.approval;
 
 import io.hitl.gateway.config.GatewayConfig;
+import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.DecisionRules;
 import io.hitl.gateway.core.ErrorCode;
@@ -9,12 +10,15 @@ import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.policy.PolicySnapshot;
 import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.policy.PolicyCache;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * What every use case of the approval write path shares: the pool and clock, the policy cache, the trading
@@ -28,6 +32,11 @@ record WritePath(Pool pool, GatewayConfig config, Clock clock, PolicyCache polic
 
   Instant now() {
     return Times.micros(clock.instant());
+  }
+
+  /** {@code work} committed ({@link GroupCommit#run}); the entries {@code actor} wrote name who acted. */
+  Future<Change> commitBy(Actor actor, Function<SqlConnection, Future<Change>> work) {
+    return commit.run(Change.by(actor, work));
   }
 
   /** Who may decide {@code a}: its policy snapshot inside the desk-wide HITL_ALLOWED_OPERATORS. */

@@ -12,6 +12,8 @@ import java.util.Set;
  */
 public final class Actor {
   public static final Actor SYSTEM = new Actor("system", EnumSet.of(Role.ADMIN));
+  /** The payload key of the identity an entry's actor acted under ({@link #stamp}). */
+  public static final String IDENTITY = "identity";
 
   private final String subject;
   private final Set<Role> roles;
@@ -57,9 +59,16 @@ public final class Actor {
     return session;
   }
 
-  /** Who acted, for the journal: the issuer and session when known (the subject is the entry's actor). */
+  /**
+   * Who acted, for the journal: the subject with the issuer and session when known; empty for a subject of the
+   * gateway's own keys outside a console session (the entry's actor says all there is).
+   */
   public java.util.Map<String, Object> identity() {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    if (issuer == null && session == null) {
+      return m;
+    }
+    m.put("subject", subject);
     if (issuer != null) {
       m.put("issuer", issuer);
     }
@@ -67,6 +76,20 @@ public final class Actor {
       m.put("session", session);
     }
     return m;
+  }
+
+  /**
+   * {@code e} with this actor's {@link #identity} under {@value #IDENTITY} in its payload, when this actor wrote it
+   * (its actor is this subject) and the identity says more than the subject. Stamped before the entry is appended,
+   * so the entry's hash covers it. An {@code edits_applied} entry is left as it is: its payload is the overrides
+   * themselves, and the decision entry that follows it carries the identity.
+   */
+  public JournalEntry stamp(JournalEntry e) {
+    if ((issuer == null && session == null) || !subject.equals(e.actor()) || "edits_applied".equals(e.action())
+        || e.payload().containsKey(IDENTITY)) {
+      return e;
+    }
+    return e.withPayload(IDENTITY, identity());
   }
 
   /** The gateway roles and desk roles of the token, by name. */

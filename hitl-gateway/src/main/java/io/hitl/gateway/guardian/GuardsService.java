@@ -98,7 +98,8 @@ public final class GuardsService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    JournalEntry e = GuardEntries.lockoutCreated(l, corr);
+    JournalEntry made = GuardEntries.lockoutCreated(l, corr);
+    JournalEntry e = actor == null ? made : actor.stamp(made);
     return journal.inTransaction(pool, tx -> lockouts.insert(tx.conn(), l).compose(v -> tx.append(e)))
       .map(v -> l).recover(DbFailures::fail);
   }
@@ -120,7 +121,7 @@ public final class GuardsService {
             + Times.format(l.removedAt()) : "ended at " + Times.format(l.until())) + ")"));
       }
       return lockouts.remove(tx.conn(), id, actor.subject(), reason, now)
-        .compose(removed -> tx.append(GuardEntries.lockoutRemoved(removed, corr)).map(v -> removed));
+        .compose(removed -> tx.append(actor.stamp(GuardEntries.lockoutRemoved(removed, corr))).map(v -> removed));
     })).recover(DbFailures::fail);
   }
 
@@ -138,7 +139,7 @@ public final class GuardsService {
     Instant now = now();
     return journal.inTransaction(pool, tx -> settings.forUpdate(tx.conn()).compose(before -> {
       ApprovalSettings after = before.apply(body, actor.subject(), now);
-      JournalEntry e = GuardEntries.settingsUpdated(before, after, config.hitlEnabled, corr);
+      JournalEntry e = actor.stamp(GuardEntries.settingsUpdated(before, after, config.hitlEnabled, corr));
       return settings.update(tx.conn(), after).compose(v -> tx.append(e)).map(v -> after);
     })).recover(DbFailures::fail);
   }

@@ -16,6 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.sstore.ClusteredSessionStore;
+import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +37,7 @@ import java.util.regex.Pattern;
 final class SignInRoutes {
   static final String COOKIE = "hitl.session";
   static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final String SESSIONS = "hitl.sessions";
   private static final String ACTOR = "hitl.actor";
   private static final String CSRF = "hitl.csrf";
   private static final String ID_TOKEN = "hitl.id_token";
@@ -55,13 +58,23 @@ final class SignInRoutes {
     this.config = config;
     this.provider = provider;
     this.clock = clock;
-    this.sessions = provider == null ? null : SessionHandler.create(
-      // no retry for an unknown id: the shared map is consistent, and each made-up cookie would otherwise cost 5 s of lookups
-      ClusteredSessionStore.create(vertx, "hitl.sessions", 0))
+    this.sessions = provider == null ? null : SessionHandler.create(store(vertx))
       .setSessionCookieName(COOKIE).setCookieHttpOnlyFlag(true).setCookieSecureFlag(config.tlsEnabled())
       // Lax: the provider's redirect back to /auth/callback is a cross-site navigation that must carry the cookie
       .setCookieSameSite(CookieSameSite.LAX).setSessionTimeout(config.oidc.sessionIdleSeconds * 1000L)
       .setLazySession(true).setSessionCookiePath("/");
+  }
+
+  /**
+   * The cluster's shared map on a clustered node; a single node (no cluster) keeps its sessions in a map shared by
+   * its HTTP verticles, as the cluster-wide map does not exist there.
+   */
+  private static SessionStore store(Vertx vertx) {
+    if (!vertx.isClustered()) {
+      return LocalSessionStore.create(vertx, SESSIONS);
+    }
+    // no retry for an unknown id: the shared map is consistent, and each made-up cookie would otherwise cost 5 s of lookups
+    return ClusteredSessionStore.create(vertx, SESSIONS, 0);
   }
 
   void mount(Router router) {

@@ -114,7 +114,8 @@ public final class PolicyService {
           List<String> names = new ArrayList<>();
           parsed.policies().forEach(p -> names.add(p.name()));
           names.add(PolicyParser.DEFAULT_NAME);
-          return tx.append(GuardEntries.policyUpdated(version, parsed.hash(), names, actor.subject(), now, corr))
+          return tx.append(actor.stamp(GuardEntries.policyUpdated(version, parsed.hash(), names, actor.subject(), now,
+            corr)))
             .map(saved -> version);
         }))
       .recover(PolicyService::dbFailure)

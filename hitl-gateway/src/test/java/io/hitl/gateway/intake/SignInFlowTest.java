@@ -1,0 +1,226 @@
+package io.hitl.gateway.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hitl.gateway.support.GatewayExtension;
+import io.hitl.gateway.support.OidcProvider;
+import io.hitl.gateway.support.TestGateway;
+import io.hitl.gateway.support.TestGateway.Response;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Console sign-in through a real OpenID Connect provider, driven over HTTP as a browser would: the gateway's
+ * /auth/login, the provider's login form (a subject and a groups claim), the callback with the code. The console
+ * session then acts with its cookie and CSRF token, its journal entries name subject, issuer and session, and
+ * once signed out the old cookie is refused.
+ */
+class SignInFlowTest {
+  static final OidcProvider idp = OidcProvider.interactive();
+
+  @RegisterExtension
+  static final GatewayExtension gw = GatewayExtension.embedded().with(idp.settings())
+    .with("HITL_OIDC_ROLE_MAP", "desk-approvers=approver,desk-approvers=viewer,desk-viewers=viewer")
+    .closeAfter(idp);
+
+  @Test
+  void anOperatorSignedInThroughTheProviderApprovesAndTheJournalNamesSubjectIssuerAndSession() {
+    Browser b = Browser.signIn("alice", List.of("desk-approvers"));
+    JsonObject session = b.session();
+    assertThat(session.getString("subject")).isEqualTo("alice");
+    assertThat(session.getString("issuer")).isEqualTo(idp.issuer());
+    assertThat(session.getJsonArray("roles").getList()).contains("approver", "viewer");
+    String label = session.getString("session");
+    assertThat(label).isNotBlank();
+    String csrf = session.getString("csrf_token");
+
+    String id = created();
+    Response forged = b.call("POST", "/api/v1/approvals/" + id + "/approve", Map.of("X-Hitl-Channel", "console"));
+    assertThat(forged.status()).as(forged.body()).isEqualTo(403);
+    assertThat(forged.json().getString("code")).isEqualTo("SEC-003");
+    Response wrong = b.call("POST", "/api/v1/approvals/" + id + "/approve", Map.of("X-CSRF-Token", csrf + "x"));
+    assertThat(wrong.status()).isEqualTo(403);
+    assertThat(gw.call("GET", "/api/v1/approvals/" + id, gw.token("vera", "viewer"), null).json().getString("status"))
+      .as("a refused call changes nothing").isEqualTo("pending");
+
+    Response approved = b.call("POST", "/api/v1/approvals/" + id + "/approve", Map.of("X-CSRF-Token", csrf));
+    assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+    assertThat(approved.json().getString("decided_by")).isEqualTo("alice");
+
+    JsonObject entry = decision(b.call("GET", "/api/v1/audit?approval_id=" + id, Map.of()), "approved");
+    assertThat(entry.getString("actor")).isEqualTo("alice");
+    JsonObject identity = entry.getJsonObject("payload").getJsonObject("identity");
+    assertThat(identity.getMap()).containsOnly(Map.entry("subject", "alice"), Map.entry("issuer", idp.issuer()),
+      Map.entry("session", label));
+    String journal = b.call("GET", "/api/v1/audit?approval_id=" + id, Map.of()).body();
+    assertThat(journal).as("the journal never holds the session cookie or the CSRF token")
+      .doesNotContain(b.cookie()).doesNotContain(csrf);
+    JsonObject verified = gw.call("GET", "/api/v1/audit/verify", gw.token("vera", "viewer"), null).json();
+    assertThat(verified.getBoolean("valid")).as(verified.encode()).isTrue();
+
+    Response out = b.call("POST", "/auth/logout", Map.of("X-CSRF-Token", csrf));
+    assertThat(out.status()).as(out.body()).isEqualTo(200);
+    assertThat(out.json().getBoolean("signed_out")).isTrue();
+    Response replayed = b.call("GET", "/api/v1/approvals?status=pending", Map.of());
+    assertThat(replayed.status()).as("the ended session's cookie, replayed").isEqualTo(401);
+    assertThat(replayed.json().getString("code")).isEqualTo("SEC-001");
+    assertThat(b.call("GET", "/auth/session", Map.of()).status()).isEqualTo(401);
+  }
+
+  @Test
+  void theRightProviderWithTheWrongGroupSignsInButCannotApprove() {
+    Browser b = Browser.signIn("victor", List.of("desk-viewers"));
+    String csrf = b.session().getString("csrf_token");
+    String id = created();
+    assertThat(b.call("GET", "/api/v1/approvals/" + id, Map.of()).status()).isEqualTo(200);
+    Response refused = b.call("POST", "/api/v1/approvals/" + id + "/approve", Map.of("X-CSRF-Token", csrf));
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().getString("code")).isEqualTo("SEC-002");
+    JsonObject entry = decision(gw.call("GET", "/api/v1/audit?approval_id=" + id, gw.token("vera", "viewer"), null),
+      "decision_refused");
+    assertThat(entry.getString("actor")).isEqualTo("victor");
+    assertThat(entry.getJsonObject("payload").getJsonObject("identity").getString("session")).isNotBlank();
+  }
+
+  @Test
+  void aProviderTokenOnTheApiIsJournaledWithItsIssuerAndNoSessionAndAGatewayTokenWithTheSubjectAlone() {
+    String byToken = created();
+    String alice = idp.token("alice", OidcProvider.AUDIENCE, Map.of("groups", List.of("desk-approvers")));
+    assertThat(gw.call("POST", "/api/v1/approvals/" + byToken + "/approve", alice, Map.of()).status()).isEqualTo(200);
+    JsonObject entry = decision(gw.call("GET", "/api/v1/audit?approval_id=" + byToken, alice, null), "approved");
+    assertThat(entry.getJsonObject("payload").getJsonObject("identity").getMap())
+      .containsOnly(Map.entry("subject", "alice"), Map.entry("issuer", idp.issuer()));
+
+    String byOwn = created();
+    assertThat(gw.call("POST", "/api/v1/approvals/" + byOwn + "/approve", gw.token("bob", "approver"), Map.of())
+      .status()).isEqualTo(200);
+    JsonObject own = decision(gw.call("GET", "/api/v1/audit?approval_id=" + byOwn, alice, null), "approved");
+    assertThat(own.getString("actor")).isEqualTo("bob");
+    assertThat(own.getJsonObject("payload").containsKey("identity"))
+      .as("a token of the gateway's own keys: the subject is all there is").isFalse();
+  }
+
+  @Test
+  void aCallbackThatDoesNotBelongToThisBrowserIsRefused() {
+    Browser b = new Browser();
+    Response none = b.call("GET", "/auth/callback?code=abc&state=def", Map.of());
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.json().getString("code")).isEqualTo("SEC-004");
+    b.get(b.gateway("/auth/login"));
+    Response wrongState = b.call("GET", "/auth/callback?code=abc&state=not-the-one", Map.of());
+    assertThat(wrongState.status()).isEqualTo(401);
+    assertThat(wrongState.json().getString("code")).isEqualTo("SEC-004");
+  }
+
+  private static JsonObject decision(Response journal, String action) {
+    assertThat(journal.status()).as(journal.body()).isEqualTo(200);
+    JsonArray entries = journal.json().getJsonArray("entries");
+    for (int i = 0; i < entries.size(); i++) {
+      if (action.equals(entries.getJsonObject(i).getString("action"))) {
+        return entries.getJsonObject(i);
+      }
+    }
+    throw new AssertionError("no '" + action + "' entry in " + entries.encode());
+  }
+
+  private static String created() {
+    Response r = gw.call("POST", "/api/v1/approvals/trade", gw.token("engine-1", "submitter"), TestGateway.trade());
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().getString("request_id");
+  }
+
+  /** An HTTP client that keeps cookies per host and follows no redirect by itself, as the steps are checked. */
+  static final class Browser {
+    final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies)
+      .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The whole sign-in: the gateway's login, the provider's form filled in, the callback, the console. */
+    static Browser signIn(String subject, List<String> groups) {
+      Browser b = new Browser();
+      HttpResponse<String> login = b.get(b.gateway("/auth/login?next=/pending"));
+      assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
+      String authorize = login.headers().firstValue("Location").orElseThrow();
+      assertThat(authorize).startsWith(idp.issuer()).contains("code_challenge_method=S256", "nonce=", "state=");
+      HttpResponse<String> page = b.get(authorize);
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("name=\"username\"", "name=\"claims\"");
+      String claims = new JsonObject().put("groups", new JsonArray(groups)).encode();
+      HttpResponse<String> answered = b.send(HttpRequest.newBuilder(URI.create(authorize))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("username=" + form(subject) + "&claims=" + form(claims))));
+      assertThat(answered.statusCode()).as(answered.body()).isEqualTo(302);
+      String callback = answered.headers().firstValue("Location").orElseThrow();
+      assertThat(callback).startsWith(b.gateway("/auth/callback"));
+      HttpResponse<String> back = b.get(callback);
+      assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+      assertThat(back.headers().firstValue("Location").orElseThrow()).isEqualTo("/console/#/pending");
+      HttpCookie cookie = b.sessionCookie();
+      assertThat(cookie.isHttpOnly()).isTrue();
+      return b;
+    }
+
+    String gateway(String path) {
+      // the redirect URI the gateway registers: HITL_PUBLIC_URL's default names localhost
+      return "http://localhost:" + gw.port() + path;
+    }
+
+    JsonObject session() {
+      Response r = call("GET", "/auth/session", Map.of());
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      return r.json();
+    }
+
+    HttpCookie sessionCookie() {
+      return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("hitl.session"))
+        .findFirst().orElseThrow(() -> new AssertionError("no session cookie"));
+    }
+
+    String cookie() {
+      return sessionCookie().getValue();
+    }
+
+    Response call(String method, String path, Map<String, String> headers) {
+      boolean post = method.equals("POST");
+      HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(gateway(path)))
+        .method(method, post ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody())
+        .header("Accept", "application/json");
+      if (post) {
+        r.header("Content-Type", "application/json");
+      }
+      headers.forEach(r::header);
+      HttpResponse<String> res = send(r);
+      return new Response(res.statusCode(), res.body(), res);
+    }
+
+    HttpResponse<String> get(String url) {
+      return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder r) {
+      try {
+        return http.send(r.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private static String form(String s) {
+      return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+  }
+}
