@@ -165,11 +165,11 @@ try {
   await page.click('nav a[data-nav=guardian]');
   await page.waitForSelector('#guardian h2');
   await page.waitForSelector('#lockouts h2');
-  await page.waitForFunction(() => !document.querySelector('#guardian').textContent.includes('Loading'));
+  await page.waitForFunction(() => { const el = document.querySelector('#guardian'); return el && !el.textContent.includes('Loading'); });
   await page.screenshot({ path: join(shots, 'guardian.png') });
   ok('guardian screen: ' + (await page.textContent('#guardian')).replace(/\s+/g, ' ').trim().slice(0, 80));
   await page.click('nav a[data-nav=settings]');
-  await page.waitForFunction(() => !document.querySelector('#settings').textContent.includes('Loading'));
+  await page.waitForFunction(() => { const el = document.querySelector('#settings'); return el && !el.textContent.includes('Loading'); });
   await page.screenshot({ path: join(shots, 'settings.png') });
   ok('settings screen: ' + (await page.textContent('#settings')).replace(/\s+/g, ' ').trim().slice(0, 80));
 
