@@ -19,6 +19,10 @@ public final class ErrorCodes {
   public static final String SEC_040 = "SEC-040";
   public static final String SEC_050 = "SEC-050";
   public static final String SEC_051 = "SEC-051";
+  /** The order breaches a pre-trade limit and nobody may override it, or an approval's edits breach one. */
+  public static final String SEC_052 = "SEC-052";
+  /** A limit raise the request, the policy or the breaches do not allow. */
+  public static final String SEC_053 = "SEC-053";
   public static final String SEC_060 = "SEC-060";
   public static final String SEC_070 = "SEC-070";
   public static final String SEC_071 = "SEC-071";

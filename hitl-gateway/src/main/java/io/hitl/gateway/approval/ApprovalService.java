@@ -102,7 +102,8 @@ public final class ApprovalService {
       new OutboxPlan(config, clock), journal, new EventPublisher(clock, journal));
     TransitionWriter writer = new TransitionWriter(guards);
     this.w = new WritePath(pool, config, clock, policies, guards, commit, new Integrity(commit, writer, guards), writer,
-      new Timeouts(config.timeoutDefaults(), writer), new RefusalAudit(pool, clock, journal), journal);
+      new Timeouts(config.timeoutDefaults(), writer), new RefusalAudit(pool, clock, journal), journal,
+      new PretradeChecks(Duration.ofSeconds(config.quoteMaxAgeSeconds), clock));
     this.creates = new CreateRequest(w);
     this.reRequests = new ReRequest(w, creates);
     this.decisions = new DecideRequest(w);
@@ -128,7 +129,16 @@ public final class ApprovalService {
   /** One decision (SPEC §5); {@code edits} (approve with edits, null for none) change allowed context keys. */
   public Future<Decided> decide(UUID id, Decision decision, String reason, String comment, Object edits,
       String channel, Actor actor, String corr) {
-    return decisions.decide(id, decision, reason, comment, edits, channel, actor, corr);
+    return decide(id, decision, reason, comment, edits, null, channel, actor, corr);
+  }
+
+  /**
+   * As above; {@code override} is the approver's grant on a limit-override request ({"grant": "once"}, or a
+   * raise of the breached limits for a bounded time), null for once.
+   */
+  public Future<Decided> decide(UUID id, Decision decision, String reason, String comment, Object edits,
+      Object override, String channel, Actor actor, String corr) {
+    return decisions.decide(id, decision, reason, comment, edits, override, channel, actor, corr);
   }
 
   public Future<Decided> acknowledge(UUID id, String persona, String comment, String channel, Actor actor,

@@ -11,6 +11,7 @@ import io.hitl.gateway.core.BulkDecision;
 import io.hitl.gateway.core.Decision;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.observability.HitlMetrics;
 import io.hitl.gateway.observability.Refusals;
 import io.hitl.gateway.observability.Tracing;
@@ -79,7 +80,8 @@ public class ApprovalVerticle extends VerticleBase {
   private void decide(Message<JsonObject> msg) {
     JsonObject b = body(msg);
     traced(msg, Tracing.DECIDE, actor -> service.decide(uuid(b.getValue("request_id")), Decision.parse(string(b, "decision")),
-        string(b, "reason"), string(b, "comment"), edits(b), channel(msg), actor, corr(msg))
+        string(b, "reason"), string(b, "comment"), edits(b), Json.plain(b.getValue(LimitOverride.BODY_KEY)), channel(msg), actor,
+        corr(msg))
       .map(d -> new JsonObject().put("approval", answered(d.approval(), d.answer()))));
   }
 

@@ -8,15 +8,21 @@ import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.Hashing;
 import io.hitl.gateway.core.Idempotency;
+import io.hitl.gateway.core.PolicyKeys;
 import io.hitl.gateway.core.NewRequest;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.Role;
+import io.hitl.gateway.core.TimeoutAction;
 import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.TimeoutPolicy;
 import io.hitl.gateway.core.TimeoutRules;
 import io.hitl.gateway.core.machine.ApprovalMachine;
 import io.hitl.gateway.core.policy.PolicyRules;
 import io.hitl.gateway.core.policy.PolicySnapshot;
+import io.hitl.gateway.core.pretrade.LimitOverride;
+import io.hitl.gateway.core.pretrade.Order;
+import io.hitl.gateway.core.pretrade.OrderDigest;
+import io.hitl.gateway.core.pretrade.PretradePolicy;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.CallbackStore;
 import io.hitl.gateway.store.DbFailures;
@@ -25,6 +31,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +45,8 @@ import java.util.UUID;
  */
 final class CreateRequest {
   private static final int MAX_IDEMPOTENCY_KEY = 128;
-  private static final Set<ErrorCode> GUARD_REFUSALS = Set.of(ErrorCode.SEC_020, ErrorCode.SEC_021);
+  private static final Set<ErrorCode> GUARD_REFUSALS = Set.of(ErrorCode.SEC_020, ErrorCode.SEC_021,
+    ErrorCode.SEC_052);
   static final String REASON_POLICY_AUTO_APPROVE = "HITL_POLICY_AUTO_APPROVE";
 
   private final WritePath w;
@@ -86,23 +94,78 @@ final class CreateRequest {
     }
     Instant now = w.now();
     Approval fresh = fresh(req, policy, actor, corr, idempotencyKey, null, now);
+    PretradePolicy limits = PretradeChecks.of(req.type(), policy.policy().pretrade());
     return w.commitBy(actor, conn -> idempotent.reserve(conn, actor.subject(), idempotencyKey)
-      .compose(v -> w.guards().admit(conn, req, now)).compose(admitted -> approvals.insert(conn, fresh, fingerprint)
-      .compose(inserted -> {
-        if (!inserted) {
-          return idempotent.repeated(conn, actor.subject(), idempotencyKey, req.tradeId(), fingerprint)
-            .compose(existing -> existing == null
-              ? Future.failedFuture(new GatewayException(ErrorCode.SEC_010, "A request with this id already exists; retry"))
-              // read without its lock: a row that looks wrong is checked again under it before it is called tampered
-              : w.integrity().checkedLocked(conn, existing, corr, now, s -> Future.succeededFuture(Change.of(s.row()))));
-        }
-        if (callbackUrl == null) {
-          return created(conn, Change.of(fresh), fresh, policy, actor, corr, now, Map.of(), admitted);
-        }
-        return callbacks.insert(conn, fresh.id(), callbackUrl, now).compose(x -> created(conn, Change.of(fresh), fresh,
-          policy, actor, corr, now, callbackAudit(Map.of(), callbackUrl), admitted));
+      .compose(v -> w.guards().admit(conn, req, now)).compose(admitted -> checked(conn, limits, policy, req)
+      .compose(checked -> {
+        boolean override = checked != null && !checked.admitted();
+        PolicyRules.Resolution resolution = override ? overridden(policy, limits, checked, now) : policy;
+        Approval row = override ? fresh(req, resolution, actor, corr, idempotencyKey, null, now, fresh.id(),
+          limits.overrideRequiredApprovals()) : fresh;
+        return approvals.insert(conn, row, fingerprint).compose(inserted -> {
+          if (!inserted) {
+            return idempotent.repeated(conn, actor.subject(), idempotencyKey, req.tradeId(), fingerprint)
+              .compose(existing -> existing == null
+                ? Future.failedFuture(new GatewayException(ErrorCode.SEC_010, "A request with this id already exists; retry"))
+                // read without its lock: a row that looks wrong is checked again under it before it is called tampered
+                : w.integrity().checkedLocked(conn, existing, corr, now, s -> Future.succeededFuture(Change.of(s.row()))));
+          }
+          if (override && !limits.overridable()) {
+            // rolls the insert back: an order nobody may override is refused, never created
+            return Future.failedFuture(PretradeChecks.breached(checked.verdict().breaches(),
+              "The order breaches a pre-trade limit and policy '" + policy.policy().name() + "' names no override "
+              + "approvers."));
+          }
+          Map<String, Object> extra = new LinkedHashMap<>();
+          if (checked != null) {
+            extra.put("order_digest", OrderDigest.of(checked.order()));
+          }
+          if (override) {
+            extra.put(LimitOverride.SNAPSHOT_KEY, row.policy().get(LimitOverride.SNAPSHOT_KEY));
+          }
+          // an override request always waits for its approvers: neither the settings nor the policy approve it
+          String auto = override ? null : admitted;
+          Future<Void> counted = checked != null && checked.admitted() ? w.pretrade().count(conn, row.id(), checked)
+            : Future.succeededFuture();
+          return counted.compose(x -> callbackUrl == null
+            ? created(conn, Change.of(row), row, resolution, actor, corr, now, extra, auto)
+            : callbacks.insert(conn, row.id(), callbackUrl, now).compose(y -> created(conn, Change.of(row), row,
+              resolution, actor, corr, now, callbackAudit(extra, callbackUrl), auto)));
+        });
       }))).map(c -> new ApprovalService.Created(c.approval(), c.created()))
       .recover(t -> createRefused(t, req, actor, corr));
+  }
+
+  /** The pre-trade check of a trade request whose policy declares limits; null (nothing to check) otherwise. */
+  private Future<PretradeChecks.Checked> checked(SqlConnection conn, PretradePolicy limits,
+      PolicyRules.Resolution policy, NewRequest req) {
+    return limits == null ? Future.succeededFuture()
+      : w.pretrade().check(conn, policy.policy().name(), limits, Order.fromContext(req.context()));
+  }
+
+  /**
+   * A limit-override request: the policy's override approvers and quorum instead of its approvers, no
+   * super-approvers, no auto-approval, and a deadline that rejects where the policy would approve. Its
+   * snapshot keeps the breaches, so the request shows them and its decision knows what it authorises.
+   */
+  static PolicyRules.Resolution overridden(PolicyRules.Resolution r, PretradePolicy limits,
+      PretradeChecks.Checked checked, Instant now) {
+    TimeoutPolicy t = r.timeouts();
+    if (t.action() == TimeoutAction.APPROVE) {
+      t = new TimeoutPolicy(TimeoutAction.REJECT, t.timeoutSeconds(), t.escalateBeforeSeconds(),
+        t.reminderIntervalSeconds(), t.maxEscalationLevel(), t.escalationExtensionSeconds(), t.escalationTargets());
+    }
+    Map<String, Object> snapshot = new LinkedHashMap<>(r.snapshot());
+    snapshot.putAll(t.toSnapshot());
+    snapshot.put(PolicyKeys.REQUIRED_APPROVALS, limits.overrideRequiredApprovals());
+    Map<String, Object> approvers = new LinkedHashMap<>();
+    approvers.put("users", new ArrayList<>(limits.overrideUsers()));
+    approvers.put("roles", new ArrayList<>(limits.overrideRoles()));
+    snapshot.put(PolicyKeys.APPROVERS, approvers);
+    snapshot.put(PolicyKeys.SUPER_APPROVERS, new ArrayList<>());
+    snapshot.put(LimitOverride.SNAPSHOT_KEY, LimitOverride.snapshot(checked.verdict().breaches(),
+      checked.verdict().at()));
+    return new PolicyRules.Resolution(r.policy(), r.index(), r.facts(), t, r.channels(), null, snapshot);
   }
 
   /** Creates refused by a trading guard (SEC-020, SEC-021) are audited; other refusals are only answered. */
@@ -114,17 +177,25 @@ final class CreateRequest {
     attempt.put("type", req.type());
     attempt.put("ticker", req.context().get("ticker"));
     attempt.put("trade_id", req.tradeId());
+    if (((GatewayException) t).extensions().get("breaches") != null) {
+      attempt.put("breaches", ((GatewayException) t).extensions().get("breaches"));
+    }
     return w.refusals().refused(t, null, actor, "create_refused", attempt, corr);
   }
 
   /** A new pending request under the policy it matched, with that policy's snapshot and quorum. */
   static Approval fresh(NewRequest req, PolicyRules.Resolution policy, Actor actor, String corr, String key,
       UUID lineageId, Instant now) {
+    return fresh(req, policy, actor, corr, key, lineageId, now, UUID.randomUUID(), policy.requiredApprovals());
+  }
+
+  private static Approval fresh(NewRequest req, PolicyRules.Resolution policy, Actor actor, String corr, String key,
+      UUID lineageId, Instant now, UUID id, int requiredApprovals) {
     Map<String, Object> snapshot = normalized(policy.snapshot());
     Instant expires = now.plusSeconds(policy.timeouts().timeoutSeconds());
-    return new Approval(UUID.randomUUID(), req.type(), req.title(), req.description(), normalized(req.context()),
+    return new Approval(id, req.type(), req.title(), req.description(), normalized(req.context()),
       req.tradeId(), actor.subject(), corr, key, snapshot, TimeoutPolicy.hash(snapshot), ApprovalStatus.PENDING,
-      policy.requiredApprovals(), expires, TimeoutRules.escalateAt(expires, policy.timeouts(), now), 0, lineageId,
+      requiredApprovals, expires, TimeoutRules.escalateAt(expires, policy.timeouts(), now), 0, lineageId,
       null, null, null, null, null, null, null, now).withRowHash();
   }
 

@@ -2,9 +2,12 @@ package io.hitl.gateway.approval;
 
 import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Approval;
+import io.hitl.gateway.core.ApprovalStatus;
 import io.hitl.gateway.core.Decision;
 import io.hitl.gateway.core.DecisionRules;
+import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.Role;
 import io.hitl.gateway.core.guard.GuardianState;
@@ -13,10 +16,15 @@ import io.hitl.gateway.core.machine.ApprovalState;
 import io.hitl.gateway.core.policy.EditRules;
 import io.hitl.gateway.core.policy.PolicySnapshot;
 import io.hitl.gateway.core.policy.Progress;
+import io.hitl.gateway.core.pretrade.Breach;
+import io.hitl.gateway.core.pretrade.LimitOverride;
+import io.hitl.gateway.core.pretrade.Order;
+import io.hitl.gateway.core.pretrade.PretradePolicy;
 import io.hitl.gateway.store.AcknowledgementStore;
 import io.hitl.gateway.store.ApprovalStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,13 +51,16 @@ final class DecideRequest {
 
   /** {@code edits} (approve with edits, null for none) change allowed context keys; they go with the deciding approval. */
   Future<ApprovalService.Decided> decide(UUID id, Decision decision, String reason, String comment, Object edits,
-      String channel, Actor actor, String corr) {
+      Object override, String channel, Actor actor, String corr) {
     Instant now = w.now();
     Map<String, Object> attempt = new LinkedHashMap<>();
     attempt.put("decision", decision == null ? null : decision.json());
     attempt.put("channel", channel);
     if (edits != null) {
       attempt.put("edits", edits);
+    }
+    if (override != null) {
+      attempt.put(LimitOverride.BODY_KEY, override);
     }
     String why;
     String note;
@@ -64,6 +75,9 @@ final class DecideRequest {
       if (edits != null && decision == Decision.REJECT) {
         throw EditRules.withReject();
       }
+      if (override != null && decision == Decision.REJECT) {
+        throw GatewayException.invalid(Map.of(LimitOverride.BODY_KEY, "goes only with an approval"));
+      }
       if (edits != null && !(edits instanceof Map && !((Map<?, ?>) edits).isEmpty())) {
         throw EditRules.refusal(EditRules.INVALID, Map.of("edits", "must be an object of context keys and new values"),
           "Edits must be an object of context keys and new values");
@@ -75,22 +89,31 @@ final class DecideRequest {
     return w.guards().prefetch(w.pool(), id, decision).compose(ready -> w.commitBy(actor, conn -> w.guards()
       .guardianShared(conn).compose(guardian -> approvals.findForUpdate(conn, id).compose(found -> found == null
         ? Future.failedFuture(WritePath.notFound(id))
-        : w.integrity().checked(conn, found, corr, now, s -> decided(conn, guardian, s, ballot, note, edits, channel,
-          corr, now))))))
+        : w.integrity().checked(conn, found, corr, now, s -> decided(conn, guardian, s, ballot, note, edits, override,
+          channel, corr, now))))))
       .transform(ar -> {
         if (ar.failed()) {
           return w.refusals().refused(ar.cause(), id, actor, "decision_refused", attempt, corr);
         }
         Change c = ar.result();
-        return c.next() == Change.Next.AGAIN ? decide(id, decision, reason, comment, edits, channel, actor, corr)
+        return c.next() == Change.Next.AGAIN ? decide(id, decision, reason, comment, edits, override, channel, actor,
+          corr)
           : Future.succeededFuture(new ApprovalService.Decided(c.approval(), c.answer()));
       });
   }
 
   /** One ballot on a request whose row matched its journal, under its row lock. */
   private Future<Change> decided(SqlConnection conn, GuardianState guardian, ApprovalState s,
-      DecisionRules.Ballot ballot, String note, Object edits, String channel, String corr, Instant now) {
+      DecisionRules.Ballot ballot, String note, Object edits, Object override, String channel, String corr,
+      Instant now) {
     Approval a = s.row();
+    List<Breach> breaches = LimitOverride.breaches(a.policy());
+    LimitOverride.Grant grant;
+    try {
+      grant = grant(a, breaches, override);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
     return w.guards().decisionFacts(conn, guardian, a, ballot.decision(), now)
       .compose(facts -> acknowledgedBy(conn, a).compose(acks -> {
         Set<String> personas = new HashSet<>();
@@ -104,11 +127,54 @@ final class DecideRequest {
           return w.timeouts().now(conn, s, corr, now);
         }
         ApprovalState after = r.transition().after();
+        boolean approved = after.row().status() == ApprovalStatus.APPROVED;
+        if (override != null && !approved) {
+          return Future.failedFuture(new GatewayException(ErrorCode.SEC_053, "The override grant goes with the "
+            + "approval that decides the request; this one counts towards its quorum"));
+        }
+        Map<String, Object> finalParameters = approved ? finalParameters(after.row()) : null;
+        if (finalParameters != null && breaches != null && grant.raises()) {
+          return Future.failedFuture(new GatewayException(ErrorCode.SEC_053, "A raise authorises the order as "
+            + "asked; approve edits with grant once"));
+        }
         List<String> approvers = new ArrayList<>(after.approvers());
         Change c = Change.of(a).withProgress(Progress.of(after.row(), approvers, r.verdict().superApproval()))
           .answered(ReadRequests.answer(after.row(), approvers, w.operatorsOf(a), acks));
-        return w.writer().persist(conn, c, r.transition());
+        // an edited order is a new proposal: it is checked against the limits again before it is approved
+        Future<Void> checked = finalParameters == null ? Future.succeededFuture()
+          : w.pretrade().edited(conn, a, finalParameters);
+        return checked.compose(v -> w.writer().persist(conn, c, r.transition())).compose(done -> !approved
+          || breaches == null ? Future.succeededFuture(done)
+          : w.pretrade().granted(conn, a, grant, breaches, finalParameters == null, ballot.actor().subject(), corr, now)
+            .map(entries -> {
+              Change out = done;
+              for (JournalEntry e : entries) {
+                out = out.with(e, done.approval());
+              }
+              return out;
+            }));
       }));
+  }
+
+  /** The approver's grant on a limit-override request; a grant on any other request is SEC-053. */
+  private static LimitOverride.Grant grant(Approval a, List<Breach> breaches, Object override) {
+    if (breaches == null) {
+      if (override != null) {
+        throw new GatewayException(ErrorCode.SEC_053, "Request " + a.id() + " is not a limit-override request; "
+          + "there is no limit to raise");
+      }
+      return LimitOverride.Grant.DEFAULT;
+    }
+    PretradePolicy p = PolicySnapshot.pretrade(a.policy());
+    return LimitOverride.parse(override, p == null ? Duration.ZERO : p.maxRaise(), breaches,
+      Order.fromContext(a.context()));
+  }
+
+  /** The parameters an approval with edits decided, or null when it was approved as asked. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> finalParameters(Approval decided) {
+    Object v = decided.overrides() == null ? null : decided.overrides().get("final_parameters");
+    return v instanceof Map ? (Map<String, Object>) v : null;
   }
 
   /** The acknowledgements of {@code a}, read only when its policy names personas. */

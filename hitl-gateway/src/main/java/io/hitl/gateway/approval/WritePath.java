@@ -23,11 +23,12 @@ import java.util.function.Function;
 /**
  * What every use case of the approval write path shares: the pool and clock, the policy cache, the trading
  * guards, the transaction (group commit), the integrity check, the transition writer, the timeout plan
- * the refusal audit and the journal writer. Built once per service; nothing in it is cached per request.
+ * the refusal audit, the journal writer and the pre-trade gate. Built once per service; nothing in it is
+ * cached per request.
  */
 record WritePath(Pool pool, GatewayConfig config, Clock clock, PolicyCache policies, TradeGuards guards,
     GroupCommit commit, Integrity integrity, TransitionWriter writer, Timeouts timeouts, RefusalAudit refusals,
-    Journal journal) {
+    Journal journal, PretradeChecks pretrade) {
   static final Set<String> CHANNELS = Set.of("api", "console", "slack", "discord", "bus", "email");
 
   Instant now() {

@@ -5,9 +5,14 @@ import io.hitl.gateway.core.ApprovalStatus;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.PolicyKeys;
 import io.hitl.gateway.core.Times;
+import io.hitl.gateway.core.pretrade.LimitOverride;
+import io.hitl.gateway.core.pretrade.Order;
+import io.hitl.gateway.core.pretrade.OrderDigest;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The JSON views of the contract: snake_case, statuses lower case, decimals as strings. */
 public final class ApprovalJson {
@@ -43,11 +48,33 @@ public final class ApprovalJson {
       .put("lineage_id", a.lineageId() == null ? null : a.lineageId().toString())
       .put("overrides", a.overrides() == null ? null : new JsonObject(a.overrides()))
       .put("row_hash", a.rowHash());
+    if (a.isTrade()) {
+      j.put("order_digest", orderDigest(a));
+    }
+    Object override = a.policy() == null ? null : a.policy().get(LimitOverride.SNAPSHOT_KEY);
+    if (override instanceof Map) {
+      j.put(LimitOverride.SNAPSHOT_KEY, new JsonObject(new LinkedHashMap<>(map(override))));
+    }
     if (a.status() == ApprovalStatus.PENDING) {
       long remaining = Math.max(0, Duration.between(now, a.expiresAt()).toMillis()) / 1000;
       j.put("seconds_remaining", remaining);
     }
     return j;
+  }
+
+  /**
+   * The digest of the order this request authorises: the order as asked, or as an approval with edits
+   * changed it (a new proposal, a new digest).
+   */
+  public static String orderDigest(Approval a) {
+    Object edited = a.overrides() == null ? null : a.overrides().get("final_parameters");
+    return OrderDigest.of(Order.fromContext(edited instanceof Map ? map(edited) : a.context() == null ? Map.of()
+      : a.context()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object v) {
+    return (Map<String, Object>) v;
   }
 
   public static JsonObject journal(JournalEntry e) {

@@ -21,6 +21,8 @@ public enum ErrorCode {
   SEC_040(ErrorCodes.SEC_040, 500, "Invalid configuration"),
   SEC_050(ErrorCodes.SEC_050, 409, "Slippage exceeded"),
   SEC_051(ErrorCodes.SEC_051, 409, "No fresh quote"),
+  SEC_052(ErrorCodes.SEC_052, 409, "Pre-trade limit breached"),
+  SEC_053(ErrorCodes.SEC_053, 409, "Limit raise not allowed"),
   SEC_060(ErrorCodes.SEC_060, 429, "Rate limited"),
   SEC_070(ErrorCodes.SEC_070, 401, "Bad chat signature"),
   SEC_071(ErrorCodes.SEC_071, 401, "Replayed or stale request"),

@@ -25,7 +25,8 @@ final class ApprovalRoutes {
   private static final List<String> TRADE_DECIMALS = List.of("quantity", "price", "confidence", "risk_pct");
   private static final BodyShape CREATE = BodyShape.texts("type");
   private static final BodyShape TRADE = BodyShape.texts("type").with(Kind.LIST, "trades");
-  private static final BodyShape DECIDE = BodyShape.texts("reason", "comment").with(Kind.OBJECT, "edits").closed();
+  private static final BodyShape DECIDE = BodyShape.texts("reason", "comment").with(Kind.OBJECT, "edits", "override")
+    .closed();
   private static final BodyShape DECISION = DECIDE.with(Kind.TEXT, "request_id", "decision");
   private static final BodyShape BULK = BodyShape.texts("decision", "reason", "comment").with(Kind.LIST, "ids");
   private static final BodyShape REASON = BodyShape.texts("reason").closed();
@@ -155,6 +156,9 @@ final class ApprovalRoutes {
       .put("reason", body.getValue("reason")).put("comment", body.getValue("comment"));
     if (body.getValue("edits") != null) {
       msg.put("edits", Intake.decimalsAsText(body.getValue("edits")));
+    }
+    if (body.getValue("override") != null) {
+      msg.put("override", Intake.decimalsAsText(body.getValue("override")));
     }
     in.request(ctx, Addresses.APPROVALS_DECIDE, msg, in.options(ctx))
       .onSuccess(reply -> json(ctx, 200, reply.getJsonObject("approval")));

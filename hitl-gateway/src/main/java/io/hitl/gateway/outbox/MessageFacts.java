@@ -13,7 +13,7 @@ import java.util.Set;
 public record MessageFacts(String requestId, String type, String title, String description, String status,
     Map<String, Object> context, String riskLevel, String requestedBy, Instant expiresAt, Instant decidedAt,
     String decidedBy, String decisionChannel, String decisionReason, String decisionComment, int requiredApprovals,
-    List<String> approvedBy, int escalationLevel, String tradeState) {
+    List<String> approvedBy, int escalationLevel, String tradeState, List<String> breaches) {
 
   /** One labelled value; {@code at} set for times, which each platform renders in the reader's time zone. */
   public record Field(String label, String text, Instant at, boolean code) {
@@ -41,7 +41,23 @@ public record MessageFacts(String requestId, String type, String title, String d
       str(view.get("requested_by")), instant(view.get("expires_at")), instant(view.get("decided_at")),
       str(view.get("decided_by")), str(view.get("decision_channel")), str(view.get("decision_reason")),
       str(view.get("decision_comment")), integer(view.get("required_approvals"), 1), List.copyOf(approvedBy),
-      integer(view.get("escalation_level"), 0), str(view.get("trade_state")));
+      integer(view.get("escalation_level"), 0), str(view.get("trade_state")), breaches(view.get("limit_override")));
+  }
+
+  /** "limit: detail" per breached limit of a limit-override request; empty for any other request. */
+  @SuppressWarnings("unchecked")
+  private static List<String> breaches(Object override) {
+    List<String> out = new ArrayList<>();
+    Object list = override instanceof Map ? ((Map<String, Object>) override).get("breaches") : null;
+    if (list instanceof List) {
+      for (Object b : (List<Object>) list) {
+        if (b instanceof Map) {
+          Map<String, Object> m = (Map<String, Object>) b;
+          out.add(m.get("limit") + ": " + m.get("detail"));
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   public boolean pending() {
@@ -77,6 +93,9 @@ public record MessageFacts(String requestId, String type, String title, String d
   }
 
   public String headline() {
+    if (pending() && !breaches.isEmpty()) {
+      return icon() + " Limit Override Required: " + title;
+    }
     if (pending()) {
       return icon() + " Approval Required: " + title;
     }
@@ -116,6 +135,9 @@ public record MessageFacts(String requestId, String type, String title, String d
         f.add(Field.text("Risk Level", ChatText.words(riskLevel)));
       }
       add(f, "Strategy", context.get("strategy"));
+      if (!breaches.isEmpty()) {
+        f.add(Field.text(breaches.size() == 1 ? "Limit breached" : "Limits breached", String.join("\n", breaches)));
+      }
       return f;
     }
     if (riskLevel != null) {

@@ -80,6 +80,22 @@ public final class PretradeGate {
       RollingCap.key(ScopeKind.ACCOUNT, order), Duplicates.key(order), order.notional());
   }
 
+  /**
+   * Counts an order that was authorised despite its breaches (a limit override), under the same locks as a
+   * check, so a create checking the same windows at that moment sees it or waits for it.
+   */
+  public Future<Instant> countAuthorised(SqlConnection conn, UUID approvalId, Order order, Limits limits) {
+    return store.lock(conn, new ArrayList<>(keys(order, limits))).compose(v -> {
+      Instant at = Times.micros(clock.instant());
+      return count(conn, approvalId, order, at).map(at);
+    });
+  }
+
+  /** Takes an order out of the windows (before its edited form is checked in the same transaction). */
+  public Future<Void> uncount(SqlConnection conn, UUID approvalId) {
+    return store.delete(conn, approvalId);
+  }
+
   /** The advisory-lock keys of an order under these limits, sorted so concurrent creates lock in one order. */
   private static TreeSet<String> keys(Order order, Limits limits) {
     TreeSet<String> keys = new TreeSet<>();

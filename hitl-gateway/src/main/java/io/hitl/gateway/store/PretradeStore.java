@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -30,6 +31,9 @@ public final class PretradeStore {
     + "FROM pretrade_orders WHERE account_key = $1 AND counted_at > $2";
   private static final String LATEST_SAME = "SELECT counted_at FROM pretrade_orders WHERE duplicate_key = $1 "
     + "AND counted_at > $2 ORDER BY counted_at DESC LIMIT 1";
+  private static final String RAISES = "SELECT payload FROM journal WHERE action = 'limit_raised' "
+    + "AND target = ANY($1) AND created_at > $2";
+  private static final String DELETE = "DELETE FROM pretrade_orders WHERE approval_id = $1";
   private static final String INSERT = "INSERT INTO pretrade_orders (approval_id, counted_at, strategy_key, "
     + "account_key, duplicate_key, notional) VALUES ($1, $2, $3, $4, $5, $6)";
 
@@ -61,6 +65,19 @@ public final class PretradeStore {
       rs.forEach(r -> out.add(instant(r.getOffsetDateTime("counted_at"))));
       return out;
     });
+  }
+
+  /** The payloads of the limit raises journaled for these targets since {@code since}. */
+  public Future<List<Map<String, Object>>> raises(SqlClient c, List<String> targets, Instant since) {
+    return c.preparedQuery(RAISES).execute(Tuple.of(targets.toArray(new String[0]), odt(since))).map(rs -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      rs.forEach(r -> out.add(Json.plainMap(r.getJsonObject("payload"))));
+      return out;
+    });
+  }
+
+  public Future<Void> delete(SqlClient c, UUID approvalId) {
+    return c.preparedQuery(DELETE).execute(Tuple.of(approvalId)).mapEmpty();
   }
 
   public Future<Void> insert(SqlClient c, UUID approvalId, Instant at, String strategyKey, String accountKey,
