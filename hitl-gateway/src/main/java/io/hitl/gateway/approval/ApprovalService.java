@@ -5,6 +5,7 @@ import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.Decision;
 import io.hitl.gateway.core.Times;
+import io.hitl.gateway.core.guard.MarketCheck;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
 import io.hitl.gateway.core.machine.ApprovalMachine;
 import io.hitl.gateway.core.machine.VoteRow;
@@ -173,6 +174,11 @@ public final class ApprovalService {
 
   public Future<TradeStore.Trade> trade(UUID id) {
     return reads.trade(id);
+  }
+
+  /** The market a trader checks before approving, for each pending trade request among {@code rows}. */
+  public Future<Map<UUID, MarketCheck>> market(List<Approval> rows) {
+    return reads.market(rows);
   }
 
   public Future<PostTradeSnapshot> snapshot(UUID id) {

@@ -11,6 +11,7 @@ import io.hitl.gateway.core.BulkDecision;
 import io.hitl.gateway.core.Decision;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.guard.MarketCheck;
 import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.observability.HitlMetrics;
 import io.hitl.gateway.observability.Refusals;
@@ -197,7 +198,8 @@ public class ApprovalVerticle extends VerticleBase {
         JsonObject view = answered(read.approval(), read.answer()).put("votes", vs);
         return !read.approval().isTrade() ? Future.succeededFuture(view)
           : service.trade(id).compose(t -> service.snapshot(id).map(s -> view.put("trade", GuardJson.trade(t))
-            .put("post_trade_snapshot", GuardJson.snapshot(s))));
+            .put("post_trade_snapshot", GuardJson.snapshot(s))))
+            .compose(v -> withMarket(List.of(read.approval()), List.of(v)).map(x -> v));
       }).map(view -> new JsonObject().put("approval", view));
     });
   }
@@ -206,15 +208,30 @@ public class ApprovalVerticle extends VerticleBase {
     JsonObject b = body(msg);
     handle(msg, actor -> {
       ApprovalStore.ListQuery q = listQuery(b);
-      return service.list(q, actor, corr(msg)).map(page -> {
-        JsonArray items = new JsonArray();
-        page.items().forEach(a -> items.add(view(a)));
-        JsonObject out = new JsonObject().put("items", items).put("next_cursor", encodeCursor(page.next()));
-        if (!page.integrityFailures().isEmpty()) {
-          out.put("integrity_failures", new JsonArray(page.integrityFailures().stream().map(UUID::toString).toList()));
-        }
-        return out;
+      return service.list(q, actor, corr(msg)).compose(page -> {
+        List<JsonObject> views = page.items().stream().map(this::view).toList();
+        return withMarket(page.items(), views).map(v -> {
+          JsonObject out = new JsonObject().put("items", new JsonArray(new ArrayList<>(views)))
+            .put("next_cursor", encodeCursor(page.next()));
+          if (!page.integrityFailures().isEmpty()) {
+            out.put("integrity_failures", new JsonArray(page.integrityFailures().stream().map(UUID::toString).toList()));
+          }
+          return out;
+        });
       });
+    });
+  }
+
+  /** Adds {@code market} (the quote, its age, the deviation against the slippage limit) to each pending trade's view. */
+  private Future<Void> withMarket(List<io.hitl.gateway.core.Approval> rows, List<JsonObject> views) {
+    return service.market(rows).map(m -> {
+      for (int i = 0; i < rows.size(); i++) {
+        MarketCheck check = m.get(rows.get(i).id());
+        if (check != null) {
+          views.get(i).put("market", new JsonObject(check.json()));
+        }
+      }
+      return null;
     });
   }
 

@@ -8,6 +8,7 @@ import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.Times;
+import io.hitl.gateway.core.guard.MarketCheck;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
 import io.hitl.gateway.core.machine.ApprovalEntry;
 import io.hitl.gateway.core.machine.ApprovalMachine;
@@ -159,6 +160,11 @@ final class ReadRequests {
   /** The trade a trade request opened, or null. */
   Future<TradeStore.Trade> trade(UUID id) {
     return w.guards().trade(w.pool(), id).recover(DbFailures::fail);
+  }
+
+  /** What rule 5 would find now for each pending trade request among {@code rows}, by request id. */
+  Future<Map<UUID, MarketCheck>> market(List<Approval> rows) {
+    return w.guards().market(w.pool(), rows, w.now()).recover(DbFailures::fail);
   }
 
   /** The market when the trade was approved, or null. */

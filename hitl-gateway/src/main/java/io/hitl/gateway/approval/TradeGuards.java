@@ -10,6 +10,7 @@ import io.hitl.gateway.core.ApprovalTypes;
 import io.hitl.gateway.core.guard.Admission;
 import io.hitl.gateway.core.guard.DecisionGuards;
 import io.hitl.gateway.core.guard.GuardianState;
+import io.hitl.gateway.core.guard.MarketCheck;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
 import io.hitl.gateway.core.guard.TradeLifecycle;
 import io.hitl.gateway.core.guard.TradeState;
@@ -24,7 +25,11 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -133,6 +138,30 @@ final class TradeGuards {
 
   Future<TradeStore.Trade> trade(SqlClient c, UUID approvalId) {
     return trades.byApproval(c, approvalId);
+  }
+
+  /** The market check of each pending trade request among {@code rows} at {@code now}, by request id. */
+  Future<Map<UUID, MarketCheck>> market(SqlClient c, List<Approval> rows, Instant now) {
+    List<Approval> trades = rows.stream().filter(a -> a.status() == ApprovalStatus.PENDING && a.isTrade()).toList();
+    Set<String> tickers = new TreeSet<>();
+    trades.forEach(a -> {
+      String t = DecisionGuards.tickerOf(a);
+      if (t != null) {
+        tickers.add(t);
+      }
+    });
+    return quotes.latest(c, tickers).map(q -> {
+      Map<UUID, MarketCheck> m = new HashMap<>();
+      for (Approval a : trades) {
+        String t = DecisionGuards.tickerOf(a);
+        MarketCheck check = t == null ? null
+          : MarketCheck.of(a.context(), q.get(t), now, quoteMaxAge, config.slippageMaxPercent);
+        if (check != null) {
+          m.put(a.id(), check);
+        }
+      }
+      return m;
+    });
   }
 
   Future<PostTradeSnapshot> snapshot(SqlClient c, UUID approvalId) {

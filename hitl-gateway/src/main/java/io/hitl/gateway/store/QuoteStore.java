@@ -8,6 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The latest quote per ticker, shared by every node; an older quote never replaces a newer one. */
 public final class QuoteStore {
@@ -17,6 +20,8 @@ public final class QuoteStore {
     + "WHERE quotes.quoted_at <= EXCLUDED.quoted_at";
   private static final String LATEST = "SELECT ticker, bid, ask, quoted_at, received_at, source FROM quotes "
     + "WHERE ticker = $1";
+  private static final String LATEST_OF = "SELECT ticker, bid, ask, quoted_at, received_at, source FROM quotes "
+    + "WHERE ticker = ANY($1)";
 
   /** True when the quote is now the latest for its ticker. */
   public Future<Boolean> upsert(SqlClient c, Quote q) {
@@ -25,13 +30,24 @@ public final class QuoteStore {
   }
 
   public Future<Quote> latest(SqlClient c, String ticker) {
-    return c.preparedQuery(LATEST).execute(Tuple.of(ticker)).map(rs -> {
-      if (!rs.iterator().hasNext()) {
-        return null;
-      }
-      Row r = rs.iterator().next();
-      return new Quote(r.getString("ticker"), r.getBigDecimal("bid"), r.getBigDecimal("ask"),
-        instant(r.getOffsetDateTime("quoted_at")), instant(r.getOffsetDateTime("received_at")), r.getString("source"));
+    return c.preparedQuery(LATEST).execute(Tuple.of(ticker))
+      .map(rs -> rs.iterator().hasNext() ? quote(rs.iterator().next()) : null);
+  }
+
+  /** The latest quote of each ticker that has one, in one statement. */
+  public Future<Map<String, Quote>> latest(SqlClient c, Collection<String> tickers) {
+    if (tickers.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return c.preparedQuery(LATEST_OF).execute(Tuple.of(tickers.toArray(new String[0]))).map(rs -> {
+      Map<String, Quote> m = new HashMap<>();
+      rs.forEach(r -> m.put(r.getString("ticker"), quote(r)));
+      return m;
     });
+  }
+
+  private static Quote quote(Row r) {
+    return new Quote(r.getString("ticker"), r.getBigDecimal("bid"), r.getBigDecimal("ask"),
+      instant(r.getOffsetDateTime("quoted_at")), instant(r.getOffsetDateTime("received_at")), r.getString("source"));
   }
 }
