@@ -86,3 +86,34 @@ export function describe(status, problem, text) {
   if (status === 404) return 'Not available on this gateway (HTTP 404).';
   return 'The gateway answered HTTP ' + status + (text ? ': ' + text.slice(0, 200) : '') + '.';
 }
+
+/** Saves what a GET answers (an export) as a file, with the operator's token; a refusal becomes ApiError. */
+export async function apiDownload(path, filename) {
+  const headers = { 'Accept': 'text/csv, application/problem+json', 'X-Hitl-Channel': 'console' };
+  const t = token();
+  if (t) headers['Authorization'] = 'Bearer ' + t;
+  let res;
+  try {
+    res = await fetch(path, { method: 'GET', headers });
+  } catch (e) {
+    throw new ApiError(0, 'Cannot reach the gateway (' + e.message + '). Check the network and try again.', null);
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let problem = null;
+    try {
+      problem = JSON.parse(text);
+    } catch (e) {
+      problem = null;
+    }
+    throw new ApiError(res.status, describe(res.status, problem, text), problem);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

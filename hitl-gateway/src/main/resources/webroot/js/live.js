@@ -5,7 +5,7 @@
 import { api } from './api.js';
 
 const EVENTS = ['created', 'decided', 'expired', 'cancelled', 'vote', 'escalated', 'reminder',
-  'guardian.locked', 'guardian.unlocked', 'integrity.alert', 'message'];
+  'acknowledged', 'self_approval', 'guardian.locked', 'guardian.unlocked', 'integrity.alert', 'message'];
 
 class Live {
   constructor() {

@@ -1,9 +1,11 @@
 // Pending approvals, live: sorted by expiry, counting down, coloured by risk, filterable, with bulk
-// approve/reject behind a confirmation.
+// approve/reject behind a confirmation. Trades show what a trader checks before clicking: the price now against the
+// slippage limit, the quote's age and the notional; a trade an approval would refuse for its price is flagged.
 
 import { api } from '../api.js';
 import { live } from '../live.js';
 import { el, fill, clear, showError, showInfo, clearBanner, confirmDialog, fmtCountdown, riskBadge, trade } from '../ui.js';
+import { marketCell, marketCells, verdictNow, fmtAmount } from './market.js';
 
 const TYPES = ['TRADE_EXECUTION', 'STRATEGY_CHANGE', 'CONFIG_UPDATE', 'RISK_LIMIT_CHANGE', 'MANUAL_INTERVENTION', 'CIRCUIT_BREAKER_RESET'];
 const RISKS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
@@ -26,7 +28,7 @@ export function render(main, { go }) {
   const body = el('tbody', { id: 'pending-rows' });
   const all = el('input', { type: 'checkbox', 'aria-label': 'Select all shown' });
   const table = el('table', { class: 'grid cards', id: 'pending-table' },
-    el('thead', {}, el('tr', {}, el('th', {}, all), ['Expires in', 'Risk', 'Request', 'Ticker', 'Side', 'Quantity', 'Price', 'Type', 'Requested by'].map(h => el('th', {}, h)))),
+    el('thead', {}, el('tr', {}, el('th', {}, all), ['Expires in', 'Risk', 'Request', 'Ticker', 'Side', 'Quantity', 'Price', 'Notional', 'Market now', 'Type', 'Requested by'].map(h => el('th', {}, h)))),
     body);
 
   fill(main, 
@@ -56,9 +58,9 @@ export function render(main, { go }) {
     const rows = visible();
     clear(body);
     if (!loaded) {
-      body.appendChild(el('tr', {}, el('td', { colspan: 10, class: 'empty' }, 'Loading…')));
+      body.appendChild(el('tr', {}, el('td', { colspan: 12, class: 'empty' }, 'Loading…')));
     } else if (rows.length === 0) {
-      body.appendChild(el('tr', {}, el('td', { colspan: 10, class: 'empty' }, items.size ? 'No pending request matches the filters.' : 'Nothing is waiting for a decision.')));
+      body.appendChild(el('tr', {}, el('td', { colspan: 12, class: 'empty' }, items.size ? 'No pending request matches the filters.' : 'Nothing is waiting for a decision.')));
     }
     for (const a of rows) {
       const t = trade(a);
@@ -68,7 +70,9 @@ export function render(main, { go }) {
         buttons();
       });
       const ms = remaining(a);
-      const tr = el('tr', { class: 'clickable risk-' + (a.risk_level || 'NONE') + (ms < 60000 ? ' urgent' : ''), dataset: { id: a.request_id } },
+      const m = a.market || null;
+      const flagged = m && verdictNow(m, skew) !== 'ok';
+      const tr = el('tr', { class: 'clickable risk-' + (a.risk_level || 'NONE') + (ms < 60000 ? ' urgent' : '') + (flagged ? ' priced-out' : ''), dataset: { id: a.request_id } },
         el('td', {}, box),
         el('td', { class: 'countdown', 'data-label': 'Expires in', dataset: { expires: a.expires_at } }, fmtCountdown(ms)),
         el('td', { 'data-label': 'Risk' }, riskBadge(a.risk_level)),
@@ -78,6 +82,8 @@ export function render(main, { go }) {
         el('td', { 'data-label': 'Side' }, t.side),
         el('td', { class: 'num', 'data-label': 'Quantity' }, t.quantity),
         el('td', { class: 'num', 'data-label': 'Price' }, t.price),
+        el('td', { class: 'num', 'data-label': 'Notional' }, m ? fmtAmount(m.notional) : ''),
+        el('td', { class: 'market', 'data-label': 'Market now' }, m ? marketCell(m, skew) : ''),
         el('td', { 'data-label': 'Type' }, a.type),
         el('td', { 'data-label': 'Requested by' }, a.requested_by));
       tr.addEventListener('click', e => {
@@ -100,6 +106,7 @@ export function render(main, { go }) {
   }
 
   function tick() {
+    marketCells(body, skew);
     body.querySelectorAll('td.countdown').forEach(td => {
       const ms = Date.parse(td.dataset.expires) - (Date.now() + skew);
       td.textContent = fmtCountdown(ms);
@@ -119,7 +126,10 @@ export function render(main, { go }) {
     if (!a || !a.request_id) return;
     if (updates) updates.set(a.request_id, a);
     if (a.status === 'pending' && !finished.has(a.request_id)) {
-      items.set(a.request_id, a);
+      const known = items.get(a.request_id);
+      // events carry the request, not the market: keep what the last read found until the next one
+      items.set(a.request_id, known && known.market && !a.market ? { ...a, market: known.market } : a);
+      if (!known && a.type === 'TRADE_EXECUTION') refreshSoon();
     } else if (a.status !== 'pending') {
       finished.add(a.request_id);
       items.delete(a.request_id);
@@ -200,13 +210,27 @@ export function render(main, { go }) {
   approveBtn.addEventListener('click', () => decide('approve'));
   rejectBtn.addEventListener('click', () => decide('reject'));
 
+  let soon = null;
+  /** A new trade's market is read with the list, once for a burst of new requests. */
+  function refreshSoon() {
+    if (soon) return;
+    soon = setTimeout(() => {
+      soon = null;
+      load();
+    }, 1000);
+  }
+
   // subscribe before loading, so nothing decided during the load is shown as pending
   const unsubscribe = live.subscribe(apply);
   const timer = setInterval(tick, 1000);
+  // quotes move without events: the prices and deviations are read again while the list is open
+  const prices = setInterval(load, 20000);
   draw();
   load();
   return () => {
     unsubscribe();
     clearInterval(timer);
+    clearInterval(prices);
+    clearTimeout(soon);
   };
 }
