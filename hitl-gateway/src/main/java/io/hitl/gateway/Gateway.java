@@ -99,7 +99,8 @@ public final class Gateway implements AutoCloseable {
       VertxMetricsSetup metricsSetup = new VertxMetricsSetup(config);
       vertx = config.cluster ? joinCluster(config, metricsSetup, traces) : standalone(metricsSetup, traces);
       Tracing.install(vertx, traces);
-      Pool pool = database.pool(vertx, config.dbPoolSize, config.dbCachePrepared);
+      Pool pool = database.pool(vertx, config.dbPoolSize, config.dbCachePrepared, config.dbPoolMaxWait,
+        Database.POOL_NAME);
       IdentityProvider identity = config.oidc.enabled() ? new IdentityProvider(vertx, config.oidc, clock) : null;
       if (identity != null) {
         await(identity.start());
@@ -115,7 +116,7 @@ public final class Gateway implements AutoCloseable {
         config.quoteUrl, clock, Duration.ofSeconds(config.quoteMaxAgeSeconds));
       PolicyCache policies = new PolicyCache(config);
       await(v.deployVerticle(() -> new ApprovalVerticle(self -> new ApprovalService(pool, config, clock,
-          approvalJournal(v, metrics), quotes, policies)),
+          approvalJournal(v, metrics), quotes, policies), config.approvalMaxInFlight),
         new DeploymentOptions().setInstances(config.approvalInstances)));
       await(v.deployVerticle(new PolicyVerticle(self -> new PolicyService(pool, config, clock, policies,
         changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed), Journal.on(v)), policies, pool)));
@@ -131,7 +132,10 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));
-      await(v.deployVerticle(new OutboxVerticle(config, pool, clock)));
+      // the notifier's own connections: claims, renders and outcomes never wait behind (or hold up) intake
+      Pool notifyPool = database.pool(v, config.notifyDbPoolSize, config.dbCachePrepared, config.dbPoolMaxWait,
+        Database.POOL_NAME + "-notify");
+      await(v.deployVerticle(new OutboxVerticle(config, notifyPool, clock)));
       await(v.deployVerticle(new RateLimitPurge(config, pool, clock)));
       Streams streams = new Streams(pool, config, clock, auth,
         new StreamTokens(v, Tokens.hmacSecrets(config, secret), clock, config.streamTokenTtlSeconds));

@@ -11,12 +11,14 @@ import io.hitl.gateway.core.BulkDecision;
 import io.hitl.gateway.core.Decision;
 import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.InFlight;
 import io.hitl.gateway.core.guard.MarketCheck;
 import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.observability.HitlMetrics;
 import io.hitl.gateway.observability.Refusals;
 import io.hitl.gateway.observability.Tracing;
 import io.hitl.gateway.store.ApprovalStore;
+import io.hitl.gateway.store.DbFailures;
 import io.hitl.gateway.store.Json;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -40,19 +42,25 @@ public class ApprovalVerticle extends VerticleBase {
   public static final int MAX_PAGE = 500;
 
   private final Function<VerticleBase, ApprovalService> serviceFactory;
+  private final InFlight inFlight;
   private ApprovalService service;
   private HitlMetrics metrics;
   private Tracing tracing;
 
-  /** The factory gets this verticle so the service publishes through its Vert.x instance. */
-  public ApprovalVerticle(Function<VerticleBase, ApprovalService> serviceFactory) {
+  /**
+   * The factory gets this verticle so the service publishes through its Vert.x instance. {@code maxInFlight}:
+   * requests from callers this instance works on at once (0: unbounded); timers and sweeps are not counted.
+   */
+  public ApprovalVerticle(Function<VerticleBase, ApprovalService> serviceFactory, int maxInFlight) {
     this.serviceFactory = serviceFactory;
+    this.inFlight = new InFlight(maxInFlight);
   }
 
   @Override
   public Future<?> start() {
     service = serviceFactory.apply(this);
     metrics = HitlMetrics.of(vertx);
+    metrics.inFlight("approval", inFlight);
     tracing = Tracing.of(vertx);
     var bus = vertx.eventBus();
     // a node's timers and sweeps are applied by its own approval service: an expiry never waits on the
@@ -327,7 +335,37 @@ public class ApprovalVerticle extends VerticleBase {
   }
 
   private void handle(Message<JsonObject> msg, Function<Actor, Future<JsonObject>> work) {
-    BusReplies.answer(msg, work, t -> Refusals.observe(metrics, msg, t));
+    if (unbounded(msg.address())) {
+      BusReplies.answer(msg, work, t -> Refusals.observe(metrics, msg, t));
+      return;
+    }
+    boolean[] full = {false};
+    BusReplies.answer(msg, actor -> {
+      if (!inFlight.tryEnter()) {
+        // answered before any work or database call: the caller hears "retry after a second" at once
+        full[0] = true;
+        return Future.failedFuture(DbFailures.overloaded());
+      }
+      Future<JsonObject> f;
+      try {
+        f = work.apply(actor);
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      return f.andThen(ar -> inFlight.leave());
+    }, t -> full[0] ? counted(msg, t) : Refusals.observe(metrics, msg, t));
+  }
+
+  /** A load refusal is counted (hitl_refusals_total, hitl_overload_refusals_total) but not logged line by line. */
+  private GatewayException counted(Message<JsonObject> msg, Throwable t) {
+    GatewayException e = (GatewayException) t;
+    metrics.refused(io.hitl.gateway.observability.Labels.operationOfAddress(msg.address()), e.code());
+    return e;
+  }
+
+  /** A node's own timers and sweeps are never refused for load: an expiry refused would be an expiry late. */
+  private static boolean unbounded(String address) {
+    return Addresses.APPROVALS_EXPIRE.equals(address) || Addresses.APPROVALS_CLEANUP.equals(address);
   }
 
   /** {@link #handle} inside a domain span, child of the event-bus span of {@code msg} when tracing is on. */

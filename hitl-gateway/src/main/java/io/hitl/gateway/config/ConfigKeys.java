@@ -38,6 +38,12 @@ public final class ConfigKeys {
   public static final String HITL_APPROVAL_INSTANCES = "HITL_APPROVAL_INSTANCES";
   public static final String HITL_GROUP_COMMIT_MAX = "HITL_GROUP_COMMIT_MAX";
   public static final String HITL_DB_CACHE_PREPARED = "HITL_DB_CACHE_PREPARED";
+  /** Requests one approval verticle instance holds at once; past it a request is answered 503 SEC-099 at once. */
+  public static final String HITL_APPROVAL_MAX_IN_FLIGHT = "HITL_APPROVAL_MAX_IN_FLIGHT";
+  /** Calls that may wait for a pooled database connection; past it a call fails at once (503 SEC-099). */
+  public static final String HITL_DB_POOL_MAX_WAIT = "HITL_DB_POOL_MAX_WAIT";
+  /** Connections of the notifier's own pool, so deliveries never take the connections intake needs. */
+  public static final String HITL_NOTIFY_DB_POOL_SIZE = "HITL_NOTIFY_DB_POOL_SIZE";
   /**
    * How long a change may take, from its transaction's start, before it is answered 503 and never commits;
    * below the 10 s its callers on the event bus wait.

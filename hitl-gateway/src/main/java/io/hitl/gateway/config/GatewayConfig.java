@@ -69,6 +69,12 @@ public final class GatewayConfig {
   public final int groupCommitMax;
   /** Whether database connections keep their prepared statements (one parse per connection, not per call). */
   public final boolean dbCachePrepared;
+  /** Requests one approval verticle instance works on at once; further ones are refused at once (0: unbounded). */
+  public final int approvalMaxInFlight;
+  /** Calls that may queue for a pooled connection; further ones fail at once instead of waiting. */
+  public final int dbPoolMaxWait;
+  /** The notifier's own connections, apart from the pool intake and decisions use. */
+  public final int notifyDbPoolSize;
   public final int dbDeadlineMs;
   public final Path dataDir;
   public final int retentionDays;
@@ -202,6 +208,9 @@ public final class GatewayConfig {
     // each change of a batch is a subtransaction: PostgreSQL tracks up to 64 per backend cheaply
     groupCommitMax = integer(HITL_GROUP_COMMIT_MAX, 32, 1, 64);
     dbCachePrepared = bool(HITL_DB_CACHE_PREPARED, true);
+    // two batches' worth: one committing, one gathering behind it; more would only wait
+    approvalMaxInFlight = integer(HITL_APPROVAL_MAX_IN_FLIGHT, 2 * groupCommitMax, 0, 100_000);
+    dbPoolMaxWait = integer(HITL_DB_POOL_MAX_WAIT, 256, 1, 100_000);
     dbDeadlineMs = integer(HITL_DB_DEADLINE_MS, 8000, 100, 8000);
     dataDir = Path.of(text(HITL_DATA_DIR, "./data"));
     retentionDays = integer(HITL_RETENTION_DAYS, 0, 0, 36_500);
@@ -301,6 +310,7 @@ public final class GatewayConfig {
         + notifyHttpTimeoutMs + " ms), was " + notifyLeaseSeconds);
     }
     notifyConcurrency = integer(HITL_NOTIFY_CONCURRENCY, 16, 1, 256);
+    notifyDbPoolSize = integer(HITL_NOTIFY_DB_POOL_SIZE, 4, 1, 64);
     deepLinkTtlSeconds = integer(HITL_DEEP_LINK_TTL_SECONDS, 3600, 60, 30 * 86_400);
     guardianUrl = url(HITL_GUARDIAN_URL, null);
     guardianPollSeconds = integer(HITL_GUARDIAN_POLL_SECONDS, 5, 1, 3600);

@@ -74,6 +74,7 @@ public final class HitlMetrics implements Shareable {
   private final Map<String, Counter> retried = new HashMap<>();
   private final Map<String, Counter> failed = new HashMap<>();
   private final AtomicLong sseConnections = new AtomicLong();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> instances = new ConcurrentHashMap<>();
   private final Timer expiryLateness;
   private final AtomicLong guardianLocked = new AtomicLong();
   private final AtomicLong databaseUp = new AtomicLong();
@@ -274,12 +275,34 @@ public final class HitlMetrics implements Shareable {
     }
   }
 
-  /** Counts a call refused by a rate limit; {@code scope} is caller or ip. */
+  /**
+   * The in-flight bound of one verticle instance as gauges: how many requests it holds now, the most it ever
+   * held, and a counter of the requests it refused because it was full. Instances are numbered per node.
+   */
+  public void inFlight(String verticle, io.hitl.gateway.core.InFlight gate) {
+    String instance = String.valueOf(instances.computeIfAbsent(verticle, v -> new java.util.concurrent.atomic.AtomicInteger())
+      .incrementAndGet());
+    Gauge.builder("hitl.inflight", gate, io.hitl.gateway.core.InFlight::current)
+      .description("Requests a verticle instance is working on now").tags("verticle", verticle, "instance", instance)
+      .register(registry);
+    Gauge.builder("hitl.inflight.peak", gate, io.hitl.gateway.core.InFlight::peak)
+      .description("The most requests a verticle instance has held at once since it started")
+      .tags("verticle", verticle, "instance", instance).register(registry);
+    Gauge.builder("hitl.inflight.bound", gate, io.hitl.gateway.core.InFlight::bound)
+      .description("The most requests a verticle instance may hold at once (0: unbounded)")
+      .tags("verticle", verticle, "instance", instance).register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("hitl.overload.refusals", gate,
+        io.hitl.gateway.core.InFlight::refused)
+      .description("Requests answered 503 SEC-099 at once because the verticle instance was full")
+      .tags("verticle", verticle, "instance", instance).register(registry);
+  }
+
   /** An approval with edits that the edit rules refused ({@code reason}: their `edit_refusal`). */
   public void editsRefused(String reason) {
     workflow.editsRefused(reason);
   }
 
+  /** Counts a call refused by a rate limit; {@code scope} is caller or ip. */
   public void rateLimited(String scope) {
     Counter c = rateLimited.get(scope);
     if (c != null) {

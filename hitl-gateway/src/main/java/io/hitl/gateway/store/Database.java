@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +34,7 @@ public final class Database implements AutoCloseable {
   public static final String POOL_NAME = "hitl-db";
   /**
    * Longest wait for a pooled connection, and for a new one to connect: past it the call is SEC-099, answered
-   * before the 10 s its caller on the event bus waits (the default would be 30 s).
+   * before the 10 s its caller on the event bus waits (the pool's own default would be 30 s).
    */
   static final int WAIT_SECONDS = 5;
 
@@ -108,18 +107,23 @@ public final class Database implements AutoCloseable {
   }
 
   public Pool pool(Vertx vertx, int size) {
-    return pool(vertx, size, false);
+    return pool(vertx, size, false, 256, POOL_NAME);
   }
 
-  /** {@code cachePrepared}: each connection parses a statement once and keeps it, instead of once per call. */
-  public Pool pool(Vertx vertx, int size, boolean cachePrepared) {
-    return PgBuilder.pool()
-      .with(new PoolOptions().setMaxSize(size).setName(POOL_NAME).setConnectionTimeout(WAIT_SECONDS)
-        .setConnectionTimeoutUnit(TimeUnit.SECONDS))
+  /**
+   * {@code cachePrepared}: each connection parses a statement once and keeps it, instead of once per call.
+   * {@code maxWait}: calls that may queue for a connection; one more fails at once (SEC-099) instead of waiting.
+   * The wait itself has no pool timer: that timer, firing as a returned connection is handed to its waiter,
+   * completes the waiter twice ("Promise already completed"); {@link BoundedPool} bounds the wait instead.
+   */
+  public Pool pool(Vertx vertx, int size, boolean cachePrepared, int maxWait, String name) {
+    Pool pool = PgBuilder.pool()
+      .with(new PoolOptions().setMaxSize(size).setName(name).setMaxWaitQueueSize(maxWait).setConnectionTimeout(0))
       .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(WAIT_SECONDS * 1000))
       .connectingTo(connectOptions().setCachePreparedStatements(cachePrepared))
       .using(vertx)
       .build();
+    return new BoundedPool(pool, vertx, WAIT_SECONDS * 1000L);
   }
 
   private void ensureDatabase(String name) {

@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class DbFailures {
   private static final Logger LOG = LoggerFactory.getLogger(DbFailures.class);
   public static final String UNAVAILABLE_DETAIL = "The database is unavailable and nothing was changed; retry shortly";
+  public static final String OVERLOADED_DETAIL = "The gateway is at capacity and nothing was changed; retry after "
+    + "the Retry-After seconds";
+  /** The problem extension Problems turns into the Retry-After header. */
+  public static final String RETRY_AFTER = "retry_after_seconds";
+  public static final int OVERLOAD_RETRY_SECONDS = 1;
   public static final String UNKNOWN_DETAIL = "The database did not confirm the change, so its outcome is unknown: "
     + "retry with the same Idempotency-Key, or read the request by trade_id";
 
@@ -56,6 +61,11 @@ public final class DbFailures {
           LOG.error("database error", t);
           return new GatewayException(ErrorCode.INTERNAL, "Internal error");
       }
+    }
+    if (t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+      // the pool's wait queue is full: the call was refused before it started, by design, under overload
+      LOG.debug("database pool busy: {}", t.getMessage());
+      return overloaded();
     }
     if (connectionTrouble(t)) {
       LOG.warn("database unavailable: {}", t.toString());
@@ -103,6 +113,14 @@ public final class DbFailures {
 
   public static GatewayException unavailable() {
     return new GatewayException(ErrorCode.SEC_099, UNAVAILABLE_DETAIL);
+  }
+
+  /**
+   * Refused before any work started because the gateway holds as much as it may: nothing changed, and a
+   * retry after a second is likely to be served (Retry-After: 1).
+   */
+  public static GatewayException overloaded() {
+    return new GatewayException(ErrorCode.SEC_099, OVERLOADED_DETAIL, java.util.Map.of(RETRY_AFTER, OVERLOAD_RETRY_SECONDS));
   }
 
   public static GatewayException unknownOutcome() {

@@ -73,6 +73,8 @@ public final class TestGateway implements AutoCloseable {
     // tests send bursts from one subject and one address; tests about rate limits set their own
     env.put("HITL_RATE_LIMIT_PER_CALLER", "0");
     env.put("HITL_RATE_LIMIT_PER_IP", "0");
+    // tests race hundreds of calls to prove correctness, not load shedding; tests about overload set their own bound
+    env.put("HITL_APPROVAL_MAX_IN_FLIGHT", "0");
     // closing a test gateway never waits long for requests a test left open
     env.put("HITL_SHUTDOWN_GRACE_SECONDS", "2");
     env.putAll(settings);
