@@ -16,6 +16,17 @@ public final class ChatReplies {
     return "👍 Your approval of " + title + " is counted; more approvals are needed.";
   }
 
+  /** After a persona's box was ticked: what is still missing before Approve is open. */
+  public static String acknowledged(String title, String persona, java.util.List<String> missing) {
+    return "☑️ Acknowledged as " + persona + " on " + title + ". " + (missing.isEmpty()
+      ? "Every acknowledgement is in; the request can be approved."
+      : "Still needed before approval: " + String.join(", ", missing) + ".");
+  }
+
+  public static String reRequested(String title, String newId) {
+    return "🔁 " + title + " was asked again as request " + newId + "; its message follows.";
+  }
+
   public static String notHandled() {
     return "This button is not handled by HITL Gateway.";
   }
@@ -34,6 +45,12 @@ public final class ChatReplies {
         return "⌛ Too late: " + d + " (SEC-013).";
       case "SEC-011":
         return "❓ Unknown request: " + d + " (SEC-011).";
+      case "SEC-002":
+        return "⛔ Not allowed: " + d + " (SEC-002). Nothing was changed.";
+      case "SEC-060":
+        return "⏳ Not yet: " + d + " (SEC-060).";
+      case "SEC-030":
+        return "⛔ " + d + " (SEC-030). Nothing was changed.";
       case "SEC-020":
       case "SEC-021":
         return "🔒 " + d + " (" + code + "). Nothing was decided.";

@@ -5,6 +5,12 @@ import io.hitl.gateway.bus.BusActor;
 import io.hitl.gateway.bus.Headers;
 import io.hitl.gateway.config.GatewayConfig;
 import io.hitl.gateway.core.Actor;
+import io.hitl.gateway.core.Approval;
+import io.hitl.gateway.core.policy.Policy;
+import io.hitl.gateway.core.policy.PolicySnapshot;
+import io.hitl.gateway.outbox.ChatText;
+import io.hitl.gateway.store.DbFailures;
+import java.util.List;
 import io.hitl.gateway.core.ChatAction;
 import io.hitl.gateway.core.ChatIdentities;
 import io.hitl.gateway.core.ErrorCode;
@@ -86,6 +92,67 @@ final class ChatService {
       body.put("reason", reason);
     }
     return bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, o).map(m -> m.body().getJsonObject("approval"));
+  }
+
+  /** Approves with edits and an optional comment, through the same decision path and rules as the API. */
+  Future<JsonObject> approveWithEdits(String operator, UUID requestId, Map<String, Object> edits, String comment,
+      String channel, String corr) {
+    JsonObject body = new JsonObject().put("request_id", requestId.toString()).put("decision", ChatAction.APPROVE)
+      .put("edits", new JsonObject(edits));
+    if (comment != null && !comment.isBlank()) {
+      body.put("comment", comment.strip());
+    }
+    return bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, options(operator, EnumSet.of(Role.APPROVER),
+      channel, corr)).map(m -> m.body().getJsonObject("approval"));
+  }
+
+  /**
+   * Ticks the box of the persona in {@code slot} of the request's policy, through the acknowledgement path (which
+   * judges who may tick it and journals the tick); what the clicker is told about the checklist afterwards.
+   */
+  Future<String> acknowledge(String operator, ChatAction action, String channel, String corr) {
+    return request(action.requestId()).compose(a -> {
+      List<Policy.Persona> personas = PolicySnapshot.acknowledgements(a.policy());
+      if (action.slot() < 0 || action.slot() >= personas.size()) {
+        return Future.failedFuture(GatewayException.invalid(Map.of("persona", "request " + a.id()
+          + " names no persona in that place (" + personas.size() + " persona(s))")));
+      }
+      String persona = personas.get(action.slot()).name();
+      JsonObject body = new JsonObject().put("request_id", a.id().toString()).put("persona", persona);
+      return bus.<JsonObject>request(Addresses.APPROVALS_ACKNOWLEDGE, body, options(operator,
+        EnumSet.of(Role.APPROVER), channel, corr)).map(m -> Acknowledged.reply(m.body().getJsonObject("approval"),
+          persona));
+    });
+  }
+
+  /**
+   * Asks a rejected or expired request again as the clicker, through the re-request path: the lineage rules allow
+   * it to the requester only, so a chat user may re-request what their own desk submitted. The new request.
+   */
+  Future<JsonObject> reRequest(String operator, ChatAction action, String channel, String corr) {
+    JsonObject body = new JsonObject().put("request_id", action.requestId().toString())
+      .put("reason", "Re-requested from " + ChatText.channel(channel));
+    return bus.<JsonObject>request(Addresses.APPROVALS_REREQUEST, body, options(operator, EnumSet.of(Role.SUBMITTER),
+      channel, corr)).map(m -> m.body().getJsonObject("approval"));
+  }
+
+  /** The request, for a form about it; SEC-011 when there is no such request, SEC-080 when its row fails its hash. */
+  Future<Approval> request(UUID requestId) {
+    return approvals.find(pool, requestId).recover(t -> Future.failedFuture(DbFailures.of(t))).compose(a -> {
+      if (a == null) {
+        return Future.failedFuture(new GatewayException(ErrorCode.SEC_011, "No request " + requestId));
+      }
+      if (!a.integrityOk()) {
+        return Future.failedFuture(new GatewayException(ErrorCode.SEC_080, "Request " + requestId
+          + " does not match its row hash"));
+      }
+      return Future.succeededFuture(a);
+    });
+  }
+
+  private static DeliveryOptions options(String operator, java.util.Set<Role> roles, String channel, String corr) {
+    return BusActor.options(new Actor(operator, roles), corr).addHeader(Headers.CHANNEL, channel)
+      .setSendTimeout(DECIDE_TIMEOUT_MS);
   }
 
   /** The title of a request, for a modal about it; SEC-011 when there is no such request. */

@@ -1,12 +1,14 @@
 package io.hitl.gateway.chat;
 
 import io.hitl.gateway.bus.BusErrors;
+import io.hitl.gateway.core.ChatAction;
 import io.hitl.gateway.core.ChatIdentities;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.outbox.DiscordMessages;
 import io.hitl.gateway.outbox.MessageFacts;
 import io.hitl.gateway.store.Json;
 import io.vertx.core.Future;
+import java.util.Map;
 
 /**
  * Discord clicks and reject-modal submissions are answered with the decided message (type 7) or a private
@@ -29,7 +31,8 @@ final class DiscordFlow implements ChatFlow<DiscordInteraction> {
     }
     boolean click = in.type() == DiscordInteraction.MESSAGE_COMPONENT;
     boolean submit = in.type() == DiscordInteraction.MODAL_SUBMIT;
-    if (!(click || submit) || in.action() == null || (submit && !in.action().decides())) {
+    boolean edited = submit && in.action() != null && ChatAction.APPROVE_WITH_EDITS.equals(in.action().decision());
+    if (!(click || submit) || in.action() == null || (submit && !in.action().decides() && !edited)) {
       return Future.succeededFuture(ChatAnswer.json(DiscordMessages.ephemeral(ChatReplies.notHandled())));
     }
     String operator = service.operator(ChatIdentities.DISCORD, in.userId());
@@ -37,8 +40,25 @@ final class DiscordFlow implements ChatFlow<DiscordInteraction> {
       return service.auditUnmapped(in.action(), ChatIdentities.DISCORD, in.userId(), corr).transform(x ->
         Future.succeededFuture(ephemeral(ChatReplies.unmapped(ChatIdentities.DISCORD, in.userId()))));
     }
-    if (!in.action().decides()) {
-      return Future.succeededFuture(ChatAnswer.json(DiscordMessages.rejectModal(in.action().requestId().toString())));
+    if (edited) {
+      return approveWithEdits(in, operator, corr);
+    }
+    switch (in.action().decision()) {
+      case ChatAction.REJECT_WITH_REASON:
+        return Future.succeededFuture(ChatAnswer.json(DiscordMessages.rejectModal(in.action().requestId().toString())));
+      case ChatAction.APPROVE_WITH_EDITS:
+        return service.request(in.action().requestId())
+          .map(a -> ChatAnswer.json(DiscordMessages.editModal(ChatEdits.form(a))))
+          .recover(t -> Future.succeededFuture(refused(in, BusErrors.decode(t))));
+      case ChatAction.ACKNOWLEDGE:
+        return service.acknowledge(operator, in.action(), ChatIdentities.DISCORD, corr).map(DiscordFlow::ephemeral)
+          .recover(t -> Future.succeededFuture(refused(in, BusErrors.decode(t))));
+      case ChatAction.RE_REQUEST:
+        return service.reRequest(operator, in.action(), ChatIdentities.DISCORD, corr)
+          .map(view -> ephemeral(ChatReplies.reRequested(view.getString("title"), view.getString("request_id"))))
+          .recover(t -> Future.succeededFuture(refused(in, BusErrors.decode(t))));
+      default:
+        break;
     }
     if (submit && (in.reason() == null || in.reason().isBlank())) {
       return Future.succeededFuture(ephemeral("A reason is required (SEC-010). Nothing was decided."));
@@ -48,6 +68,33 @@ final class DiscordFlow implements ChatFlow<DiscordInteraction> {
       MessageFacts f = MessageFacts.of(Json.plainMap(view));
       return f.pending() ? ephemeral(ChatReplies.counted(f.title())) : ChatAnswer.json(DiscordMessages.updateResponse(f));
     }).recover(t -> Future.succeededFuture(refused(in, BusErrors.decode(t))));
+  }
+
+  /**
+   * The edit form submitted: the changed values are judged by the edit rules and, if they pass, approved with
+   * through the decision path; the answer is the decided message (showing the changes) or, privately, why not.
+   */
+  private Future<ChatAnswer> approveWithEdits(DiscordInteraction in, String operator, String corr) {
+    return service.request(in.action().requestId())
+      .compose(a -> {
+        ChatEdits.Reviewed r = ChatEdits.review(a, in.inputs());
+        return service.approveWithEdits(operator, a.id(), r.edits(), null, ChatIdentities.DISCORD, corr);
+      })
+      .map(view -> {
+        MessageFacts f = MessageFacts.of(Json.plainMap(view));
+        return f.pending() ? ephemeral(ChatReplies.counted(f.title())) : ChatAnswer.json(DiscordMessages.updateResponse(f));
+      })
+      .recover(t -> {
+        GatewayException g = BusErrors.decode(t);
+        Object errors = g.extensions().get("errors");
+        if (!(errors instanceof Map) || ((Map<?, ?>) errors).isEmpty()) {
+          return Future.succeededFuture(refused(in, g));
+        }
+        StringBuilder b = new StringBuilder("⛔ Not approved; nothing was changed (" + g.code().code() + "):");
+        ChatEdits.fieldErrors(g, "edits", g.detail()).forEach((k, v) -> b.append("\n• ").append(k).append(": ")
+          .append(v));
+        return Future.succeededFuture(ephemeral(b.toString()));
+      });
   }
 
   @Override

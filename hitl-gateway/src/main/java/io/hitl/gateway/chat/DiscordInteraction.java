@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** A Discord interaction: PING (type 1), a button click (type 3, MESSAGE_COMPONENT) or a modal submission (type 5). */
 public record DiscordInteraction(int type, String customId, ChatAction action, String userId, String messageId,
-    String channelId, String applicationId, String token, String reason) {
+    String channelId, String applicationId, String token, String reason, Map<String, String> inputs) {
 
   public static final int PING = 1;
   public static final int MESSAGE_COMPONENT = 3;
@@ -30,9 +30,34 @@ public record DiscordInteraction(int type, String customId, ChatAction action, S
       action = new ChatAction(ChatAction.REJECT, action.requestId());
       reason = input(Payloads.at(p, "data", "components"), DiscordMessages.REASON);
     }
+    Map<String, String> inputs = type == MODAL_SUBMIT ? inputs(Payloads.at(p, "data", "components")) : Map.of();
     return new DiscordInteraction(type, customId, action,
       user != null ? user : Payloads.text(p, "user", "id"), Payloads.text(p, "message", "id"),
-      Payloads.text(p, "channel_id"), Payloads.text(p, "application_id"), Payloads.text(p, "token"), reason);
+      Payloads.text(p, "channel_id"), Payloads.text(p, "application_id"), Payloads.text(p, "token"), reason, inputs);
+  }
+
+  /** Every text input of a modal's action rows, by custom_id. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> inputs(Object rows) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (!(rows instanceof List)) {
+      return out;
+    }
+    for (Object row : (List<Object>) rows) {
+      Object inputs = row instanceof Map ? ((Map<String, Object>) row).get("components") : null;
+      if (!(inputs instanceof List)) {
+        continue;
+      }
+      for (Object in : (List<Object>) inputs) {
+        if (in instanceof Map && ((Map<String, Object>) in).get("custom_id") instanceof String) {
+          String v = Payloads.text((Map<String, Object>) in, "value");
+          if (v != null) {
+            out.put((String) ((Map<String, Object>) in).get("custom_id"), v);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** The value of the text input {@code customId} in a modal's action rows, or null. */

@@ -77,6 +77,18 @@ public final class ChatText {
     }
   }
 
+  /** A duration as people say it: "12 s", "4 min 10 s", "2 h 5 min". */
+  public static String age(java.time.Duration d) {
+    long s = Math.max(0, d.getSeconds());
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3600) {
+      return (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s");
+    }
+    return (s / 3600) + " h" + ((s % 3600) / 60 == 0 ? "" : " " + ((s % 3600) / 60) + " min");
+  }
+
   /** How a decision channel reads in a message. */
   public static String channel(String c) {
     if (c == null) {

@@ -48,6 +48,7 @@ final class Deliveries {
   private final ApprovalStore approvals = new ApprovalStore();
   private final ChatStore chat = new ChatStore();
   private final TradeStore trades = new TradeStore();
+  private final ChatView chatView;
 
   /** The message after a sync: how the send went and where the message now is. */
   private record Synced(Outcome outcome, ChatStore.ChatMessage message) {
@@ -62,6 +63,7 @@ final class Deliveries {
     this.http = http;
     this.slack = new SlackApi(http, config, clock, tracing);
     this.discord = new DiscordApi(http, config, clock, tracing);
+    this.chatView = new ChatView(config);
   }
 
   Future<Map<Long, Outcome>> deliver(List<DeliveryStore.Job> group) {
@@ -98,16 +100,9 @@ final class Deliveries {
         return Future.succeededFuture(all(jobs, Outcome.failed("SEC-080: request " + id
           + " failed its integrity check; its content is not posted")));
       }
-      Future<List<ApprovalStore.Vote>> votes = a.requiredApprovals() > 1 ? approvals.votes(pool, id)
-        : Future.succeededFuture(List.of());
-      return votes.compose(vs -> reportedTradeState(a.tradeId()).compose(tradeState -> chat.findMessage(pool, id,
-          channel).compose(existing -> {
-        Instant now = now();
-        Map<String, Object> view = Json.plainMap(ApprovalJson.approval(a, now).getMap());
-        List<String> approvedBy = new ArrayList<>();
-        vs.stream().filter(v -> "APPROVE".equals(v.decision())).forEach(v -> approvedBy.add(v.approver()));
-        view.put("approved_by", approvedBy);
-        view.put("trade_state", tradeState);
+      Instant now = now();
+      return reportedTradeState(a.tradeId()).compose(tradeState -> chatView.of(pool, a, tradeState, now))
+        .compose(view -> chat.findMessage(pool, id, channel).compose(existing -> {
         MessageFacts facts = MessageFacts.of(view);
         return sync(channel, facts, existing, now).compose(s -> {
           Map<Long, Outcome> out = new LinkedHashMap<>();
@@ -129,7 +124,7 @@ final class Deliveries {
           }
           return chain.map(x -> out);
         });
-      })));
+      }));
     });
   }
 

@@ -31,6 +31,10 @@ public final class DiscordMessages {
   private static final int DESCRIPTION_MAX = 4096;
   private static final int FIELD_VALUE_MAX = 1024;
   private static final int CONTENT_MAX = 2000;
+  private static final int LABEL_MAX = 80;
+  private static final int MODAL_LABEL_MAX = 45;
+  private static final int BUTTONS_PER_ROW = 5;
+  private static final int MAX_ROWS = 5;
 
   private DiscordMessages() {
   }
@@ -39,16 +43,38 @@ public final class DiscordMessages {
   public static Map<String, Object> message(MessageFacts f, String link) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("embeds", List.of(embed(f)));
-    m.put("components", f.pending() ? List.of(actionRow(f, link)) : List.of());
+    m.put("components", components(f, link));
     m.put("allowed_mentions", noMentions());
     return m;
+  }
+
+  /** While pending: the decision row, then rows of acknowledgement buttons; once rejected or expired: Re-request. */
+  private static List<Object> components(MessageFacts f, String link) {
+    List<Object> rows = new ArrayList<>();
+    if (f.pending()) {
+      rows.add(actionRow(f, link));
+      List<Object> acks = new ArrayList<>();
+      for (int i = 0; i < f.personas().size(); i++) {
+        if (!f.acknowledged().containsKey(f.personas().get(i))) {
+          acks.add(button(2, ChatText.truncate("Acknowledge as " + f.personas().get(i), LABEL_MAX), "☑️",
+            ChatAction.discordAcknowledgeId(f.requestId(), i)));
+        }
+      }
+      for (int i = 0; i < acks.size() && rows.size() < MAX_ROWS; i += BUTTONS_PER_ROW) {
+        rows.add(Map.of("type", 1, "components", acks.subList(i, Math.min(acks.size(), i + BUTTONS_PER_ROW))));
+      }
+    } else if (f.reRequestable()) {
+      rows.add(Map.of("type", 1, "components", List.of(button(1, "Re-request", "🔁",
+        ChatAction.discordCustomId(ChatAction.RE_REQUEST, f.requestId())))));
+    }
+    return rows;
   }
 
   /** Interaction answer type 7: the clicked message replaced by its decided form. */
   public static Map<String, Object> updateResponse(MessageFacts f) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("embeds", List.of(embed(f)));
-    data.put("components", f.pending() ? List.of(actionRow(f, null)) : List.of());
+    data.put("components", components(f, null));
     data.put("allowed_mentions", noMentions());
     return Map.of("type", UPDATE_MESSAGE, "data", data);
   }
@@ -79,6 +105,36 @@ public final class DiscordMessages {
     data.put("custom_id", ChatAction.discordCustomId(ChatAction.REJECT_WITH_REASON, requestId));
     data.put("title", "Reject request");
     data.put("components", List.of(Map.of("type", 1, "components", List.of(input))));
+    return Map.of("type", MODAL, "data", data);
+  }
+
+  /**
+   * Interaction answer type 9: the form of "Approve with changes…", one text input per editable key (Discord
+   * allows five) with the current value filled in and type, bounds and direction as its placeholder. Its
+   * custom_id is the button's, so the submission (type 5) says which request it is about.
+   */
+  public static Map<String, Object> editModal(EditForm form) {
+    List<Object> rows = new ArrayList<>();
+    for (EditForm.Input in : form.inputs()) {
+      if (rows.size() == MAX_ROWS) {
+        break;
+      }
+      Map<String, Object> input = new LinkedHashMap<>();
+      input.put("type", 4);
+      input.put("custom_id", in.key());
+      input.put("style", 1);
+      input.put("label", ChatText.truncate(in.key(), MODAL_LABEL_MAX));
+      input.put("required", false);
+      if (in.current() != null) {
+        input.put("value", ChatText.truncate(in.current(), 4000));
+      }
+      input.put("placeholder", ChatText.truncate(in.hint(), 100));
+      rows.add(Map.of("type", 1, "components", List.of(input)));
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("custom_id", ChatAction.discordCustomId(ChatAction.APPROVE_WITH_EDITS, form.requestId()));
+    data.put("title", "Approve with changes");
+    data.put("components", rows);
     return Map.of("type", MODAL, "data", data);
   }
 
@@ -133,6 +189,10 @@ public final class DiscordMessages {
       if (f.description() != null) {
         d.append(d.length() > 0 ? "\n\n" : "").append(ChatText.discord(f.description()));
       }
+      if (!f.personas().isEmpty()) {
+        d.append(d.length() > 0 ? "\n\n" : "").append("**Acknowledgements**\n")
+          .append(ChatText.discord(String.join("\n", f.checklist())));
+      }
     } else {
       d.append("**").append(ChatText.discord(f.outcomeLine())).append("**");
       if (f.decisionReason() != null && !"expired".equals(f.status())) {
@@ -140,6 +200,9 @@ public final class DiscordMessages {
       }
       if (f.decisionComment() != null) {
         d.append("\nComment: ").append(ChatText.discord(f.decisionComment()));
+      }
+      if (!f.diffLines().isEmpty()) {
+        d.append("\nChanged: ").append(ChatText.discord(String.join("; ", f.diffLines())));
       }
     }
     if (d.length() > 0) {
@@ -151,6 +214,9 @@ public final class DiscordMessages {
         fields.add(field(x, !x.code()));
       }
       for (MessageFacts.Field x : f.detailFields()) {
+        fields.add(field(x, true));
+      }
+      for (MessageFacts.Field x : f.marketFields()) {
         fields.add(field(x, true));
       }
     } else {
@@ -187,7 +253,8 @@ public final class DiscordMessages {
 
   private static Map<String, Object> actionRow(MessageFacts f, String link) {
     List<Object> buttons = new ArrayList<>();
-    buttons.add(button(3, "Approve", "✅", ChatAction.discordCustomId(ChatAction.APPROVE, f.requestId())));
+    buttons.add(button(3, ChatText.truncate(f.approveLabel(), LABEL_MAX), f.missingPersonas().isEmpty() ? "✅" : "⏳",
+      ChatAction.discordCustomId(ChatAction.APPROVE, f.requestId())));
     buttons.add(button(4, "Reject", "❌", ChatAction.discordCustomId(ChatAction.REJECT, f.requestId())));
     if (link != null) {
       Map<String, Object> open = new LinkedHashMap<>();
@@ -199,6 +266,10 @@ public final class DiscordMessages {
     }
     buttons.add(button(2, "Reject with reason…", "📝",
       ChatAction.discordCustomId(ChatAction.REJECT_WITH_REASON, f.requestId())));
+    if (f.editable()) {
+      buttons.add(button(2, "Approve with changes…", "✏️",
+        ChatAction.discordCustomId(ChatAction.APPROVE_WITH_EDITS, f.requestId())));
+    }
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("type", 1);
     row.put("components", buttons);

@@ -1,19 +1,31 @@
 package io.hitl.gateway.outbox;
 
+import io.hitl.gateway.core.Decimals;
+import io.hitl.gateway.core.guard.Quote;
+import io.hitl.gateway.core.guard.Slippage;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What a chat message about one request says, read from the request's JSON view (the same view the API
- * returns, plus `approved_by` when a quorum is collecting). Both renderers lay out these facts.
+ * returns, plus what {@link ChatView} adds for chat: `approved_by` when a quorum is collecting, the persona
+ * checklist, whether edits are allowed, who the approvals come from, and the latest quote with its limits).
+ * Both renderers lay out these facts.
  */
 public record MessageFacts(String requestId, String type, String title, String description, String status,
     Map<String, Object> context, String riskLevel, String requestedBy, Instant expiresAt, Instant decidedAt,
     String decidedBy, String decisionChannel, String decisionReason, String decisionComment, int requiredApprovals,
-    List<String> approvedBy, int escalationLevel, String tradeState, List<String> breaches) {
+    List<String> approvedBy, int escalationLevel, String tradeState, List<String> personas,
+    Map<String, String> acknowledged, boolean editable, List<String> approverPool, Quote quote,
+    BigDecimal slippageMaxPct, Duration quoteMaxAge, Instant renderedAt, Map<String, Object> diff,
+    List<String> breaches) {
 
   /** One labelled value; {@code at} set for times, which each platform renders in the reader's time zone. */
   public record Field(String label, String text, Instant at, boolean code) {
@@ -35,13 +47,173 @@ public record MessageFacts(String requestId, String type, String title, String d
     if (voters instanceof List) {
       ((List<Object>) voters).forEach(v -> approvedBy.add(String.valueOf(v)));
     }
+    List<String> personas = new ArrayList<>();
+    Map<String, String> acknowledged = new LinkedHashMap<>();
+    Object acks = view.get("acknowledgements");
+    if (acks instanceof Map) {
+      Object required = ((Map<String, Object>) acks).get("required");
+      if (required instanceof List) {
+        ((List<Object>) required).forEach(p -> personas.add(String.valueOf(p)));
+      }
+      Object done = ((Map<String, Object>) acks).get("acknowledged");
+      if (done instanceof List) {
+        for (Object d : (List<Object>) done) {
+          if (d instanceof Map) {
+            acknowledged.putIfAbsent(String.valueOf(((Map<String, Object>) d).get("persona")),
+              String.valueOf(((Map<String, Object>) d).get("by")));
+          }
+        }
+      }
+    }
+    List<String> pool = new ArrayList<>();
+    Object approvers = view.get("approvers");
+    if (approvers instanceof Map) {
+      for (String k : List.of("roles", "users")) {
+        Object names = ((Map<String, Object>) approvers).get(k);
+        if (names instanceof List) {
+          ((List<Object>) names).forEach(n -> pool.add(String.valueOf(n)));
+        }
+      }
+    }
+    Object overrides = view.get("overrides");
+    Object diff = overrides instanceof Map ? ((Map<String, Object>) overrides).get("diff") : null;
+    Object maxAge = view.get("quote_max_age_seconds");
     return new MessageFacts(str(view.get("request_id")), str(view.get("type")), str(view.get("title")),
       str(view.get("description")), str(view.get("status")), context,
       str(view.get("risk_level") != null ? view.get("risk_level") : context.get("risk_level")),
       str(view.get("requested_by")), instant(view.get("expires_at")), instant(view.get("decided_at")),
       str(view.get("decided_by")), str(view.get("decision_channel")), str(view.get("decision_reason")),
       str(view.get("decision_comment")), integer(view.get("required_approvals"), 1), List.copyOf(approvedBy),
-      integer(view.get("escalation_level"), 0), str(view.get("trade_state")), breaches(view.get("limit_override")));
+      integer(view.get("escalation_level"), 0), str(view.get("trade_state")), List.copyOf(personas),
+      java.util.Collections.unmodifiableMap(acknowledged), Boolean.TRUE.equals(view.get("edits_allowed")),
+      List.copyOf(pool), quote(view.get("quote"), str(context.get("ticker"))),
+      Decimals.parse(view.get("slippage_max_pct")),
+      maxAge instanceof Number ? Duration.ofSeconds(((Number) maxAge).longValue()) : null,
+      instant(view.get("rendered_at")),
+      diff instanceof Map ? (Map<String, Object>) diff : Map.of(), breaches(view.get("limit_override")));
+  }
+
+  /** The personas whose box is not ticked yet, in the policy's order. */
+  public List<String> missingPersonas() {
+    List<String> m = new ArrayList<>();
+    personas.forEach(p -> {
+      if (!acknowledged.containsKey(p)) {
+        m.add(p);
+      }
+    });
+    return m;
+  }
+
+  /** "1 of 2 approvals — needs 1 more from risk"; null for a request one approval decides. */
+  public String progressLine() {
+    if (requiredApprovals <= 1) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder().append(approvedBy.size()).append(" of ").append(requiredApprovals)
+      .append(" approvals");
+    int more = requiredApprovals - approvedBy.size();
+    if (pending() && more > 0) {
+      b.append(" — needs ").append(more).append(" more");
+      if (!approverPool.isEmpty()) {
+        b.append(" from ").append(String.join(" or ", approverPool));
+      }
+    }
+    if (!approvedBy.isEmpty()) {
+      b.append(" (approved: ").append(String.join(", ", approvedBy)).append(")");
+    }
+    return b.toString();
+  }
+
+  /**
+   * What a trader checks before clicking, as of {@link #renderedAt}: the latest quote and its age, its deviation
+   * from the requested price against the slippage limit, the notional, and the time left. Empty for other requests.
+   */
+  public List<Field> marketFields() {
+    List<Field> f = new ArrayList<>();
+    // a view without a render time carries no market facts (an interaction's answer, a test's plain view)
+    if (!trade() || renderedAt == null) {
+      return f;
+    }
+    BigDecimal price = Decimals.parse(context.get("price"));
+    BigDecimal quantity = Decimals.parse(context.get("quantity"));
+    if (quote != null) {
+      Duration age = quote.ageAt(renderedAt);
+      boolean stale = quoteMaxAge != null && !quote.freshAt(renderedAt, quoteMaxAge);
+      f.add(Field.text("Quote", "bid " + Decimals.text(quote.bid()) + " / ask " + Decimals.text(quote.ask()) + " · "
+        + ChatText.age(age) + " old" + (stale ? " ⚠️ stale (limit " + quoteMaxAge.toSeconds() + " s)" : "")));
+      if (price != null && price.signum() > 0) {
+        String side = String.valueOf(context.get("action") != null ? context.get("action") : context.get("side"));
+        BigDecimal current = quote.reference(side);
+        BigDecimal dev = Slippage.deviationPct(current, price).setScale(2, RoundingMode.HALF_EVEN);
+        String limit = slippageMaxPct == null ? "" : " (limit " + slippageMaxPct.stripTrailingZeros().toPlainString()
+          + "%)";
+        boolean over = slippageMaxPct != null && Slippage.exceeds(current, price, slippageMaxPct);
+        f.add(Field.text("Deviation", (over ? "⚠️ " : "") + dev.toPlainString() + "% " + (Quote.SELL.equals(side)
+          ? "bid" : "ask") + " vs requested " + Decimals.text(price) + limit + (over ? " — over the limit" : "")));
+      }
+    } else if (quote == null && ticker() != null) {
+      f.add(Field.text("Quote", "⚠️ no quote for " + ticker()));
+    }
+    if (price != null && quantity != null) {
+      f.add(Field.text("Notional", quantity.multiply(price).setScale(2, RoundingMode.HALF_EVEN).toPlainString()));
+    }
+    if (pending() && expiresAt != null) {
+      Duration left = Duration.between(renderedAt, expiresAt);
+      f.add(Field.text("Time left", left.isNegative() || left.isZero() ? "deadline passed"
+        : ChatText.age(left) + " (deadline " + ChatText.utc(expiresAt) + ")"));
+    }
+    return f;
+  }
+
+  /** "✅ risk (alice)" and "⬜ compliance" lines, in the policy's order; empty when the policy names no persona. */
+  public List<String> checklist() {
+    List<String> lines = new ArrayList<>();
+    for (String p : personas) {
+      String by = acknowledged.get(p);
+      lines.add(by == null ? "⬜ " + p : "✅ " + p + " (" + by + ")");
+    }
+    return lines;
+  }
+
+  /** "Approve" while nothing is missing; otherwise what is. */
+  public String approveLabel() {
+    List<String> missing = missingPersonas();
+    return missing.isEmpty() ? "Approve" : "Approve — needs acknowledgement: " + String.join(", ", missing);
+  }
+
+  /** The edits an approval applied, as "price: 2850 → 2840" lines; empty when none. */
+  public List<String> diffLines() {
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, Object> e : diff.entrySet()) {
+      Object change = e.getValue();
+      if (change instanceof Map) {
+        Map<?, ?> c = (Map<?, ?>) change;
+        lines.add(e.getKey() + ": " + c.get("from") + " → " + c.get("to"));
+      }
+    }
+    return lines;
+  }
+
+  /** Re-request is offered on a request that was rejected or expired. */
+  public boolean reRequestable() {
+    return "rejected".equals(status) || "expired".equals(status);
+  }
+
+  private String ticker() {
+    Object t = context.get("ticker");
+    return t == null ? null : String.valueOf(t);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Quote quote(Object q, String ticker) {
+    if (!(q instanceof Map)) {
+      return null;
+    }
+    Map<String, Object> m = (Map<String, Object>) q;
+    BigDecimal bid = Decimals.parse(m.get("bid"));
+    BigDecimal ask = Decimals.parse(m.get("ask"));
+    Instant at = instant(m.get("quoted_at"));
+    return bid == null || ask == null || at == null ? null : new Quote(ticker, bid, ask, at, at, null);
   }
 
   /** "limit: detail" per breached limit of a limit-override request; empty for any other request. */
@@ -113,8 +285,7 @@ public record MessageFacts(String requestId, String type, String title, String d
       f.add(Field.text("Escalation", "level " + escalationLevel));
     }
     if (requiredApprovals > 1) {
-      f.add(Field.text("Approvals", approvedBy.size() + " of " + requiredApprovals
-        + (approvedBy.isEmpty() ? "" : " (" + String.join(", ", approvedBy) + ")")));
+      f.add(Field.text("Approvals", progressLine()));
     }
     return f;
   }
@@ -180,7 +351,8 @@ public record MessageFacts(String requestId, String type, String title, String d
   public String stateKey() {
     return String.join("|", String.valueOf(status), String.valueOf(decidedBy), String.valueOf(decisionChannel),
       String.valueOf(decisionReason), String.valueOf(decisionComment), String.valueOf(escalationLevel),
-      String.valueOf(expiresAt), String.join(",", approvedBy)) + (tradeState == null ? "" : "|" + tradeState);
+      String.valueOf(expiresAt), String.join(",", approvedBy)) + (tradeState == null ? "" : "|" + tradeState)
+      + (acknowledged.isEmpty() ? "" : "|ack:" + String.join(",", acknowledged.keySet()));
   }
 
   private static void add(List<Field> f, String label, Object v) {

@@ -127,7 +127,9 @@ class RejectModalTest {
     assertThat(submitted.json().getInteger("type")).isEqualTo(7);
     JsonObject embed = submitted.json().getJsonObject("data").getJsonArray("embeds").getJsonObject(0);
     assertThat(embed.getString("title")).isEqualTo("❌ BUY 100 DMODAL.T — REJECTED");
-    assertThat(submitted.json().getJsonObject("data").getJsonArray("components")).isEmpty();
+    assertThat(submitted.json().getJsonObject("data").getJsonArray("components").encode())
+      .as("a rejected request offers only Re-request").doesNotContain("hitl:approve").doesNotContain("hitl:reject")
+      .contains("hitl:rerequest:" + id);
     JsonObject a = get(id);
     assertThat(a.getString("status")).isEqualTo("rejected");
     assertThat(a.getString("decision_reason")).isEqualTo("news pending");

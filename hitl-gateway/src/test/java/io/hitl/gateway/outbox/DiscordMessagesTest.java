@@ -35,7 +35,7 @@ class DiscordMessagesTest {
   }
 
   @Test
-  void decidedMessageHasTheOutcomeAndNoComponents() {
+  void decidedMessageHasTheOutcomeAndOnlyReRequestOnceRejected() {
     Map<String, Object> m = DiscordMessages.message(MessageFacts.of(Views.decided("rejected", "bob", "discord", "no")), null);
     Map<String, Object> embed = list(m.get("embeds")).get(0);
     assertThat(embed.get("title")).isEqualTo("❌ BUY 100 7203.T — REJECTED");
@@ -43,7 +43,14 @@ class DiscordMessagesTest {
     assertThat((String) embed.get("description")).isEqualTo("**Rejected by bob via Discord**\nReason: no");
     assertThat(list(embed.get("fields"))).anySatisfy(f -> assertThat(f).containsEntry("name", "Processed by")
       .containsEntry("value", "bob \\(Discord\\)"));
-    assertThat(list(m.get("components"))).isEmpty();
+    List<Map<String, Object>> rows = list(m.get("components"));
+    assertThat(rows).as("a rejected request can only be asked again").singleElement()
+      .satisfies(row -> assertThat(list(row.get("components"))).singleElement()
+        .satisfies(b -> assertThat(b).containsEntry("custom_id", "hitl:rerequest:" + Views.ID)
+          .containsEntry("label", "Re-request")));
+    Map<String, Object> approved = DiscordMessages.message(MessageFacts.of(Views.decided("approved", "bob", "discord",
+      null)), null);
+    assertThat(list(approved.get("components"))).isEmpty();
   }
 
   @Test
