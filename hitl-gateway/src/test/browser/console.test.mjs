@@ -84,6 +84,8 @@ try {
   await page.goto(base + '/');
   await page.waitForURL(/\/console\/#\/signin\?next=%2Fpending$/);
   ok('/ leads to the console sign-in');
+  assert.match(await page.textContent('#dev-mode'), /Development mode/);
+  ok('without an identity provider the paste-a-token screen says it is development mode');
 
   const forged = approver.slice(0, -3) + (approver.endsWith('AAA') ? 'BBB' : 'AAA');
   await page.fill('#token', forged);

@@ -1,6 +1,15 @@
-// Calls to the gateway API with the operator's token; refusals become ApiError with a readable message.
+// Calls to the gateway API as the signed-in operator; refusals become ApiError with a readable message.
+// Two ways to be signed in, as /auth/config says: through the identity provider (a server-side session named by
+// an HttpOnly cookie the page never sees; calls that change something carry the session's CSRF token), or, in
+// development without an identity provider, with a pasted token kept in the browser's storage.
 
 const KEY = 'hitl.token';
+const SAFE = ['GET', 'HEAD', 'OPTIONS'];
+
+/** {sign_in: 'oidc', login_url, issuer, provider} or {sign_in: 'token'}; null until loaded. */
+let config = null;
+/** The provider session: {subject, roles, issuer, session, expires_at, csrf_token}, or null when signed out. */
+let session = null;
 
 export class ApiError extends Error {
   constructor(status, message, problem) {
@@ -11,18 +20,110 @@ export class ApiError extends Error {
   }
 }
 
+/** How this gateway signs operators in, and (with a provider) the current session; called before each screen. */
+export async function loadSignIn() {
+  if (!config) {
+    const res = await get('/auth/config');
+    if (!res.ok) throw new ApiError(res.status, describe(res.status, res.data, ''), res.data);
+    config = res.data;
+  }
+  if (viaProvider() && !session) {
+    const res = await get('/auth/session');
+    session = res.ok ? res.data : null;
+  }
+  return config;
+}
+
+async function get(path) {
+  let res;
+  try {
+    res = await fetch(path, { headers: { 'Accept': 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, 'Cannot reach the gateway (' + e.message + '). Check the network and try again.', null);
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch (e) {
+    data = null;
+  }
+  return { ok: res.ok, status: res.status, data };
+}
+
+/** True when sign-in goes through the identity provider (HITL_OIDC_ISSUER is set). */
+export function viaProvider() {
+  return !!config && config.sign_in === 'oidc';
+}
+
+export function signInConfig() {
+  return config;
+}
+
+/** Where the browser goes to sign in at the provider, coming back to {@code next}. */
+export function loginUrl(next) {
+  return config.login_url + (next ? '?next=' + encodeURIComponent(next) : '');
+}
+
+/** Whether an operator is signed in: a live provider session, or (development) an unexpired stored token. */
+export function signedIn() {
+  if (viaProvider()) {
+    if (session && Date.parse(session.expires_at) <= Date.now()) session = null;
+    return !!session;
+  }
+  const t = token();
+  if (!t) return false;
+  const c = claims(t);
+  if (c && c.exp && c.exp * 1000 < Date.now()) {
+    forget();
+    return false;
+  }
+  return true;
+}
+
+/** Who is signed in, for the header: {subject, roles, until (ms or null)}. */
+export function who() {
+  if (viaProvider()) {
+    return session ? { subject: session.subject, roles: session.roles || [], until: Date.parse(session.expires_at) } : null;
+  }
+  const t = token();
+  if (!t) return null;
+  const c = claims(t) || {};
+  return { subject: c.sub, roles: roles(t), until: c.exp ? c.exp * 1000 : null };
+}
+
+/** The development token, when signed in with one. */
 export function token() {
   return sessionStorage.getItem(KEY) || localStorage.getItem(KEY);
 }
 
 export function saveToken(value, remember) {
-  signOut();
+  forget();
   (remember ? localStorage : sessionStorage).setItem(KEY, value);
 }
 
-export function signOut() {
+/** Forgets the sign-in in this page only (the gateway refused it, or it was ended). */
+export function forget() {
+  session = null;
   sessionStorage.removeItem(KEY);
   localStorage.removeItem(KEY);
+}
+
+/**
+ * Signs out. With a provider the gateway ends the session everywhere (POST /auth/logout) and may name the
+ * provider's end-session address, returned so the caller can go there; null otherwise.
+ */
+export async function signOut() {
+  let providerLogout = null;
+  if (viaProvider() && session) {
+    try {
+      const done = await api('POST', '/auth/logout');
+      providerLogout = done && done.provider_logout_url ? done.provider_logout_url : null;
+    } catch (e) {
+      // already ended (401) or unreachable: the page forgets it either way
+    }
+  }
+  forget();
+  return providerLogout;
 }
 
 /** The claims of a JWT, for display only: the gateway verifies the signature on every call. */
@@ -44,12 +145,18 @@ export function roles(jwt) {
 
 export async function api(method, path, body, tokenOverride) {
   const headers = { 'Accept': 'application/json', 'X-Hitl-Channel': 'console' };
-  const t = tokenOverride || token();
-  if (t) headers['Authorization'] = 'Bearer ' + t;
+  const t = tokenOverride || (viaProvider() ? null : token());
+  if (t) {
+    headers['Authorization'] = 'Bearer ' + t;
+  } else if (session && !SAFE.includes(method)) {
+    // the session cookie goes by itself; the CSRF token proves the call comes from this console
+    headers['X-CSRF-Token'] = session.csrf_token;
+  }
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, { method, headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError(0, 'Cannot reach the gateway (' + e.message + '). Check the network and try again.', null);
   }
@@ -63,6 +170,7 @@ export async function api(method, path, body, tokenOverride) {
     }
   }
   if (!res.ok) {
+    if (res.status === 401 && !t) session = null;
     throw new ApiError(res.status, describe(res.status, data, text), data);
   }
   return data;
@@ -80,7 +188,7 @@ export function describe(status, problem, text) {
     if (problem.outcome && problem.outcome.status) {
       msg += ' It is already ' + problem.outcome.status + (problem.outcome.decided_by ? ' by ' + problem.outcome.decided_by : '') + '.';
     }
-    if (status === 401) msg += ' Sign in again with a valid token.';
+    if (status === 401) msg += viaProvider() ? ' Sign in again.' : ' Sign in again with a valid token.';
     return msg + ' [' + problem.code + ']';
   }
   if (status === 404) return 'Not available on this gateway (HTTP 404).';

@@ -1,7 +1,7 @@
 // Console shell: hash routes, sign-in guard, header state. Each view renders into <main> and returns a
 // function that releases what it holds (stream subscriptions, timers) when the operator moves on.
 
-import { token, claims, roles, signOut } from './api.js';
+import { loadSignIn, signInConfig, viaProvider, signedIn, who, signOut, forget } from './api.js';
 import { live } from './live.js';
 import * as pendingCount from './pendingCount.js';
 import { clear, clearBanner, showError } from './ui.js';
@@ -22,6 +22,7 @@ const routes = [
 ];
 
 let cleanup = null;
+let routing = 0;
 
 function parseHash() {
   const raw = location.hash.replace(/^#/, '') || '/pending';
@@ -34,35 +35,36 @@ export function go(path) {
   else location.hash = path;
 }
 
-function signedIn() {
-  const t = token();
-  if (!t) return false;
-  const c = claims(t);
-  if (c && c.exp && c.exp * 1000 < Date.now()) {
-    signOut();
-    return false;
-  }
-  return true;
-}
-
 function header() {
   const on = signedIn();
   document.getElementById('nav').hidden = !on;
   document.getElementById('session').hidden = !on;
   if (on) {
-    const c = claims(token()) || {};
-    const r = roles(token());
-    const exp = c.exp ? ' · until ' + new Date(c.exp * 1000).toLocaleTimeString() : '';
-    document.getElementById('who').textContent = (c.sub || 'signed in') + (r.length ? ' (' + r.join(', ') + ')' : '') + exp;
+    const w = who() || {};
+    const r = w.roles || [];
+    const exp = w.until ? ' · until ' + new Date(w.until).toLocaleTimeString() : '';
+    document.getElementById('who').textContent = (w.subject || 'signed in') + (r.length ? ' (' + r.join(', ') + ')' : '') + exp;
   }
 }
 
-function route() {
+async function route() {
   if (cleanup) {
     cleanup();
     cleanup = null;
   }
   const { path, params } = parseHash();
+  const turn = ++routing;
+  if (!signInConfig() || (viaProvider() && !signedIn())) {
+    // first screen, or signed out of a provider session: ask the gateway (otherwise the screen draws at once)
+    try {
+      await loadSignIn();
+    } catch (err) {
+      showError('Cannot tell how to sign in on this gateway. ' + err.message);
+      return;
+    }
+    // the operator moved on while the sign-in state loaded: the newer route draws
+    if (turn !== routing) return;
+  }
   if (path !== '/signin' && !signedIn()) {
     live.stop();
     pendingCount.stop();
@@ -94,16 +96,20 @@ function init() {
   });
   live.subscribe(e => {
     if (e.event === 'stream.error' && e.error && e.error.status === 401) {
-      signOut();
-      route();
-      showError('Your session ended: the gateway no longer accepts your token. Sign in again.');
+      forget();
+      route().then(() => showError('Your session ended: the gateway no longer accepts it. Sign in again.'));
     }
   });
-  document.getElementById('signout').addEventListener('click', () => {
-    signOut();
+  document.getElementById('signout').addEventListener('click', async () => {
     live.stop();
     pendingCount.stop();
     clearBanner();
+    const providerLogout = await signOut();
+    if (providerLogout) {
+      // the provider ends its own session too, then sends the browser back to the console
+      location.assign(providerLogout);
+      return;
+    }
     go('/signin');
   });
   document.getElementById('banner-close').addEventListener('click', clearBanner);

@@ -1,15 +1,24 @@
-// Sign-in by pasting a token, or by a link that carries one: #/signin?token=...&next=/approvals/<id>.
+// Sign-in. With an identity provider (HITL_OIDC_ISSUER): one button that goes to the provider's login page and
+// comes back signed in (a session cookie, no token in the browser). Without one (development): paste a token,
+// or follow a link that carries one: #/signin?token=...&next=/approvals/<id>.
 
-import { api, saveToken, signOut, claims } from '../api.js';
+import { api, saveToken, forget, claims, viaProvider, signInConfig, loginUrl } from '../api.js';
 import { el, showError, clearBanner } from '../ui.js';
 
 export function render(main, { params, go }) {
   const next = safeNext(params.get('next'));
+  if (viaProvider()) {
+    renderProvider(main, next);
+    return;
+  }
   const box = el('textarea', { id: 'token', name: 'token', autocomplete: 'off', spellcheck: 'false', placeholder: 'eyJ…' });
   const remember = el('input', { type: 'checkbox', id: 'remember' });
   const button = el('button', { class: 'btn primary', type: 'submit', id: 'signin-button' }, 'Sign in');
   const form = el('form', { class: 'panel signin' },
     el('h1', {}, 'Sign in'),
+    el('p', { class: 'notice dev-mode', id: 'dev-mode' }, el('strong', {}, 'Development mode. '),
+      'This gateway has no identity provider (HITL_OIDC_ISSUER is not set), so operators sign in with a token ',
+      'minted from the gateway\u2019s own secret. Connect single sign-on before a desk uses it.'),
     el('p', { class: 'muted' }, 'Paste the access token your administrator issued (hitl-gateway token --subject NAME --roles approver).'),
     el('label', { class: 'field' }, 'Token', box),
     el('label', { class: 'check' }, remember, 'Keep me signed in on this device'),
@@ -30,6 +39,23 @@ export function render(main, { params, go }) {
   }
 }
 
+/** The provider's sign-in: the browser leaves for its login page and /auth/callback brings it back to next. */
+function renderProvider(main, next) {
+  const c = signInConfig();
+  const name = c.provider || 'your identity provider';
+  const button = el('button', { class: 'btn primary', type: 'button', id: 'sso-button' }, 'Sign in with ' + name);
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    location.assign(loginUrl(next || '/pending'));
+  });
+  main.appendChild(el('section', { class: 'panel signin' },
+    el('h1', {}, 'Sign in'),
+    el('p', { class: 'muted' }, 'Sign in with your organisation\u2019s account at ' + name
+      + '. Your roles come from your groups there.'),
+    el('div', { class: 'actions' }, button)));
+  button.focus();
+}
+
 async function signIn(value, remember, next, go, button) {
   clearBanner();
   if (!value) {
@@ -47,7 +73,7 @@ async function signIn(value, remember, next, go, button) {
     saveToken(value, remember);
     go(next || '/pending');
   } catch (err) {
-    signOut();
+    forget();
     showError('The gateway refused this token. ' + err.message);
   } finally {
     button.disabled = false;

@@ -65,6 +65,8 @@ public final class ConfigKeys {
   public static final String HITL_OIDC_ISSUER = "HITL_OIDC_ISSUER";
   public static final String HITL_OIDC_CLIENT_ID = "HITL_OIDC_CLIENT_ID";
   public static final String HITL_OIDC_CLIENT_SECRET = "HITL_OIDC_CLIENT_SECRET";
+  /** The provider's name on the console's sign-in button ("Sign in with Keycloak"); the issuer's host unless set. */
+  public static final String HITL_OIDC_PROVIDER_NAME = "HITL_OIDC_PROVIDER_NAME";
   /** Where the provider sends the browser back; HITL_PUBLIC_URL + /auth/callback unless set. */
   public static final String HITL_OIDC_REDIRECT_URI = "HITL_OIDC_REDIRECT_URI";
   /** The audiences a provider token must name (comma-separated); the client id unless set. */

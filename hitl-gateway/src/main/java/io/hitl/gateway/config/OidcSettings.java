@@ -5,6 +5,7 @@ import static io.hitl.gateway.config.ConfigKeys.HITL_OIDC_CLIENT_ID;
 import static io.hitl.gateway.config.ConfigKeys.HITL_OIDC_CLIENT_SECRET;
 import static io.hitl.gateway.config.ConfigKeys.HITL_OIDC_ISSUER;
 import static io.hitl.gateway.config.ConfigKeys.HITL_OIDC_JWKS_MIN_REFRESH_SECONDS;
+import static io.hitl.gateway.config.ConfigKeys.HITL_OIDC_PROVIDER_NAME;
 import static io.hitl.gateway.config.ConfigKeys.HITL_OIDC_REDIRECT_URI;
 import static io.hitl.gateway.config.ConfigKeys.HITL_OIDC_ROLES_CLAIM;
 import static io.hitl.gateway.config.ConfigKeys.HITL_OIDC_ROLE_MAP;
@@ -26,11 +27,14 @@ import java.util.Set;
  * the gateway's own keys verify tokens, as in development.
  */
 public final class OidcSettings {
+  private static final java.util.regex.Pattern PROVIDER_NAME = java.util.regex.Pattern.compile("[\\p{L}\\p{N} ._()-]{1,64}");
   /** The issuer exactly as its tokens name it, without a trailing slash; null when no provider is configured. */
   public final String issuer;
   public final String clientId;
   public final String clientSecret;
   public final String redirectUri;
+  /** The provider's name as the console's sign-in button shows it. */
+  public final String providerName;
   public final List<String> audiences;
   public final List<String> scopes;
   public final String subjectClaim;
@@ -47,6 +51,11 @@ public final class OidcSettings {
     if (issuer != null && clientId == null) {
       throw new ConfigException(HITL_OIDC_CLIENT_ID, "is required when HITL_OIDC_ISSUER is set");
     }
+    String name = text(raw, HITL_OIDC_PROVIDER_NAME, null);
+    if (name != null && !PROVIDER_NAME.matcher(name).matches()) {
+      throw new ConfigException(HITL_OIDC_PROVIDER_NAME, "must be 1 to 64 letters, digits, spaces or .-_()");
+    }
+    providerName = name != null ? name : issuer == null ? null : java.net.URI.create(issuer).getAuthority();
     String redirect = url(raw, HITL_OIDC_REDIRECT_URI);
     redirectUri = redirect != null ? redirect : stripSlash(publicUrl) + "/auth/callback";
     List<String> aud = list(raw, HITL_OIDC_AUDIENCE);

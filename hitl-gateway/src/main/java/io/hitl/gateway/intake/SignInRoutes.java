@@ -98,7 +98,8 @@ final class SignInRoutes {
   /** How the console signs in here: through the provider, or (development, no issuer) with a pasted token. */
   private void signInConfig(RoutingContext ctx) {
     JsonObject body = provider == null ? new JsonObject().put("sign_in", "token")
-      : new JsonObject().put("sign_in", "oidc").put("login_url", "/auth/login").put("issuer", provider.issuer());
+      : new JsonObject().put("sign_in", "oidc").put("login_url", "/auth/login").put("issuer", provider.issuer())
+        .put("provider", provider.settings().providerName);
     noStore(ctx);
     Intake.json(ctx, 200, body);
   }

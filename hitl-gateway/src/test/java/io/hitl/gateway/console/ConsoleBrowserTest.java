@@ -38,7 +38,8 @@ class ConsoleBrowserTest {
         "HITL_APPROVER_TOKEN", gw.token("alice", "approver"),
         "HITL_SUBMITTER_TOKEN", gw.token("trading-engine", "submitter"),
         "HITL_ADMIN_TOKEN", gw.token("root-admin", "admin")));
-      assertThat(out).contains("OK a request created through the API appeared without reload",
+      assertThat(out).contains("OK without an identity provider the paste-a-token screen says it is development mode",
+        "OK a request created through the API appeared without reload",
         "OK approved with the confirmation; it left the pending list (channel console)",
         "OK rejected from the detail screen only once a reason was given",
         "OK history exported as CSV", "OK pending screen fits a 390 px wide phone", "ALL PASSED");
