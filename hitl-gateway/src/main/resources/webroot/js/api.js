@@ -198,11 +198,11 @@ export function describe(status, problem, text) {
 /** Saves what a GET answers (an export) as a file, with the operator's token; a refusal becomes ApiError. */
 export async function apiDownload(path, filename) {
   const headers = { 'Accept': 'text/csv, application/problem+json', 'X-Hitl-Channel': 'console' };
-  const t = token();
+  const t = viaProvider() ? null : token();
   if (t) headers['Authorization'] = 'Bearer ' + t;
   let res;
   try {
-    res = await fetch(path, { method: 'GET', headers });
+    res = await fetch(path, { method: 'GET', headers, credentials: 'same-origin' });
   } catch (e) {
     throw new ApiError(0, 'Cannot reach the gateway (' + e.message + '). Check the network and try again.', null);
   }

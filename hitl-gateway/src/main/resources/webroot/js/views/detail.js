@@ -2,7 +2,7 @@
 // acknowledgements its policy requires, approve (as asked or with changes inside the policy), reject, re-request,
 // and its audit history.
 
-import { api, token, claims, roles } from '../api.js';
+import { api, who as signedInAs } from '../api.js';
 import { live } from '../live.js';
 import { el, fill, clear, showError, showInfo, clearBanner, confirmDialog, fmtTime, fmtCountdown, riskBadge, statusBadge, trade } from '../ui.js';
 import { editForm, diffList } from './edits.js';
@@ -43,9 +43,8 @@ export function render(main, { match, go }) {
   }
 
   function me() {
-    const t = token();
-    const c = t ? claims(t) || {} : {};
-    return { sub: c.sub || null, roles: t ? roles(t) : [] };
+    const w = signedInAs() || {};
+    return { sub: w.subject || null, roles: w.roles || [] };
   }
 
   /** "1 of 2 approvals: alice — needs 1 more from risk or bob". */
