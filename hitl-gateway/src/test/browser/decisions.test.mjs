@@ -157,6 +157,11 @@ try {
   assert.deepEqual(byKey.price.slice(0, 3), ['price', '187.2', '187.1'], JSON.stringify(diff));
   assert.match(await page.textContent('#edit-size'), /2 changes, \d+ of the 64 characters/);
   await page.screenshot({ path: join(shots, 'detail-edit.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, 'the edit form is ' + overflow + ' px wider than a phone');
+  await page.screenshot({ path: join(shots, 'detail-edit-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.fill('#comment', 'Half size into the close');
   await page.click('#approve-edits');
   await page.waitForSelector('dialog[open] #confirm-diff');

@@ -94,18 +94,18 @@ export function render(main, { match, go }) {
     fill(clear(root),
       el('h1', {}, a.title),
       a.description ? el('p', {}, a.description) : null,
-      el('div', { class: 'cols' },
+      el('div', { class: 'cols detail-cols' },
         el('div', {},
-          el('section', { class: 'panel' },
+          el('section', { class: 'panel facts' },
             el('h2', {}, t.ticker ? t.side + ' ' + t.quantity + ' ' + t.ticker + (t.price ? ' @ ' + t.price : '') : 'Details'),
             el('dl', { class: 'kv' }, facts.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))),
           a.market ? el('section', { class: 'panel', id: 'market' }, el('h2', {}, 'Market now'), marketFacts(a.market, skew)) : null,
           a.overrides ? overridesPanel(a.overrides) : null,
-          el('section', { class: 'panel' },
+          el('section', { class: 'panel context' },
             el('h2', {}, 'Context'),
             context.length ? el('dl', { class: 'kv', id: 'context' }, context.map(([k, v]) => [el('dt', {}, k), el('dd', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))]))
               : el('p', { class: 'muted' }, 'No context.')),
-          el('section', { class: 'panel' },
+          el('section', { class: 'panel history' },
             el('h2', {}, 'History'),
             timeline(history))),
         el('div', {},
@@ -116,7 +116,7 @@ export function render(main, { match, go }) {
               : [el('p', {}, 'This request is ', statusBadge(a.status), a.decided_by ? ' (' + a.decided_by + ')' : '', '.'),
                 a.status === 'rejected' || a.status === 'expired' ? reRequestControls(a) : null]),
           pending ? editPanel(a, progress, missing) : null,
-          el('section', { class: 'panel' },
+          el('section', { class: 'panel votes' },
             el('h2', {}, 'Votes'),
             votes.length ? el('ul', {}, votes.map(v => el('li', {}, v.approver + ': ' + v.decision + ' via ' + v.channel + ' at ' + fmtTime(v.at) + (v.comment ? ' — ' + v.comment : ''))))
               : el('p', { class: 'muted' }, 'No votes yet.')))));
@@ -176,7 +176,7 @@ export function render(main, { match, go }) {
 
   function editPanel(a, progress, missing) {
     if (!snapshot || snapshot.error) {
-      return snapshot && snapshot.error ? el('section', { class: 'panel' }, el('h2', {}, 'Approve with changes'),
+      return snapshot && snapshot.error ? el('section', { class: 'panel', id: 'edit' }, el('h2', {}, 'Approve with changes'),
         el('p', { class: 'muted' }, 'The edit rules are not available: ' + snapshot.error.message)) : null;
     }
     const t = trade(a);
