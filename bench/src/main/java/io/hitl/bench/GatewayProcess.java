@@ -25,7 +25,16 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   static GatewayProcess start(Path jar, Map<String, String> env, String heap, Path log) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx" + heap, "-XX:+UseG1GC", "-jar", jar.toString());
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin(), "-Xmx" + heap, "-XX:+UseG1GC"));
+    // -Dbench.jfr=DIR: each gateway the run starts records a flight recording there (gateway-<port>.jfr)
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr != null) {
+      java.nio.file.Files.createDirectories(Path.of(jfr));
+      cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr, "gateway-" + env.get("HITL_HTTP_PORT")
+        + ".jfr").toAbsolutePath());
+    }
+    cmd.addAll(java.util.List.of("-jar", jar.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
