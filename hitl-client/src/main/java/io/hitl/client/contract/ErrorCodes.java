@@ -26,6 +26,8 @@ public final class ErrorCodes {
   public static final String SEC_060 = "SEC-060";
   public static final String SEC_070 = "SEC-070";
   public static final String SEC_071 = "SEC-071";
+  /** A scoped kill switch is engaged on a venue, strategy, account, desk or symbol the trade carries. */
+  public static final String SEC_072 = "SEC-072";
   public static final String SEC_080 = "SEC-080";
   public static final String SEC_090 = "SEC-090";
   public static final String SEC_091 = "SEC-091";

@@ -185,9 +185,13 @@ public final class ApprovalService {
     return reads.snapshot(id);
   }
 
-  /** A change built by {@code work}, committed through this service's group commit (the Guardian cascade's). */
+  /** A change built by {@code work}, committed through this service's group commit (the guard cascades'). */
   Future<Change> tx(Function<SqlConnection, Future<Change>> work) {
     return w.commit().run(work);
+  }
+
+  TradeGuards guards() {
+    return w.guards();
   }
 
   Integrity integrity() {

@@ -46,7 +46,7 @@ import java.util.UUID;
 final class CreateRequest {
   private static final int MAX_IDEMPOTENCY_KEY = 128;
   private static final Set<ErrorCode> GUARD_REFUSALS = Set.of(ErrorCode.SEC_020, ErrorCode.SEC_021,
-    ErrorCode.SEC_052);
+    ErrorCode.SEC_052, ErrorCode.SEC_072);
   static final String REASON_POLICY_AUTO_APPROVE = "HITL_POLICY_AUTO_APPROVE";
 
   private final WritePath w;
@@ -168,7 +168,10 @@ final class CreateRequest {
     return new PolicyRules.Resolution(r.policy(), r.index(), r.facts(), t, r.channels(), null, snapshot);
   }
 
-  /** Creates refused by a trading guard (SEC-020, SEC-021) are audited; other refusals are only answered. */
+  /**
+   * Creates refused by a trading guard (SEC-020, SEC-021, SEC-052, SEC-072) are audited; other refusals are only
+   * answered.
+   */
   private <T> Future<T> createRefused(Throwable t, NewRequest req, Actor actor, String corr) {
     if (!(t instanceof GatewayException) || !GUARD_REFUSALS.contains(((GatewayException) t).code())) {
       return Future.failedFuture(t);

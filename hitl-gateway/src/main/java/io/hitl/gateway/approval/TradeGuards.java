@@ -14,11 +14,15 @@ import io.hitl.gateway.core.guard.MarketCheck;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
 import io.hitl.gateway.core.guard.TradeLifecycle;
 import io.hitl.gateway.core.guard.TradeState;
+import io.hitl.gateway.core.pretrade.Order;
+import io.hitl.gateway.core.pretrade.ScopedSwitch;
+import io.hitl.gateway.core.pretrade.ScopedSwitches;
 import io.hitl.gateway.store.AdmissionStore;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.GuardianStore;
 import io.hitl.gateway.store.LockoutStore;
 import io.hitl.gateway.store.QuoteStore;
+import io.hitl.gateway.store.SwitchStore;
 import io.hitl.gateway.store.TradeStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -28,6 +32,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -48,6 +53,7 @@ final class TradeGuards {
   private final QuoteStore quotes = new QuoteStore();
   private final TradeStore trades = new TradeStore();
   private final ApprovalStore approvals = new ApprovalStore();
+  private final SwitchStore switches = new SwitchStore();
 
   TradeGuards(GatewayConfig config, QuoteSource remoteQuotes) {
     this.config = config;
@@ -55,12 +61,27 @@ final class TradeGuards {
     this.quoteMaxAge = Duration.ofSeconds(config.quoteMaxAgeSeconds);
   }
 
-  /** Rule 2 and the settings for a new request: the auto-approve reason, or null to wait for a human. */
+  /**
+   * Rule 2 and the settings for a new request: the auto-approve reason, or null to wait for a human. A trade
+   * is then checked against the scoped kill switches, read under their shared lock (after the Guardian's, the
+   * order an engage takes them in), so none in scope commits after an engage commits.
+   */
   Future<String> admit(SqlConnection conn, NewRequest req, Instant now) {
     boolean trade = ApprovalTypes.TRADE_EXECUTION.equals(req.type());
     String ticker = trade ? (String) req.context().get("ticker") : null;
     return admission.read(conn, ticker, now)
-      .map(f -> Admission.admit(trade, f.guardian(), f.lockout(), f.settings(), config.hitlEnabled));
+      .map(f -> Admission.admit(trade, f.guardian(), f.lockout(), f.settings(), config.hitlEnabled))
+      .compose(admitted -> trade ? switchesAllow(conn, ScopedSwitches.orders(req.context())).map(admitted)
+        : Future.succeededFuture(admitted));
+  }
+
+  /** Fails with SEC-072 when an engaged switch's scope matches an order; a failed read fails the create (503). */
+  private Future<Void> switchesAllow(SqlConnection conn, List<Order> orders) {
+    return switches.shared(conn).compose(v -> switches.matching(conn, orders)).compose(found -> {
+      Optional<ScopedSwitch> stop = ScopedSwitches.stoppingSwitch(found, orders);
+      return stop.isPresent() ? Future.failedFuture(ScopedSwitches.refusal(stop.get()))
+        : Future.<Void>succeededFuture();
+    });
   }
 
   /** Asks the remote quote source before an approval of a trade, outside any transaction (it may be slow). */
@@ -74,7 +95,7 @@ final class TradeGuards {
     }).recover(t -> Future.succeededFuture());
   }
 
-  /** Taken first in every decision transaction: the shared Guardian lock, then the state. */
+  /** Taken first in every decision transaction and switch engage: the shared Guardian lock, then the state. */
   Future<GuardianState> guardianShared(SqlConnection conn) {
     return guardian.shared(conn);
   }

@@ -55,6 +55,12 @@ public final class Addresses {
   /** Manual lockouts (admin) and system ones (news_shock, cooldown) from JVM services. */
   public static final String LOCKOUTS_CREATE = "hitl.lockouts.create";
   public static final String LOCKOUTS_REMOVE = "hitl.lockouts.remove";
+  /** Reader: the engaged scoped kill switches ({history: true} adds the released ones). */
+  public static final String SWITCHES_LIST = "hitl.switches.list";
+  /** Admin: engage a kill switch on {scope, value, reason}; pending trades in scope are rejected with it. */
+  public static final String SWITCHES_ENGAGE = "hitl.switches.engage";
+  /** Admin: release an engaged kill switch {id, reason}. */
+  public static final String SWITCHES_RELEASE = "hitl.switches.release";
   public static final String SETTINGS_GET = "hitl.settings.approval.get";
   public static final String SETTINGS_PUT = "hitl.settings.approval.put";
   /** Quotes published by engines: {ticker, bid, ask, ts}. */

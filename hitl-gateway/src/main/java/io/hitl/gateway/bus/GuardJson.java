@@ -7,6 +7,7 @@ import io.hitl.gateway.core.guard.GuardianState;
 import io.hitl.gateway.core.guard.Lockout;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
 import io.hitl.gateway.core.guard.Quote;
+import io.hitl.gateway.core.pretrade.ScopedSwitch;
 import io.hitl.gateway.store.TradeStore;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -26,6 +27,21 @@ public final class GuardJson {
       .put("changed_at", Times.format(g.changedAt()))
       .put("blocked_by_guardian", g.blockedByGuardian())
       .put("locks", g.locks());
+  }
+
+  public static JsonObject scopedSwitch(ScopedSwitch s) {
+    return new JsonObject()
+      .put("id", s.id().toString())
+      .put("scope", s.scope().kind().json())
+      .put("value", s.scope().value())
+      .put("state", s.engaged() ? "engaged" : "released")
+      .put("reason", s.reason())
+      .put("set_by", s.setBy())
+      .put("set_at", Times.format(s.setAt()))
+      .put("rejected", s.rejected())
+      .put("released_at", Times.format(s.liftedAt()))
+      .put("released_by", s.liftedBy())
+      .put("release_reason", s.liftReason());
   }
 
   public static JsonObject lockout(Lockout l) {

@@ -107,6 +107,7 @@ public class HttpVerticle extends VerticleBase {
     new AuditRoutes(in, pool).mount(router, API);
     new NotificationRoutes(in).mount(router, API);
     new GuardRoutes(in).mount(router, API);
+    new SwitchRoutes(in).mount(router, API);
     new StreamRoutes(stream).mount(router, API);
     new HistoryRoutes(in, pool).mount(router, API);
 

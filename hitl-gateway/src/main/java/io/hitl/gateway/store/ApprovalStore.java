@@ -7,6 +7,7 @@ import static io.hitl.gateway.store.Json.plainMap;
 
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.ApprovalStatus;
+import io.hitl.gateway.core.ApprovalTypes;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -56,6 +57,14 @@ public final class ApprovalStore {
   /** A batch of pending requests, row-locked, for the Guardian lock cascade. */
   private static final String PENDING_FOR_UPDATE = "SELECT " + COLUMNS + " FROM approvals WHERE status = 'PENDING' "
     + "ORDER BY id LIMIT $1 FOR UPDATE";
+  /**
+   * Pending trades whose context (or one trade of a batch) carries {@code $1} = {@code $2}, after id {@code $3}:
+   * what a scoped switch rejects.
+   */
+  private static final String PENDING_IN_SCOPE_FOR_UPDATE = "SELECT " + COLUMNS + " FROM approvals "
+    + "WHERE status = 'PENDING' AND type = '" + ApprovalTypes.TRADE_EXECUTION + "' AND (context->>$1 = $2 "
+    + "OR context->'trades' @> jsonb_build_array(jsonb_build_object($1::text, $2::text))) AND id > $3 "
+    + "ORDER BY id LIMIT $4 FOR UPDATE";
   private static final String SELECT_VOTES = "SELECT approver, decision, channel, comment, created_at "
     + "FROM approval_votes WHERE approval_id = $1 ORDER BY created_at, approver";
 
@@ -178,6 +187,15 @@ public final class ApprovalStore {
       List<Vote> l = new ArrayList<>();
       rs.forEach(r -> l.add(new Vote(r.getString("approver"), r.getString("decision"), r.getString("channel"),
         r.getString("comment"), instant(r.getOffsetDateTime("created_at")))));
+      return l;
+    });
+  }
+
+  /** Pending trades whose context (or a batch's trade) has {@code key} = {@code value}, locked, in id order. */
+  public Future<List<Approval>> pendingInScopeForUpdate(SqlClient c, String key, String value, UUID after, int limit) {
+    return c.preparedQuery(PENDING_IN_SCOPE_FOR_UPDATE).execute(Tuple.of(key, value, after, limit)).map(rs -> {
+      List<Approval> l = new ArrayList<>();
+      rs.forEach(r -> l.add(map(r)));
       return l;
     });
   }

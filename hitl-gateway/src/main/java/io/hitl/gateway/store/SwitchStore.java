@@ -14,6 +14,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -35,11 +36,15 @@ public final class SwitchStore {
     + "WHERE scope_kind = $1 AND scope_value = $2 AND lifted_at IS NULL";
   private static final String ENGAGED = "SELECT " + COLUMNS + " FROM scoped_switches WHERE lifted_at IS NULL "
     + "ORDER BY scope_kind, scope_value LIMIT $1";
-  /** The engaged switches an order's keys could match: one probe of the partial unique index per key. */
+  /** The engaged switches some order's keys could match: probes of the partial unique index per key. */
   private static final String MATCHING = "SELECT " + COLUMNS + " FROM scoped_switches WHERE lifted_at IS NULL AND ("
-    + "(scope_kind = 'venue' AND scope_value = $1) OR (scope_kind = 'strategy' AND scope_value = $2) "
-    + "OR (scope_kind = 'account' AND scope_value = $3) OR (scope_kind = 'desk' AND scope_value = $4) "
-    + "OR (scope_kind = 'symbol' AND scope_value = $5))";
+    + "(scope_kind = 'venue' AND scope_value = ANY($1)) OR (scope_kind = 'strategy' AND scope_value = ANY($2)) "
+    + "OR (scope_kind = 'account' AND scope_value = ANY($3)) OR (scope_kind = 'desk' AND scope_value = ANY($4)) "
+    + "OR (scope_kind = 'symbol' AND scope_value = ANY($5)))";
+  /** Engaged switches first, then the most recently lifted: the history an operator reads. */
+  private static final String RECENT = "SELECT " + COLUMNS + " FROM scoped_switches "
+    + "ORDER BY lifted_at IS NOT NULL, coalesce(lifted_at, set_at) DESC, id LIMIT $1";
+  private static final String BY_ID = "SELECT " + COLUMNS + " FROM scoped_switches WHERE id = $1";
   private static final String PAGE = "SELECT " + COLUMNS + " FROM scoped_switches WHERE id > $1 ORDER BY id LIMIT $2";
   private static final String SET_REJECTED = "UPDATE scoped_switches SET rejected = $2 WHERE id = $1 RETURNING "
     + COLUMNS;
@@ -73,10 +78,26 @@ public final class SwitchStore {
     return c.preparedQuery(ENGAGED).execute(Tuple.of(limit)).map(SwitchStore::all);
   }
 
+  public Future<List<ScopedSwitch>> recent(SqlClient c, int limit) {
+    return c.preparedQuery(RECENT).execute(Tuple.of(limit)).map(SwitchStore::all);
+  }
+
+  public Future<ScopedSwitch> byId(SqlClient c, UUID id) {
+    return c.preparedQuery(BY_ID).execute(Tuple.of(id)).map(SwitchStore::first);
+  }
+
   /** The engaged switches whose scope the order carries (symbols are stored upper-cased, like the order's). */
   public Future<List<ScopedSwitch>> matching(SqlClient c, Order o) {
-    return c.preparedQuery(MATCHING).execute(Tuple.of(o.venue(), o.strategy(), o.account(), o.desk(), o.symbol()))
-      .map(SwitchStore::all);
+    return matching(c, List.of(o));
+  }
+
+  /** The engaged switches whose scope any of the orders carries. */
+  public Future<List<ScopedSwitch>> matching(SqlClient c, List<Order> orders) {
+    Object[] params = new Object[ScopeKind.values().length];
+    for (ScopeKind k : ScopeKind.values()) {
+      params[k.ordinal()] = orders.stream().map(k::valueOf).filter(Objects::nonNull).distinct().toArray(String[]::new);
+    }
+    return c.preparedQuery(MATCHING).execute(Tuple.from(params)).map(SwitchStore::all);
   }
 
   public Future<List<ScopedSwitch>> pageAfter(SqlClient c, UUID afterId, int limit) {

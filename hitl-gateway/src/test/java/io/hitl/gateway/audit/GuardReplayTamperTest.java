@@ -110,6 +110,42 @@ class GuardReplayTamperTest {
   }
 
   @Test
+  void scopedSwitchesEngagedAndReleasedThroughTheGatewayReplayExactly() {
+    String rejected = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("venue", "XNAS"))
+      .json().getString("request_id");
+    String id = gw.call("POST", "/api/v1/switches", admin, Map.of("scope", "venue", "value", "XNAS",
+      "reason", "venue outage")).json().getString("id");
+    gw.call("POST", "/api/v1/switches", admin, Map.of("scope", "symbol", "value", "AAPL", "reason", "halt"));
+    gw.call("DELETE", "/api/v1/switches/" + id + "?reason=venue%20back", admin, null);
+    assertThat(gw.call("GET", "/api/v1/approvals/" + rejected, admin, null).json().getString("decision_reason"))
+      .isEqualTo("SCOPED_SWITCH");
+    JsonObject report = verify();
+    assertThat(report.getBoolean("valid")).as(report.encodePrettily()).isTrue();
+  }
+
+  @Test
+  void aSwitchReleasedOrRewordedInTheTableIsNamed() throws Exception {
+    String id = gw.call("POST", "/api/v1/switches", admin, Map.of("scope", "account", "value", "A-7",
+      "reason", "breach")).json().getString("id");
+    sql("UPDATE scoped_switches SET lifted_at = now(), lifted_by = 'mallory' WHERE id = '" + id + "'",
+      "UPDATE scoped_switches SET reason = 'routine' WHERE id = '" + id + "'");
+
+    List<JsonObject> d = differences(verify());
+    assertThat(d).anySatisfy(x -> {
+      assertThat(x.getString("table")).isEqualTo("scoped_switches");
+      assertThat(x.getString("id")).isEqualTo(id);
+      assertThat(x.getString("field")).isEqualTo("lifted_by");
+      assertThat(x.getString("expected")).isNull();
+      assertThat(x.getString("found")).isEqualTo("mallory");
+    });
+    assertThat(d).anySatisfy(x -> {
+      assertThat(x.getString("field")).isEqualTo("reason");
+      assertThat(x.getString("expected")).isEqualTo("breach");
+      assertThat(x.getString("found")).isEqualTo("routine");
+    });
+  }
+
+  @Test
   void aDeletedLockoutIsNamed() throws Exception {
     String id = gw.call("POST", "/api/v1/lockouts", admin, Map.of("ticker", "AAPL", "reason", "earnings",
       "duration_seconds", 600)).json().getString("id");

@@ -349,6 +349,31 @@ class BusAuthTest {
   }
 
   @Test
+  void aScopedSwitchIsEngagedAndReleasedOverTheBusOnlyWithAnAdminToken() throws Exception {
+    JsonObject engage = new JsonObject().put("scope", "desk").put("value", "bus-desk").put("reason", "risk engine");
+    ReplyException e = replyFailure(client.eventBus().request(Addresses.SWITCHES_ENGAGE, engage,
+      new DeliveryOptions().addHeader(Headers.TOKEN, gw.token("vic", "viewer")).addHeader(Headers.ROLES, "admin")));
+    assertThat(new JsonObject(e.getMessage()).getString("code")).isEqualTo("SEC-002");
+    DeliveryOptions admin = new DeliveryOptions().addHeader(Headers.TOKEN, gw.token("risk-engine", "admin"))
+      .addHeader(Headers.ACTOR, "mallory");
+    ReplyException extra = replyFailure(client.eventBus().request(Addresses.SWITCHES_ENGAGE,
+      engage.copy().put("until", "never"), admin));
+    assertThat(new JsonObject(extra.getMessage()).getString("code")).isEqualTo("SEC-010");
+    JsonObject engaged = (JsonObject) await(client.eventBus().request(Addresses.SWITCHES_ENGAGE, engage, admin))
+      .body();
+    assertThat(engaged.getString("set_by")).isEqualTo("risk-engine");
+    assertThat(engaged.getBoolean("engaged")).isTrue();
+    String engine = gw.token("engine-1", "submitter");
+    assertThat(gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("desk", "bus-desk"))
+      .json().getString("code")).isEqualTo("SEC-072");
+    JsonObject released = (JsonObject) await(client.eventBus().request(Addresses.SWITCHES_RELEASE,
+      new JsonObject().put("id", engaged.getString("id")).put("reason", "clear"), admin)).body();
+    assertThat(released.getString("released_by")).isEqualTo("risk-engine");
+    assertThat(gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("desk", "bus-desk"))
+      .status()).isEqualTo(201);
+  }
+
+  @Test
   void aTokenHolderGetsAnAnswerForEveryBodyThatIsNotAJsonObjectAndNothingChanges() throws Exception {
     UUID id = pending();
     String before = fingerprint();
@@ -428,6 +453,10 @@ class BusAuthTest {
         return new JsonObject().put("request_id", pending.toString()).put("reason", "made up");
       case Addresses.LOCKOUTS_CREATE:
         return new JsonObject().put("ticker", "7203.T").put("reason", "made up").put("source", "news_shock");
+      case Addresses.SWITCHES_ENGAGE:
+        return new JsonObject().put("scope", "symbol").put("value", "7203.T").put("reason", "made up");
+      case Addresses.SWITCHES_LIST:
+        return new JsonObject();
       default:
         return decideBody(pending);
     }

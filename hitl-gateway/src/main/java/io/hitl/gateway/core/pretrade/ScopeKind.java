@@ -10,6 +10,11 @@ public enum ScopeKind {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The key of a trade request's context that carries this scope (a symbol is its ticker). */
+  public String contextKey() {
+    return this == SYMBOL ? "ticker" : json();
+  }
+
   /** The kind named by {@code s} (case-insensitive), or null. */
   public static ScopeKind parse(String s) {
     if (s == null) {
