@@ -1,6 +1,7 @@
 package io.hitl.gateway.outbox;
 
 import io.hitl.gateway.core.Decimals;
+import io.hitl.gateway.core.guard.MarketCheck;
 import io.hitl.gateway.core.guard.Quote;
 import io.hitl.gateway.core.guard.Slippage;
 import java.math.BigDecimal;
@@ -131,31 +132,29 @@ public record MessageFacts(String requestId, String type, String title, String d
   public List<Field> marketFields() {
     List<Field> f = new ArrayList<>();
     // a view without a render time carries no market facts (an interaction's answer, a test's plain view)
-    if (!trade() || renderedAt == null) {
+    if (!trade() || renderedAt == null || quoteMaxAge == null || slippageMaxPct == null) {
       return f;
     }
-    BigDecimal price = Decimals.parse(context.get("price"));
-    BigDecimal quantity = Decimals.parse(context.get("quantity"));
-    if (quote != null) {
-      Duration age = quote.ageAt(renderedAt);
-      boolean stale = quoteMaxAge != null && !quote.freshAt(renderedAt, quoteMaxAge);
-      f.add(Field.text("Quote", "bid " + Decimals.text(quote.bid()) + " / ask " + Decimals.text(quote.ask()) + " · "
-        + ChatText.age(age) + " old" + (stale ? " ⚠️ stale (limit " + quoteMaxAge.toSeconds() + " s)" : "")));
-      if (price != null && price.signum() > 0) {
-        String side = String.valueOf(context.get("action") != null ? context.get("action") : context.get("side"));
-        BigDecimal current = quote.reference(side);
-        BigDecimal dev = Slippage.deviationPct(current, price).setScale(2, RoundingMode.HALF_EVEN);
-        String limit = slippageMaxPct == null ? "" : " (limit " + slippageMaxPct.stripTrailingZeros().toPlainString()
-          + "%)";
-        boolean over = slippageMaxPct != null && Slippage.exceeds(current, price, slippageMaxPct);
-        f.add(Field.text("Deviation", (over ? "⚠️ " : "") + dev.toPlainString() + "% " + (Quote.SELL.equals(side)
-          ? "bid" : "ask") + " vs requested " + Decimals.text(price) + limit + (over ? " — over the limit" : "")));
-      }
-    } else if (quote == null && ticker() != null) {
-      f.add(Field.text("Quote", "⚠️ no quote for " + ticker()));
+    MarketCheck m = MarketCheck.of(context, quote, renderedAt, quoteMaxAge, slippageMaxPct);
+    if (m == null) {
+      return f;
     }
-    if (price != null && quantity != null) {
-      f.add(Field.text("Notional", quantity.multiply(price).setScale(2, RoundingMode.HALF_EVEN).toPlainString()));
+    if (quote == null) {
+      f.add(Field.text("Quote", "⚠️ no quote for " + m.ticker()));
+    } else {
+      boolean stale = m.verdict() == MarketCheck.Verdict.STALE;
+      f.add(Field.text("Quote", "bid " + Decimals.text(quote.bid()) + " / ask " + Decimals.text(quote.ask()) + " · "
+        + ChatText.age(quote.ageAt(renderedAt)) + " old" + (stale ? " ⚠️ stale (limit " + quoteMaxAge.toSeconds()
+        + " s)" : "")));
+      BigDecimal current = quote.reference(m.side());
+      boolean over = Slippage.exceeds(current, m.requestedPrice(), slippageMaxPct);
+      BigDecimal dev = Slippage.deviationPct(current, m.requestedPrice()).setScale(2, RoundingMode.HALF_EVEN);
+      f.add(Field.text("Deviation", (over ? "⚠️ " : "") + dev.toPlainString() + "% "
+        + (Quote.SELL.equals(m.side()) ? "bid" : "ask") + " vs requested " + Decimals.text(m.requestedPrice())
+        + " (limit " + slippageMaxPct.stripTrailingZeros().toPlainString() + "%)" + (over ? " — over the limit" : "")));
+    }
+    if (m.notional() != null) {
+      f.add(Field.text("Notional", m.notional().setScale(2, RoundingMode.HALF_EVEN).toPlainString()));
     }
     if (pending() && expiresAt != null) {
       Duration left = Duration.between(renderedAt, expiresAt);
@@ -197,11 +196,6 @@ public record MessageFacts(String requestId, String type, String title, String d
   /** Re-request is offered on a request that was rejected or expired. */
   public boolean reRequestable() {
     return "rejected".equals(status) || "expired".equals(status);
-  }
-
-  private String ticker() {
-    Object t = context.get("ticker");
-    return t == null ? null : String.valueOf(t);
   }
 
   @SuppressWarnings("unchecked")

@@ -50,8 +50,8 @@ class ChatFactsTest {
     Map<String, Object> sell = withQuote("2800", "2870", "2026-01-17T12:00:00Z", "2026-01-17T12:00:01Z");
     map(sell.get("context")).put("action", "SELL");
     assertThat(fields(MessageFacts.of(sell)).get("Deviation")).startsWith("⚠️ 1.77% bid vs requested 2850.5");
-    Map<String, Object> none = Views.pendingTrade();
-    none.put("rendered_at", "2026-01-17T12:00:01Z");
+    Map<String, Object> none = withQuote("2800", "2870", "2026-01-17T12:00:00Z", "2026-01-17T12:00:01Z");
+    none.remove("quote");
     assertThat(fields(MessageFacts.of(none))).containsEntry("Quote", "⚠️ no quote for 7203.T");
   }
 
