@@ -97,7 +97,9 @@ try {
   await page.waitForURL(/\/console\/#\/pending$/);
   await page.waitForSelector(`#pending-rows tr[data-id="${first}"]`);
   assert.match(await page.textContent('#who'), /^alice \(.*approver.*\)/);
-  ok('signed in at the provider\'s login page as alice; back on the pending screen: ' + await page.textContent('#who'));
+  // the live stream's token is minted with the session (a POST: it carries the CSRF token)
+  await page.waitForSelector('#live.on');
+  ok('signed in at the provider\'s login page as alice; back on the pending screen, live: ' + await page.textContent('#who'));
 
   const cookies = (await context.cookies(base)).filter(c => c.name === 'hitl.session');
   assert.equal(cookies.length, 1, 'one session cookie');

@@ -35,6 +35,7 @@ class SignInFlowTest {
   @RegisterExtension
   static final GatewayExtension gw = GatewayExtension.embedded().with(idp.settings())
     .with("HITL_OIDC_ROLE_MAP", "desk-approvers=approver,desk-approvers=viewer,desk-viewers=viewer")
+    .with("HITL_SESSION_IDLE_SECONDS", "60").with("HITL_SESSION_MAX_SECONDS", "120")
     .closeAfter(idp);
 
   @Test
@@ -112,6 +113,22 @@ class SignInFlowTest {
     assertThat(own.getString("actor")).isEqualTo("bob");
     assertThat(own.getJsonObject("payload").containsKey("identity"))
       .as("a token of the gateway's own keys: the subject is all there is").isFalse();
+  }
+
+  @Test
+  void aSessionEndsAtItsMaximumAgeHoweverBusy() {
+    Browser b = Browser.signIn("alice", List.of("desk-approvers"));
+    String csrf = b.session().getString("csrf_token");
+    gw.clock().advance(Duration.ofSeconds(119));
+    assertThat(b.call("GET", "/api/v1/approvals?status=pending", Map.of()).status()).isEqualTo(200);
+    gw.clock().advance(Duration.ofSeconds(1));
+    Response ended = b.call("GET", "/api/v1/approvals?status=pending", Map.of());
+    assertThat(ended.status()).as("HITL_SESSION_MAX_SECONDS after sign-in").isEqualTo(401);
+    assertThat(ended.json().getString("code")).isEqualTo("SEC-001");
+    assertThat(ended.json().getString("detail")).contains("sign in again");
+    String id = created();
+    assertThat(b.call("POST", "/api/v1/approvals/" + id + "/approve", Map.of("X-CSRF-Token", csrf)).status())
+      .isEqualTo(401);
   }
 
   @Test
