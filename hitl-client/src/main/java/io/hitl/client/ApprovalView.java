@@ -51,6 +51,11 @@ public record ApprovalView(JsonObject json) {
     return json.getString("decision_channel");
   }
 
+  /** The digest of the order this request authorises (trade requests); see {@code contract.OrderDigest}. */
+  public String orderDigest() {
+    return json.getString("order_digest");
+  }
+
   public String decisionReason() {
     return json.getString("decision_reason");
   }

@@ -3,6 +3,7 @@ package io.hitl.client;
 import io.hitl.client.HttpCalls.Call;
 import io.hitl.client.HttpCalls.Reply;
 import io.hitl.client.HttpCalls.Retry;
+import io.hitl.client.contract.OrderDigest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -23,8 +24,16 @@ import java.util.UUID;
  * answer or 504 SEC-098 can never make a second request. 503 SEC-099 and 429 are retried after their Retry-After.
  * {@link #awaitDecision} long-polls {@code /api/v1/approvals/{id}/wait}, reconnecting until the request is final or
  * the caller's deadline passes. Futures fail with {@link HitlException}. Immutable and thread-safe.
+ *
+ * <p>Trades are bound to the exact order: {@link #createTrade} checks that the request the gateway made carries
+ * the digest of the trade sent, and {@link #awaitDecision(UUID, JsonObject, Duration)} refuses an approval whose
+ * digest is not that trade's (an approval with edits authorises another order), failing with
+ * {@link #ORDER_DIGEST_MISMATCH}.
  */
 public final class EngineClient {
+  /** The code of a failure raised by this client when the gateway's order digest is not the order's sent. */
+  public static final String ORDER_DIGEST_MISMATCH = "ORDER_DIGEST_MISMATCH";
+
   /** Where the gateway is and how to behave; {@link #of} gives the defaults. */
   public record Options(String baseUrl, String token, int maxAttempts, Duration minBackoff, Duration maxBackoff,
       Duration requestTimeout, Duration pollWindow, Clock clock) {
@@ -102,7 +111,35 @@ public final class EngineClient {
 
   /** {@code POST /api/v1/approvals/trade}; every retry sends {@code idempotencyKey} again. */
   public Future<Created> createTrade(JsonObject trade, String idempotencyKey) {
-    return create("/api/v1/approvals/trade", trade, idempotencyKey);
+    return create("/api/v1/approvals/trade", trade, idempotencyKey).compose(c -> {
+      try {
+        verifyOrder(c.approval(), trade);
+        return Future.succeededFuture(c);
+      } catch (HitlException e) {
+        return Future.failedFuture(e);
+      }
+    });
+  }
+
+  /**
+   * {@code view} when it carries the digest of {@code trade}, the order this engine sent; otherwise a
+   * {@link HitlException} with code {@link #ORDER_DIGEST_MISMATCH} (never execute that request's order).
+   * Use it on every answer that authorises a trade: the wait answer, a signed callback, a bus reply.
+   */
+  public static ApprovalView verifyOrder(ApprovalView view, JsonObject trade) {
+    String expected = OrderDigest.ofTrade(trade.getMap());
+    String given = view.orderDigest();
+    if (!OrderDigest.matches(trade.getMap(), given)) {
+      Map<String, Object> ext = new java.util.LinkedHashMap<>();
+      ext.put("expected_order_digest", expected);
+      ext.put("order_digest", given);
+      ext.put("request_id", view.json().getString("request_id"));
+      throw new HitlException(ORDER_DIGEST_MISMATCH, 0, given == null
+        ? "The gateway's answer carries no order digest; the order it authorises cannot be checked"
+        : "The gateway's answer authorises another order than the one sent (an approval with edits, or a "
+          + "different request)", ext, null);
+    }
+    return view;
   }
 
   /** {@code POST /api/v1/approvals} (generic types) with a fresh Idempotency-Key. */
@@ -162,6 +199,24 @@ public final class EngineClient {
    */
   public Future<ApprovalView> awaitDecision(UUID id, Instant deadline) {
     return waitFrom(id, deadline, null);
+  }
+
+  /**
+   * As {@link #awaitDecision(UUID, Duration)} for a trade this engine sent: an approval is answered only when it
+   * authorises exactly {@code trade} (its order digest), otherwise the future fails with
+   * {@link #ORDER_DIGEST_MISMATCH}. Other outcomes (rejected, expired, still pending) are answered as they are.
+   */
+  public Future<ApprovalView> awaitDecision(UUID id, JsonObject trade, Duration within) {
+    return awaitDecision(id, within).compose(v -> {
+      if (v.status() != ApprovalStatus.APPROVED) {
+        return Future.succeededFuture(v);
+      }
+      try {
+        return Future.succeededFuture(verifyOrder(v, trade));
+      } catch (HitlException e) {
+        return Future.failedFuture(e);
+      }
+    });
   }
 
   private Future<ApprovalView> waitFrom(UUID id, Instant deadline, ApprovalView last) {

@@ -72,7 +72,7 @@ class EngineClientTest {
   static void approval(HttpServerRequest req, int status, String state) {
     req.response().setStatusCode(status).putHeader("Content-Type", "application/json")
       .end(new JsonObject().put("request_id", ID.toString()).put("status", state).put("type", "TRADE_EXECUTION")
-        .encode());
+        .put("order_digest", io.hitl.client.contract.OrderDigest.ofTrade(trade().getMap())).encode());
   }
 
   static final UUID ID = UUID.randomUUID();

@@ -125,4 +125,40 @@ class EngineClientGatewayTest {
     assertThatThrownBy(() -> await(EngineClient.create(vertx, engine.options().withToken("not-a-token")).get(id)))
       .isInstanceOfSatisfying(HitlException.class, e -> assertThat(e.code()).isEqualTo(ErrorCodes.SEC_001));
   }
+
+  @Test
+  void theClientAcceptsAnApprovalOnlyForTheExactOrderItSent() throws Exception {
+    JsonObject document = new JsonObject().put("policies", new io.vertx.core.json.JsonArray().add(new JsonObject()
+      .put("name", "client-edits").put("match", new JsonObject().put("tickers", new io.vertx.core.json.JsonArray()
+        .add("EDCL"))).put("edits", new JsonObject().put("allowed", new io.vertx.core.json.JsonArray()
+          .add("quantity"))))).put("default", new JsonObject());
+    assertThat(gw.call("PUT", "/api/v1/policies", gw.token("ops-admin", "admin"), document).status()).isEqualTo(201);
+    await(engine.postQuote("EDCL", new BigDecimal("99.99"), new BigDecimal("100.01")));
+    // the gateway's digest matches whatever spelling of the same order the engine used
+    JsonObject asked = new JsonObject().put("ticker", "edcl").put("action", "buy").put("quantity", "10.00")
+      .put("price", 100).put("strategy", "momo-1").put("account", "A-7").put("venue", "XNAS");
+    Created plain = await(engine.createTrade(asked));
+    assertThat(plain.approval().orderDigest()).isEqualTo(io.hitl.client.contract.OrderDigest.ofTrade(asked.getMap()));
+    UUID plainId = plain.approval().requestId();
+    await(desk.decide(plainId, Decision.APPROVE, null, "as asked"));
+    ApprovalView approved = await(engine.awaitDecision(plainId, asked, Duration.ofSeconds(30)));
+    assertThat(approved.status()).isEqualTo(ApprovalStatus.APPROVED);
+    assertThatThrownBy(() -> EngineClient.verifyOrder(approved, asked.copy().put("price", "100.01")))
+      .isInstanceOfSatisfying(HitlException.class, e -> assertThat(e.code()).isEqualTo(
+        EngineClient.ORDER_DIGEST_MISMATCH));
+
+    JsonObject second = asked.copy().put("quantity", "20");
+    UUID id = await(engine.createTrade(second)).approval().requestId();
+    var r = gw.call("POST", "/api/v1/approvals/" + id + "/approve", gw.token("alice", "approver"),
+      new JsonObject().put("edits", new JsonObject().put("quantity", 5)));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().getString("order_digest")).isEqualTo(io.hitl.client.contract.OrderDigest.ofTrade(
+      second.copy().put("quantity", "5").getMap()));
+    assertThatThrownBy(() -> await(engine.awaitDecision(id, second, Duration.ofSeconds(30))))
+      .as("an approval with edits authorises another order: the engine must not send the one it asked for")
+      .isInstanceOfSatisfying(HitlException.class, e -> {
+        assertThat(e.code()).isEqualTo(EngineClient.ORDER_DIGEST_MISMATCH);
+        assertThat(e.extensions()).containsEntry("order_digest", r.json().getString("order_digest"));
+      });
+  }
 }

@@ -41,6 +41,36 @@ class OrderDigestProperties {
   }
 
   @Property
+  void theClientLibraryComputesTheGatewaysDigestFromTheTradeBodyItSent(@ForAll("orders") Order order,
+      @ForAll boolean asText, @ForAll boolean attributionInContext) {
+    Map<String, Object> trade = new LinkedHashMap<>();
+    Map<String, Object> context = new LinkedHashMap<>();
+    Map<String, Object> attribution = attributionInContext ? context : trade;
+    putIfSet(attribution, "venue", order.venue());
+    putIfSet(attribution, "strategy", order.strategy());
+    putIfSet(attribution, "account", order.account());
+    putIfSet(attribution, "desk", order.desk());
+    trade.put("ticker", " " + order.symbol().toLowerCase() + " ");
+    trade.put("action", order.side().toLowerCase());
+    trade.put("quantity", asText ? order.quantity().toPlainString() : order.quantity());
+    trade.put("price", asText ? order.price().toPlainString() + "00" : order.price());
+    if (!context.isEmpty()) {
+      trade.put("context", context);
+    }
+    Map<String, Object> gatewayContext = new LinkedHashMap<>(trade);
+    gatewayContext.remove("context");
+    gatewayContext.putAll(context);
+    assertThat(io.hitl.client.contract.OrderDigest.ofTrade(trade))
+      .isEqualTo(OrderDigest.of(Order.fromContext(gatewayContext))).isEqualTo(OrderDigest.of(order));
+  }
+
+  private static void putIfSet(Map<String, Object> m, String k, String v) {
+    if (v != null) {
+      m.put(k, v);
+    }
+  }
+
+  @Property
   void theDigestIsTheRowHashFormOfTheOrderFields(@ForAll("orders") Order order) {
     assertThat(OrderDigest.of(order)).isEqualTo(Hashing.sha256Hex(CanonicalJson.write(order.fields())))
       .hasSize(64);
