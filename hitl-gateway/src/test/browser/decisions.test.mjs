@@ -1,11 +1,12 @@
-// Decision workflows in the console, in Debian's Chromium, under a policy that asks two approvals, a risk
+// Decision workflows in the console, in Debian's Chromium, under a policy that asks two approvals from the desk, a risk
 // acknowledgement and allows smaller size or a tighter price: the market facts before the click (a priced-out trade
 // flagged in the list), the acknowledgement checkbox unlocking Approve, the quorum progress, an edit the gateway
 // refuses shown under its field, an edit within the policy approved with its diff and then found in the request and
 // its journal, and a re-request of a rejected request. Prints "ALL PASSED" on success.
 //
-// Environment: HITL_URL, HITL_APPROVER_TOKEN (alice: approver and risk), HITL_SECOND_APPROVER_TOKEN (bob: approver),
-// HITL_SUBMITTER_TOKEN, HITL_ADMIN_TOKEN, HITL_SCREENSHOT_DIR, HITL_CHROMIUM (default /usr/bin/chromium).
+// Environment: HITL_URL, HITL_APPROVER_TOKEN (alice: approver, desk and risk), HITL_SECOND_APPROVER_TOKEN (bob:
+// approver and desk), HITL_SUBMITTER_TOKEN, HITL_ADMIN_TOKEN, HITL_SCREENSHOT_DIR, HITL_CHROMIUM (default
+// /usr/bin/chromium).
 
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
@@ -56,6 +57,7 @@ await call('PUT', '/api/v1/policies', admin, {
     name: 'desk-resize',
     match: { types: ['TRADE_EXECUTION'] },
     required_approvals: 2,
+    approvers: { roles: ['desk'] },
     acknowledgements: ['risk'],
     re_request: { cooldown_seconds: 0, max_per_lineage: 3 },
     edits: {
@@ -114,11 +116,11 @@ try {
   await page.waitForSelector('#detail #market .market[data-verdict=ok]');
   assert.match(await page.textContent('#market-notional'), /18,720/);
   assert.match(await page.textContent('#market-deviation'), /of the 0\.5% limit/);
-  assert.match(await page.textContent('#progress'), /0 of 2 approvals.*needs 2 more/);
+  assert.match(await page.textContent('#progress'), /0 of 2 approvals — needs 2 more from desk$/);
   assert.equal(await page.isDisabled('#approve'), true, 'Approve is enabled before the risk acknowledgement');
   assert.match(await page.textContent('#approve'), /needs risk/);
   assert.match(await page.textContent('#approve-blocked'), /risk/);
-  ok('detail: market facts, progress "0 of 2" and Approve held back naming the missing acknowledgement');
+  ok('detail: market facts, progress "0 of 2 approvals — needs 2 more from desk" and Approve held back naming the missing acknowledgement');
 
   await page.check('#ack-risk');
   await page.waitForSelector('#ack-risk:checked:disabled');

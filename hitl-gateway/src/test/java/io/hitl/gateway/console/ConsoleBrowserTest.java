@@ -56,12 +56,12 @@ class ConsoleBrowserTest {
       market(gw);
       Path shots = screenshots();
       String out = runScript(gw, "decisions.test.mjs", Map.of(
-        "HITL_APPROVER_TOKEN", gw.token("alice", "approver", "risk"),
-        "HITL_SECOND_APPROVER_TOKEN", gw.token("bob", "approver"),
+        "HITL_APPROVER_TOKEN", gw.token("alice", "approver", "desk", "risk"),
+        "HITL_SECOND_APPROVER_TOKEN", gw.token("bob", "approver", "desk"),
         "HITL_SUBMITTER_TOKEN", gw.token("trading-engine", "submitter"),
         "HITL_ADMIN_TOKEN", gw.token("root-admin", "admin")));
       assertThat(out).contains("OK the pending list shows price, deviation, quote age and notional",
-        "OK detail: market facts, progress \"0 of 2\"",
+        "OK detail: market facts, progress \"0 of 2 approvals — needs 2 more from desk\"",
         "OK risk acknowledged by a checkbox",
         "OK an edit against the policy is refused by the gateway and shown under its field",
         "OK approved with changes: overrides in the request", "OK a rejected request re-requested from the console",
@@ -89,6 +89,22 @@ class ConsoleBrowserTest {
         "its CSV export holds exactly the", "OK a date range with nothing in it says so", "ALL PASSED");
       assertThat(shots.resolve("history-filtered.png")).isNotEmptyFile();
     }
+  }
+
+  @Test
+  void theConsoleRulesThatNeedNoBrowserHoldUnderNodesTestRunner() throws Exception {
+    assumeTrue(commandWorks("node", "--version"), "node is not on the PATH");
+    Path log = Files.createTempFile(TestGateway.tempDir(), "node-test", ".log");
+    Process p = new ProcessBuilder("node", "--test", "console-rules.test.mjs").directory(SCRIPTS.toFile())
+      .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(finished).as(out).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("# pass 6", "# fail 0");
   }
 
   static final String[] SEED_TICKERS = {"HXA", "HXB", "HXC", "HXD", "HXE", "HXF", "HXG", "HXH"};
