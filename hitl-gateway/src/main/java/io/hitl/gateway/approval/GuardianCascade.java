@@ -1,5 +1,6 @@
 package io.hitl.gateway.approval;
 
+import io.hitl.gateway.core.Actor;
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.ApprovalStatus;
 import io.hitl.gateway.core.guard.GuardEntries;
@@ -44,9 +45,19 @@ public final class GuardianCascade {
     return change(false, source, reason, actor, corr);
   }
 
+  /** A person's lock or unlock: the entries they write name who acted ({@link Change#by}). */
+  public Future<Result> change(boolean lock, GuardianSource source, String reason, Actor by, String corr) {
+    return change(lock, source, reason, by.subject(), by, corr);
+  }
+
   private Future<Result> change(boolean lock, GuardianSource source, String reason, String actor, String corr) {
+    return change(lock, source, reason, actor, null, corr);
+  }
+
+  private Future<Result> change(boolean lock, GuardianSource source, String reason, String actor, Actor by,
+      String corr) {
     Result[] out = new Result[1];
-    return service.tx(conn -> guardian.exclusive(conn).compose(current -> {
+    return service.tx(Change.by(by, conn -> guardian.exclusive(conn).compose(current -> {
       if (!GuardianRules.changes(current, lock, source)) {
         out[0] = new Result(current, false, 0);
         return Future.succeededFuture(Change.none());
@@ -60,7 +71,7 @@ public final class GuardianCascade {
           out[0] = new Result(state, true, x.count());
           return x.change().withFirst(GuardEntries.guardianChanged(current, state, x.count(), corr));
         }));
-    })).map(c -> out[0]);
+    }))).map(c -> out[0]);
   }
 
   /** The rejections so far and how many pending requests they covered. */

@@ -78,7 +78,7 @@ final class TimerRequests {
       payload.put("integrity_failures", r.integrityFailures());
       JournalEntry e = JournalEntry.of(null, "approvals", actor.subject(), "cleanup", null, null, payload, corr,
         null, w.now());
-      return w.journal().inTransaction(w.pool(), tx -> tx.append(e)).recover(DbFailures::fail)
+      return w.journal().inTransaction(w.pool(), tx -> tx.append(actor.stamp(e))).recover(DbFailures::fail)
         .map(saved -> r);
     });
   }

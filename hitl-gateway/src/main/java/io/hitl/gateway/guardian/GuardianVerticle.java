@@ -258,8 +258,7 @@ public class GuardianVerticle extends VerticleBase {
         GuardianStatus.MAX_REASON);
       String why = reason != null ? reason : (lock ? "Locked" : "Unlocked") + " by " + actor.subject();
       String corr = msg.headers().get(Headers.CORRELATION_ID);
-      return (lock ? cascade.lock(GuardianSource.MANUAL, why, actor.subject(), corr)
-          : cascade.unlock(GuardianSource.MANUAL, why, actor.subject(), corr))
+      return cascade.change(lock, GuardianSource.MANUAL, why, actor, corr)
         .onSuccess(r -> log(r, GuardianSource.MANUAL, why))
         .map(r -> GuardJson.guardian(r.state()).put("changed", r.changed()).put("rejected", r.rejected()));
     });

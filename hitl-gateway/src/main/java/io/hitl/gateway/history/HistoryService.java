@@ -78,7 +78,7 @@ public final class HistoryService {
     Map<String, Object> payload = new LinkedHashMap<>(f.echo());
     JournalEntry e = JournalEntry.of(null, "approvals", actor.subject(), EXPORTED, null, null, payload, corr, null,
       clock.instant());
-    return journal.inTransaction(pool, tx -> tx.append(e)).<Void>mapEmpty().recover(DbFailures::fail);
+    return journal.inTransaction(pool, tx -> tx.append(actor.stamp(e))).<Void>mapEmpty().recover(DbFailures::fail);
   }
 
   private static void requireReader(Actor actor) {

@@ -96,7 +96,7 @@ final class NotificationService {
       payload.put("last_error", job.lastError());
       JournalEntry e = JournalEntry.of(job.approvalId(), "notification:" + id, actor.subject(), "notification_retried",
         "failed", "pending", payload, corr, null, now);
-      return tx.append(e).map(x -> job);
+      return tx.append(actor.stamp(e)).map(x -> job);
     })).onSuccess(job -> {
       bus.publish(Addresses.NOTIFY_WAKE, new JsonObject().put("id", id));
       msg.reply(view(job));

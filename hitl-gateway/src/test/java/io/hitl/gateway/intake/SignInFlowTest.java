@@ -34,7 +34,7 @@ class SignInFlowTest {
 
   @RegisterExtension
   static final GatewayExtension gw = GatewayExtension.embedded().with(idp.settings())
-    .with("HITL_OIDC_ROLE_MAP", "desk-approvers=approver,desk-approvers=viewer,desk-viewers=viewer")
+    .with("HITL_OIDC_ROLE_MAP", "desk-approvers=approver,desk-approvers=viewer,desk-viewers=viewer,desk-admins=admin")
     .with("HITL_SESSION_IDLE_SECONDS", "60").with("HITL_SESSION_MAX_SECONDS", "120")
     .closeAfter(idp);
 
@@ -113,6 +113,33 @@ class SignInFlowTest {
     assertThat(own.getString("actor")).isEqualTo("bob");
     assertThat(own.getJsonObject("payload").containsKey("identity"))
       .as("a token of the gateway's own keys: the subject is all there is").isFalse();
+  }
+
+  @Test
+  void anAdminsGuardianLockAndUnlockFromTheConsoleNameSubjectIssuerAndSession() {
+    Browser b = Browser.signIn("carol", List.of("desk-admins"));
+    JsonObject session = b.session();
+    String csrf = session.getString("csrf_token");
+    for (String action : List.of("lock", "unlock")) {
+      Response r = b.call("POST", "/api/v1/guardian/" + action, Map.of("X-CSRF-Token", csrf));
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+    JsonArray journal = b.call("GET", "/api/v1/audit?limit=50", Map.of()).json().getJsonArray("entries");
+    for (String action : List.of("guardian_locked", "guardian_unlocked")) {
+      JsonObject entry = null;
+      for (int i = 0; i < journal.size(); i++) {
+        JsonObject e = journal.getJsonObject(i);
+        if (action.equals(e.getString("action")) && "carol".equals(e.getString("actor"))) {
+          entry = e;
+        }
+      }
+      assertThat(entry).as(action + " in " + journal.encode()).isNotNull();
+      assertThat(entry.getJsonObject("payload").getJsonObject("identity").getMap()).containsOnly(
+        Map.entry("subject", "carol"), Map.entry("issuer", idp.issuer()),
+        Map.entry("session", session.getString("session")));
+    }
+    JsonObject verified = gw.call("GET", "/api/v1/audit/verify", gw.token("vera", "viewer"), null).json();
+    assertThat(verified.getBoolean("valid")).as(verified.encode()).isTrue();
   }
 
   @Test
