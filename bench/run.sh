@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mvn -B -q package -DskipTests
+# BENCH_SKIP_BUILD=1 reuses the jars already built (scripts/test runs the quick mode right after mvn verify)
+if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
+  mvn -B -q package -DskipTests
+fi
 
 if ! command -v pgbench >/dev/null 2>&1; then
   echo "pgbench not found: the create-throughput reference will be missing (apt-get install postgresql-client)" >&2
