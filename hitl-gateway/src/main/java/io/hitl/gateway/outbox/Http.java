@@ -10,19 +10,26 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import java.util.Map;
 
-/** One JSON call to a chat API or webhook receiver, bounded by HITL_NOTIFY_HTTP_TIMEOUT_MS. */
+/**
+ * One JSON call to a chat API or webhook receiver, bounded by HITL_NOTIFY_HTTP_TIMEOUT_MS. A host that
+ * answered 429 with Retry-After gets nothing more until then: a call to it meanwhile is not sent and is
+ * answered here as the host would (429, the time still to wait), so its job waits its turn.
+ */
 public final class Http {
   static final String USER_AGENT = "hitl-gateway (notifier)";
   private final WebClient client;
   private final long timeoutMs;
+  private final java.time.Clock clock;
+  private final Quiet hosts = new Quiet();
 
   /** The answer: status, Retry-After, body text, and the body as a JSON object when it is one. */
   record Reply(int status, String retryAfter, String body, Map<String, Object> json) {
   }
 
-  Http(WebClient client, long timeoutMs) {
+  Http(WebClient client, long timeoutMs, java.time.Clock clock) {
     this.client = client;
     this.timeoutMs = timeoutMs;
+    this.clock = clock;
   }
 
   Future<Reply> json(HttpMethod method, String url, Map<String, String> headers, Map<String, Object> body) {
@@ -31,6 +38,12 @@ public final class Http {
 
   /** Sends exactly these bytes (signed webhook bodies must not be re-encoded). */
   Future<Reply> send(HttpMethod method, String url, Map<String, String> headers, Buffer body) {
+    String host = host(url);
+    java.time.Duration wait = host == null ? null : hosts.remaining(host, clock.instant());
+    if (wait != null) {
+      String seconds = String.valueOf(Math.max(0.001, wait.toMillis() / 1000.0));
+      return Future.succeededFuture(new Reply(429, seconds, HELD_BACK, parse(HELD_BACK)));
+    }
     HttpRequest<Buffer> req;
     try {
       req = client.requestAbs(method, url).timeout(timeoutMs).putHeader("User-Agent", USER_AGENT);
@@ -44,8 +57,27 @@ public final class Http {
     Future<io.vertx.ext.web.client.HttpResponse<Buffer>> sent = body == null ? req.send() : req.sendBuffer(body);
     return sent.map(r -> {
       String text = r.bodyAsString();
-      return new Reply(r.statusCode(), r.getHeader("Retry-After"), text, parse(text));
+      String retryAfter = r.getHeader("Retry-After");
+      if (r.statusCode() == 429 && host != null) {
+        java.time.Instant now = clock.instant();
+        java.time.Duration d = RetryPolicy.parseRetryAfter(retryAfter, now);
+        if (d != null) {
+          hosts.until(host, now.plus(d.compareTo(RetryPolicy.MAX_RETRY_AFTER) > 0 ? RetryPolicy.MAX_RETRY_AFTER : d));
+        }
+      }
+      return new Reply(r.statusCode(), retryAfter, text, parse(text));
     });
+  }
+
+  /** What a call held back while its host is rate limited reads like (Slack's own shape, so it is a retry). */
+  static final String HELD_BACK = "{\"ok\":false,\"error\":\"ratelimited\",\"held_back\":true}";
+
+  private static String host(String url) {
+    try {
+      return java.net.URI.create(url).getRawAuthority();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   static Map<String, Object> parse(String text) {

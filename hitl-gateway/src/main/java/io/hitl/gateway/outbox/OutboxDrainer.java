@@ -39,6 +39,8 @@ final class OutboxDrainer {
   private final RetryPolicy policy;
   private final DeliveryStore store = new DeliveryStore();
   private final ChatStore chat = new ChatStore();
+  /** Channels whose service answered with Retry-After: not claimed from until then. */
+  private final Quiet channels = new Quiet();
   private boolean stopped;
   private boolean claiming;
   private boolean again;
@@ -81,7 +83,8 @@ final class OutboxDrainer {
     again = false;
     Instant now = now();
     UUID token = UUID.randomUUID();
-    store.claim(pool, now, room, now.plusSeconds(config.notifyLeaseSeconds), token).onComplete(ar -> {
+    List<String> quiet = channels.keys(now);
+    store.claim(pool, now, room, now.plusSeconds(config.notifyLeaseSeconds), token, quiet).onComplete(ar -> {
       claiming = false;
       if (stopped && inFlight == 0 && drained != null && (ar.failed() || ar.result().isEmpty())) {
         drained.tryComplete();
@@ -147,6 +150,10 @@ final class OutboxDrainer {
             f = f.compose(x -> failed(j, token, error, now));
           } else {
             metrics.notificationRetried(j.channel());
+            if (o.retryAfter() != null) {
+              // the service asked for a pause: nothing more is claimed for this channel before it ends
+              channels.until(j.channel(), now.plus(o.retryAfter()));
+            }
             Duration wait = policy.delay(j.attempts(), o.retryAfter(), ThreadLocalRandom.current().nextDouble());
             soonest = Math.min(soonest, wait.toMillis());
             LOG.warn("notification {} ({} {}) attempt {} failed, retrying in {} ms: {}", j.id(), j.channel(), j.kind(),

@@ -46,7 +46,7 @@ public class OutboxVerticle extends VerticleBase {
     client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(config.notifyHttpTimeoutMs)
       .setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(Math.max(4, config.notifyConcurrency)));
     mail = config.smtpHost == null ? null : MailClient.create(vertx, mailConfig(config));
-    Deliveries deliveries = new Deliveries(pool, config, clock, new Http(client, config.notifyHttpTimeoutMs),
+    Deliveries deliveries = new Deliveries(pool, config, clock, new Http(client, config.notifyHttpTimeoutMs, clock),
       Tracing.of(vertx), mail);
     drainer = new OutboxDrainer(vertx, config, pool, clock, deliveries, HitlMetrics.of(vertx));
     NotificationService notifications = new NotificationService(pool, clock, vertx.eventBus(), Journal.on(vertx));

@@ -34,7 +34,7 @@ public final class DeliveryStore {
    */
   private static final String CLAIM = "WITH seeds AS ("
     + " SELECT o.id FROM outbox o"
-    + " WHERE o.status IN ('pending', 'sending') AND o.next_attempt_at <= $1"
+    + " WHERE o.status IN ('pending', 'sending') AND o.next_attempt_at <= $1 AND NOT (o.channel = ANY($5))"
     + " AND NOT (o.approval_id IS NOT NULL AND o.channel IN " + MESSAGE_CHANNELS + " AND EXISTS ("
     + "   SELECT 1 FROM outbox s WHERE s.approval_id = o.approval_id AND s.channel = o.channel"
     + "   AND s.status = 'sending' AND s.next_attempt_at > $1))"
@@ -66,10 +66,15 @@ public final class DeliveryStore {
       int attempts, Instant nextAttemptAt, String lastError, Instant createdAt, Instant updatedAt, Instant sentAt) {
   }
 
-  /** Claims due jobs until {@code leaseUntil}; the token proves the claim when the outcome is written. */
-  public Future<List<Job>> claim(Pool pool, Instant now, int limit, Instant leaseUntil, UUID token) {
+  /**
+   * Claims due jobs until {@code leaseUntil}, none of the channels in {@code quiet} (a service there asked to
+   * wait); the token proves the claim when the outcome is written.
+   */
+  public Future<List<Job>> claim(Pool pool, Instant now, int limit, Instant leaseUntil, UUID token,
+      List<String> quiet) {
     return pool.withTransaction(c -> c.query(LOCK).execute()
-      .compose(x -> c.preparedQuery(CLAIM).execute(Tuple.of(odt(now), limit, token, odt(leaseUntil))))
+      .compose(x -> c.preparedQuery(CLAIM).execute(Tuple.of(odt(now), limit, token, odt(leaseUntil),
+        quiet.toArray(new String[0]))))
       .map(DeliveryStore::jobs));
   }
 
