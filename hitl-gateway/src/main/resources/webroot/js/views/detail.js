@@ -182,7 +182,8 @@ export function render(main, { match, go }) {
     const t = trade(a);
     if (!editor) editor = editForm(snapshot.edits, a.context || {}, t.side, () => editButton());
     if (!editor.available) return null;
-    const deciding = progress.needed <= 1;
+    // edits go with the approval that decides: the one completing the quorum, or a super-approver's
+    const deciding = progress.needed <= 1 || (snapshot.super_approvers || []).includes(me().sub);
     const button = el('button', { class: 'btn approve', type: 'button', id: 'approve-edits' }, 'Approve with changes');
     const note = el('p', { class: 'muted', id: 'approve-edits-note' });
     function buttonState() {

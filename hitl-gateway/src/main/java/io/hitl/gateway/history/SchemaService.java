@@ -112,8 +112,17 @@ public final class SchemaService {
       .put("required_approvals", a.requiredApprovals())
       .put("approvers", approvers instanceof Map ? new JsonObject(plain(approvers))
         : new JsonObject().put("users", new JsonArray()).put("roles", new JsonArray()))
+      .put("super_approvers", new JsonArray(superApprovers(snap)))
       .put("acknowledgements", personas)
       .put("edits", new JsonObject(RequestSchemas.edits(PolicySnapshot.edits(snap))));
+  }
+
+  private static List<Object> superApprovers(Map<String, Object> snap) {
+    Object v = snap == null ? null : snap.get(PolicyKeys.SUPER_APPROVERS);
+    if (v instanceof JsonArray a) {
+      v = a.getList();
+    }
+    return v instanceof List<?> l ? l.stream().filter(String.class::isInstance).map(Object.class::cast).toList() : List.of();
   }
 
   @SuppressWarnings("unchecked")

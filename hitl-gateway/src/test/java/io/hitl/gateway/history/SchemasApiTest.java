@@ -31,7 +31,8 @@ class SchemasApiTest {
     JsonObject doc = new JsonObject().put("default", new JsonObject()).put("policies", new JsonArray()
       .add(new JsonObject().put("name", "desk-edits").put("match", new JsonObject().put("types",
         new JsonArray().add("TRADE_EXECUTION"))).put("edits", edits).put("required_approvals", 2)
-        .put("approvers", new JsonObject().put("roles", new JsonArray().add("risk").add("approver")))));
+        .put("approvers", new JsonObject().put("roles", new JsonArray().add("risk").add("approver")))
+        .put("super_approvers", new JsonArray().add("boss"))));
     Response r = gw.call("PUT", "/api/v1/policies", admin, doc);
     assertThat(r.status()).as(r.body()).isEqualTo(201);
   }
@@ -75,6 +76,7 @@ class SchemasApiTest {
     assertThat(request.getString("policy")).isEqualTo("desk-edits");
     assertThat(request.getInteger("required_approvals")).isEqualTo(2);
     assertThat(request.getJsonObject("approvers").getJsonArray("roles")).containsExactly("risk", "approver");
+    assertThat(request.getJsonArray("super_approvers")).as("who may decide alone, with edits too").containsExactly("boss");
     assertThat(request.getJsonObject("edits").getJsonObject("properties").fieldNames())
       .containsExactly("quantity", "price");
     Response wrongType = gw.call("GET", "/api/v1/schemas/CONFIG_UPDATE?request_id=" + id, viewer, null);
