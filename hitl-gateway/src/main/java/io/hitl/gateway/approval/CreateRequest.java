@@ -94,46 +94,72 @@ final class CreateRequest {
     }
     Instant now = w.now();
     Approval fresh = fresh(req, policy, actor, corr, idempotencyKey, null, now);
-    PretradePolicy limits = PretradeChecks.of(req.type(), policy.policy().pretrade());
     return w.commitBy(actor, conn -> idempotent.reserve(conn, actor.subject(), idempotencyKey)
-      .compose(v -> w.guards().admit(conn, req, now)).compose(admitted -> checked(conn, limits, policy, req)
-      .compose(checked -> {
-        boolean override = checked != null && !checked.admitted();
-        PolicyRules.Resolution resolution = override ? overridden(policy, limits, checked, now) : policy;
-        Approval row = override ? fresh(req, resolution, actor, corr, idempotencyKey, null, now, fresh.id(),
-          limits.overrideRequiredApprovals()) : fresh;
-        return approvals.insert(conn, row, fingerprint).compose(inserted -> {
-          if (!inserted) {
-            return idempotent.repeated(conn, actor.subject(), idempotencyKey, req.tradeId(), fingerprint)
-              .compose(existing -> existing == null
-                ? Future.failedFuture(new GatewayException(ErrorCode.SEC_010, "A request with this id already exists; retry"))
-                // read without its lock: a row that looks wrong is checked again under it before it is called tampered
-                : w.integrity().checkedLocked(conn, existing, corr, now, s -> Future.succeededFuture(Change.of(s.row()))));
-          }
-          if (override && !limits.overridable()) {
-            // rolls the insert back: an order nobody may override is refused, never created
-            return Future.failedFuture(PretradeChecks.breached(checked.verdict().breaches(),
-              "The order breaches a pre-trade limit and policy '" + policy.policy().name() + "' names no override "
-              + "approvers."));
-          }
-          Map<String, Object> extra = new LinkedHashMap<>();
-          if (checked != null) {
-            extra.put("order_digest", OrderDigest.of(checked.order()));
-          }
-          if (override) {
-            extra.put(LimitOverride.SNAPSHOT_KEY, row.policy().get(LimitOverride.SNAPSHOT_KEY));
-          }
-          // an override request always waits for its approvers: neither the settings nor the policy approve it
-          String auto = override ? null : admitted;
-          Future<Void> counted = checked != null && checked.admitted() ? w.pretrade().count(conn, row.id(), checked)
-            : Future.succeededFuture();
-          return counted.compose(x -> callbackUrl == null
-            ? created(conn, Change.of(row), row, resolution, actor, corr, now, extra, auto)
-            : callbacks.insert(conn, row.id(), callbackUrl, now).compose(y -> created(conn, Change.of(row), row,
-              resolution, actor, corr, now, callbackAudit(extra, callbackUrl), auto)));
-        });
-      }))).map(c -> new ApprovalService.Created(c.approval(), c.created()))
+      .compose(v -> w.guards().admit(conn, req, now)).compose(admitted -> gate(conn, req, policy, fresh, actor, corr,
+        idempotencyKey, null, now)
+      .compose(g -> approvals.insert(conn, g.row(), fingerprint).compose(inserted -> {
+        if (!inserted) {
+          return idempotent.repeated(conn, actor.subject(), idempotencyKey, req.tradeId(), fingerprint)
+            .compose(existing -> existing == null
+              ? Future.failedFuture(new GatewayException(ErrorCode.SEC_010, "A request with this id already exists; retry"))
+              // read without its lock: a row that looks wrong is checked again under it before it is called tampered
+              : w.integrity().checkedLocked(conn, existing, corr, now, s -> Future.succeededFuture(Change.of(s.row()))));
+        }
+        if (callbackUrl == null) {
+          return gated(conn, Change.of(g.row()), g, actor, corr, now, Map.of(), admitted);
+        }
+        return callbacks.insert(conn, g.row().id(), callbackUrl, now).compose(y -> gated(conn, Change.of(g.row()), g,
+          actor, corr, now, callbackAudit(Map.of(), callbackUrl), admitted));
+      })))).map(c -> new ApprovalService.Created(c.approval(), c.created()))
       .recover(t -> createRefused(t, req, actor, corr));
+  }
+
+  /**
+   * A new request through the pre-trade gate: {@code fresh} as it is when the order is admitted or nothing is
+   * checked, or as a limit-override request (same id) when it breaches a limit.
+   */
+  record Gated(Approval row, PolicyRules.Resolution resolution, PretradePolicy limits, PretradeChecks.Checked checked) {
+    boolean override() {
+      return checked != null && !checked.admitted();
+    }
+  }
+
+  /** The pre-trade check of a new request, in its create transaction, before its row is inserted. */
+  Future<Gated> gate(SqlConnection conn, NewRequest req, PolicyRules.Resolution policy, Approval fresh, Actor actor,
+      String corr, String idempotencyKey, UUID lineageId, Instant now) {
+    PretradePolicy limits = PretradeChecks.of(req.type(), policy.policy().pretrade());
+    return checked(conn, limits, policy, req).map(checked -> {
+      if (checked == null || checked.admitted()) {
+        return new Gated(fresh, policy, limits, checked);
+      }
+      PolicyRules.Resolution resolution = overridden(policy, limits, checked, now);
+      return new Gated(fresh(req, resolution, actor, corr, idempotencyKey, lineageId, now, fresh.id(),
+        limits.overrideRequiredApprovals()), resolution, limits, checked);
+    });
+  }
+
+  /**
+   * A gated request just inserted: refused (SEC-052, rolling the insert back) when it breaches a limit nobody
+   * may override; otherwise counted when admitted and recorded as created. An override request always waits
+   * for its approvers: neither the settings ({@code admitted}) nor the policy approve it.
+   */
+  Future<Change> gated(SqlConnection conn, Change c, Gated g, Actor actor, String corr, Instant now,
+      Map<String, Object> extra, String admitted) {
+    if (g.override() && !g.limits().overridable()) {
+      return Future.failedFuture(PretradeChecks.breached(g.checked().verdict().breaches(), "The order breaches a "
+        + "pre-trade limit and policy '" + g.resolution().policy().name() + "' names no override approvers."));
+    }
+    Map<String, Object> details = new LinkedHashMap<>(extra);
+    if (g.checked() != null) {
+      details.put("order_digest", OrderDigest.of(g.checked().order()));
+    }
+    if (g.override()) {
+      details.put(LimitOverride.SNAPSHOT_KEY, g.row().policy().get(LimitOverride.SNAPSHOT_KEY));
+    }
+    Future<Void> counted = g.checked() != null && g.checked().admitted()
+      ? w.pretrade().count(conn, g.row().id(), g.checked()) : Future.succeededFuture();
+    return counted.compose(x -> created(conn, c, g.row(), g.resolution(), actor, corr, now, details,
+      g.override() ? null : admitted));
   }
 
   /** The pre-trade check of a trade request whose policy declares limits; null (nothing to check) otherwise. */

@@ -80,10 +80,12 @@ final class ReRequest {
       extra.put("re_request", lineage.reRequests() + 1);
       extra.put("reason", why);
       // the new request reports to the same engine callback as the one it repeats
-      return w.guards().admit(conn, req, now).compose(admitted -> approvals.insert(conn, fresh)
+      // the repeated order goes through the pre-trade gate like any new one
+      return w.guards().admit(conn, req, now).compose(admitted -> creates.gate(conn, req, policy, fresh, actor, corr,
+        null, root, now).compose(g -> approvals.insert(conn, g.row())
         .compose(ok -> callbacks.copy(conn, source.id(), fresh.id(), now))
-        .compose(url -> creates.created(conn, c, fresh, policy, actor, corr, now,
-          url == null ? extra : CreateRequest.callbackAudit(extra, url), admitted)));
+        .compose(url -> creates.gated(conn, c, g, actor, corr, now,
+          url == null ? extra : CreateRequest.callbackAudit(extra, url), admitted))));
     });
   }
 }

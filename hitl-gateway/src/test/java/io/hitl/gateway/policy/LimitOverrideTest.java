@@ -45,7 +45,8 @@ class LimitOverrideTest {
     JsonObject edits = new JsonObject().put("allowed", new JsonArray().add("quantity"));
     put(gw.get(), admin, document(new JsonObject(),
       policy("capped", tickers("CAPD")).put("limits", capped)
-        .put("approvers", new JsonObject().put("users", new JsonArray().add("alice"))),
+        .put("approvers", new JsonObject().put("users", new JsonArray().add("alice")))
+        .put("re_request", new JsonObject().put("cooldown_seconds", 0)),
       policy("rolling", tickers("ROLL")).put("limits", rolling),
       policy("hard", tickers("HARD")).put("limits", new JsonObject().put("max_quantity", "10")),
       policy("editable", tickers("EDLM")).put("limits", new JsonObject().put("max_quantity", "500")).put("edits", edits)));
@@ -255,5 +256,21 @@ class LimitOverrideTest {
       .isNotEqualTo(a.getString("order_digest"));
     assertThat(sql(gw.get(), "SELECT notional FROM pretrade_orders WHERE approval_id = ?::uuid", id))
       .singleElement().satisfies(n -> assertThat(new java.math.BigDecimal(n)).isEqualByComparingTo("5000"));
+  }
+
+  @Test
+  void aReRequestedOrderGoesThroughTheGateAgain() {
+    String id = created(order("CAPD", 800, strategy())).getString("request_id");
+    Response rejected = gw.call("POST", "/api/v1/approvals/" + id + "/reject", risk,
+      new JsonObject().put("reason", "too big today"));
+    assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
+    Response again = gw.call("POST", "/api/v1/approvals/" + id + "/re-request", engine,
+      new JsonObject().put("reason", "index rebalance"));
+    assertThat(again.status()).as(again.body()).isEqualTo(201);
+    assertThat(again.json().getJsonObject("limit_override").getJsonArray("breaches").getJsonObject(0)
+      .getString("limit")).isEqualTo("max_quantity");
+    assertThat(again.json().getInteger("required_approvals")).isEqualTo(1);
+    Response byPolicyApprover = approve(again.json().getString("request_id"), alice, new JsonObject());
+    assertThat(byPolicyApprover.json().getString("code")).as(byPolicyApprover.body()).isEqualTo("SEC-090");
   }
 }
