@@ -18,6 +18,7 @@ export function render(main, { go }) {
   let loaded = false;
   let generation = 0;
   let updates = null;
+  let capped = false;
 
   const search = el('input', { type: 'search', id: 'filter-text', placeholder: 'Ticker or title', 'aria-label': 'Filter by ticker or title' });
   const type = el('select', { id: 'filter-type', 'aria-label': 'Type' }, el('option', { value: '' }, 'All types'), TYPES.map(t => el('option', { value: t }, t)));
@@ -190,7 +191,9 @@ export function render(main, { go }) {
       if (first && typeof first.seconds_remaining === 'number') {
         skew = Date.parse(first.expires_at) - Date.now() - first.seconds_remaining * 1000 - 500;
       }
-      if (page.next_cursor) showInfo('Showing the 500 requests closest to expiry.');
+      // said once: the list is read again every few seconds and the operator may have dismissed it
+      if (page.next_cursor && !capped) showInfo('Showing the 500 requests closest to expiry.');
+      capped = !!page.next_cursor;
     } catch (err) {
       if (mine !== generation) return;
       showError(err);
