@@ -116,7 +116,8 @@ final class SignInRoutes {
     ctx.session().put(PENDING, new JsonObject().put("state", state).put("verifier", verifier).put("nonce", nonce)
       .put("next", next).put("at", clock.instant().getEpochSecond()));
     noStore(ctx);
-    ctx.response().setStatusCode(302).putHeader("Location", p.authorizeUrl(state, nonce, challenge(verifier))).end();
+    String authorize = p.authorizeUrl(state, nonce, challenge(verifier));
+    stored(ctx, false, () -> ctx.response().setStatusCode(302).putHeader("Location", authorize).end());
   }
 
   private void callback(RoutingContext ctx) {
@@ -172,7 +173,24 @@ final class SignInRoutes {
         session.put(ID_TOKEN, done[1]);
       }
       noStore(ctx);
-      ctx.response().setStatusCode(302).putHeader("Location", "/console/#" + pending.getString("next")).end();
+      stored(ctx, false, () -> ctx.response().setStatusCode(302).putHeader("Location", "/console/#"
+        + pending.getString("next")).end());
+    });
+  }
+
+  /**
+   * Answers once the session is written to (or, destroyed, removed from) the store. The session handler would
+   * otherwise write it while the answer is already on its way, and the browser's next request (the provider's
+   * redirect back, the console's first call) can reach a node before the write, find no session, and be refused.
+   */
+  private void stored(RoutingContext ctx, boolean destroyed, Runnable answer) {
+    sessions.flush(ctx, destroyed).onComplete(ar -> {
+      if (ar.failed()) {
+        Problems.send(ctx, new GatewayException(ErrorCode.SEC_099, "The console session could not be stored; "
+          + "try again shortly"));
+      } else {
+        answer.run();
+      }
     });
   }
 
@@ -209,7 +227,8 @@ final class SignInRoutes {
     String after = config.publicUrl + "/console/";
     String logout = provider.endSessionUrl(idToken, after);
     noStore(ctx);
-    Intake.json(ctx, 200, new JsonObject().put("signed_out", true).put("provider_logout_url", logout));
+    stored(ctx, true, () -> Intake.json(ctx, 200, new JsonObject().put("signed_out", true)
+      .put("provider_logout_url", logout)));
   }
 
   /**

@@ -4,19 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.support.GatewayExtension;
 import io.hitl.gateway.support.OidcProvider;
+import io.hitl.gateway.support.ProviderBrowser;
 import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
-import java.net.HttpCookie;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +32,7 @@ class SignInFlowTest {
 
   @Test
   void anOperatorSignedInThroughTheProviderApprovesAndTheJournalNamesSubjectIssuerAndSession() {
-    Browser b = Browser.signIn("alice", List.of("desk-approvers"));
+    ProviderBrowser b = signIn("alice", List.of("desk-approvers"));
     JsonObject session = b.session();
     assertThat(session.getString("subject")).isEqualTo("alice");
     assertThat(session.getString("issuer")).isEqualTo(idp.issuer());
@@ -84,7 +76,7 @@ class SignInFlowTest {
 
   @Test
   void theRightProviderWithTheWrongGroupSignsInButCannotApprove() {
-    Browser b = Browser.signIn("victor", List.of("desk-viewers"));
+    ProviderBrowser b = signIn("victor", List.of("desk-viewers"));
     String csrf = b.session().getString("csrf_token");
     String id = created();
     assertThat(b.call("GET", "/api/v1/approvals/" + id, Map.of()).status()).isEqualTo(200);
@@ -117,7 +109,7 @@ class SignInFlowTest {
 
   @Test
   void anAdminsGuardianLockAndUnlockFromTheConsoleNameSubjectIssuerAndSession() {
-    Browser b = Browser.signIn("carol", List.of("desk-admins"));
+    ProviderBrowser b = signIn("carol", List.of("desk-admins"));
     JsonObject session = b.session();
     String csrf = session.getString("csrf_token");
     for (String action : List.of("lock", "unlock")) {
@@ -144,7 +136,7 @@ class SignInFlowTest {
 
   @Test
   void aSessionEndsAtItsMaximumAgeHoweverBusy() {
-    Browser b = Browser.signIn("alice", List.of("desk-approvers"));
+    ProviderBrowser b = signIn("alice", List.of("desk-approvers"));
     String csrf = b.session().getString("csrf_token");
     gw.clock().advance(Duration.ofSeconds(119));
     assertThat(b.call("GET", "/api/v1/approvals?status=pending", Map.of()).status()).isEqualTo(200);
@@ -160,7 +152,7 @@ class SignInFlowTest {
 
   @Test
   void aCallbackThatDoesNotBelongToThisBrowserIsRefused() {
-    Browser b = new Browser();
+    ProviderBrowser b = new ProviderBrowser("http://localhost:" + gw.port(), idp);
     Response none = b.call("GET", "/auth/callback?code=abc&state=def", Map.of());
     assertThat(none.status()).isEqualTo(401);
     assertThat(none.json().getString("code")).isEqualTo("SEC-004");
@@ -168,6 +160,11 @@ class SignInFlowTest {
     Response wrongState = b.call("GET", "/auth/callback?code=abc&state=not-the-one", Map.of());
     assertThat(wrongState.status()).isEqualTo(401);
     assertThat(wrongState.json().getString("code")).isEqualTo("SEC-004");
+  }
+
+  /** Signed in on this class's gateway; HITL_PUBLIC_URL's default names localhost, the redirect URI's host. */
+  private static ProviderBrowser signIn(String subject, List<String> groups) {
+    return ProviderBrowser.signIn("http://localhost:" + gw.port(), idp, subject, groups);
   }
 
   private static JsonObject decision(Response journal, String action) {
@@ -185,86 +182,5 @@ class SignInFlowTest {
     Response r = gw.call("POST", "/api/v1/approvals/trade", gw.token("engine-1", "submitter"), TestGateway.trade());
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     return r.json().getString("request_id");
-  }
-
-  /** An HTTP client that keeps cookies per host and follows no redirect by itself, as the steps are checked. */
-  static final class Browser {
-    final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies)
-      .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-
-    /** The whole sign-in: the gateway's login, the provider's form filled in, the callback, the console. */
-    static Browser signIn(String subject, List<String> groups) {
-      Browser b = new Browser();
-      HttpResponse<String> login = b.get(b.gateway("/auth/login?next=/pending"));
-      assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
-      String authorize = login.headers().firstValue("Location").orElseThrow();
-      assertThat(authorize).startsWith(idp.issuer()).contains("code_challenge_method=S256", "nonce=", "state=");
-      HttpResponse<String> page = b.get(authorize);
-      assertThat(page.statusCode()).isEqualTo(200);
-      assertThat(page.body()).contains("name=\"username\"", "name=\"claims\"");
-      String claims = new JsonObject().put("groups", new JsonArray(groups)).encode();
-      HttpResponse<String> answered = b.send(HttpRequest.newBuilder(URI.create(authorize))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("username=" + form(subject) + "&claims=" + form(claims))));
-      assertThat(answered.statusCode()).as(answered.body()).isEqualTo(302);
-      String callback = answered.headers().firstValue("Location").orElseThrow();
-      assertThat(callback).startsWith(b.gateway("/auth/callback"));
-      HttpResponse<String> back = b.get(callback);
-      assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
-      assertThat(back.headers().firstValue("Location").orElseThrow()).isEqualTo("/console/#/pending");
-      HttpCookie cookie = b.sessionCookie();
-      assertThat(cookie.isHttpOnly()).isTrue();
-      return b;
-    }
-
-    String gateway(String path) {
-      // the redirect URI the gateway registers: HITL_PUBLIC_URL's default names localhost
-      return "http://localhost:" + gw.port() + path;
-    }
-
-    JsonObject session() {
-      Response r = call("GET", "/auth/session", Map.of());
-      assertThat(r.status()).as(r.body()).isEqualTo(200);
-      return r.json();
-    }
-
-    HttpCookie sessionCookie() {
-      return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("hitl.session"))
-        .findFirst().orElseThrow(() -> new AssertionError("no session cookie"));
-    }
-
-    String cookie() {
-      return sessionCookie().getValue();
-    }
-
-    Response call(String method, String path, Map<String, String> headers) {
-      boolean post = method.equals("POST");
-      HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(gateway(path)))
-        .method(method, post ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody())
-        .header("Accept", "application/json");
-      if (post) {
-        r.header("Content-Type", "application/json");
-      }
-      headers.forEach(r::header);
-      HttpResponse<String> res = send(r);
-      return new Response(res.statusCode(), res.body(), res);
-    }
-
-    HttpResponse<String> get(String url) {
-      return send(HttpRequest.newBuilder(URI.create(url)).GET());
-    }
-
-    HttpResponse<String> send(HttpRequest.Builder r) {
-      try {
-        return http.send(r.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    private static String form(String s) {
-      return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
   }
 }
