@@ -217,6 +217,15 @@ try {
   assert.match(await page.textContent('#detail'), new RegExp('Re-request of\\s*' + tsla.request_id));
   ok('a rejected request re-requested from the console: the new request is pending in the same lineage');
 
+  // the market moves without an event about the request: the open page's market panel catches up by itself
+  await page.waitForSelector('#market .market[data-verdict=ok]');
+  await page.fill('#comment', 'typed while the market moves');
+  await call('POST', '/api/v1/market/quotes', submitter, { ticker: 'TSLA', bid: '200.00', ask: '200.20' });
+  await page.waitForSelector('#market .market[data-verdict=out_of_limit]', { timeout: 45000 });
+  assert.match(await page.textContent('#market-deviation'), /^20\.4\d?% of the 0\.5% limit/);
+  assert.equal(await page.inputValue('#comment'), 'typed while the market moves', 'the refresh redrew the comment');
+  ok('a quote that moves out of the limit is flagged on the open detail page by its periodic market refresh');
+
   assert.deepEqual(problems, []);
   console.log('ALL PASSED');
 } catch (e) {

@@ -318,14 +318,30 @@ export function render(main, { match, go }) {
     load();
   }
 
+  /** Quotes move without events: the market panel alone is read again, so nothing the operator types is redrawn. */
+  async function refreshMarket() {
+    if (!current || current.status !== 'pending' || !current.market) return;
+    try {
+      const a = await api('GET', '/api/v1/approvals/' + id);
+      const panel = root.querySelector('#market');
+      if (!a.market || !panel || a.request_id !== current.request_id) return;
+      current.market = a.market;
+      fill(clear(panel), el('h2', {}, 'Market now'), marketFacts(a.market, skew));
+    } catch (err) {
+      // the next event or refresh shows the request again; a failed background read is not worth a banner
+    }
+  }
+
   const unsubscribe = live.subscribe(e => {
     const a = e.approval;
     if (a && a.request_id === id || e.event === 'stream.open' && !e.resumed) load();
   });
   timer = setInterval(tick, 1000);
+  const prices = setInterval(refreshMarket, 20000);
   load();
   return () => {
     unsubscribe();
     clearInterval(timer);
+    clearInterval(prices);
   };
 }

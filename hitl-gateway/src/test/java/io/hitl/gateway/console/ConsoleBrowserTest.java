@@ -65,6 +65,7 @@ class ConsoleBrowserTest {
         "OK risk acknowledged by a checkbox",
         "OK an edit against the policy is refused by the gateway and shown under its field",
         "OK approved with changes: overrides in the request", "OK a rejected request re-requested from the console",
+        "OK a quote that moves out of the limit is flagged on the open detail page",
         "ALL PASSED");
       for (String shot : new String[] {"pending-market.png", "detail-edit.png", "detail-approved-with-changes.png"}) {
         assertThat(shots.resolve(shot)).isNotEmptyFile();
