@@ -43,6 +43,8 @@ async function call(path) {
 
 const count = n => n.toLocaleString('en-GB');
 const today = new Date().toISOString().slice(0, 10);
+// the seed may have started before midnight UTC: a range from yesterday holds all of it either way
+const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
 const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
 
 const profile = mkdtempSync(join(tmpdir(), 'hitl-chromium-'));
@@ -134,7 +136,7 @@ try {
   assert.equal(typed.summary, count(apiTyped.total) + ' match' + (apiTyped.total === 1 ? '' : 'es'));
   ok('type filter: ' + typed.summary);
 
-  const dated = await search({ 'history-type': '', 'history-ticker': ticker, 'history-from': today, 'history-to': today });
+  const dated = await search({ 'history-type': '', 'history-ticker': ticker, 'history-from': yesterday, 'history-to': today });
   assert.equal(dated.summary, count(apiTicker.total) + ' matches');
   await page.screenshot({ path: join(shots, 'history-filtered.png') });
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
@@ -147,7 +149,7 @@ try {
   assert.equal(csv.length - 1, apiTicker.total, 'the export holds the filtered set');
   const col = header.indexOf('ticker');
   assert.ok(csv.slice(1).every(l => l.split(',')[col] === ticker), 'a row of another ticker was exported');
-  ok('date range (' + today + ') kept the set; its CSV export holds exactly the ' + count(apiTicker.total) + ' filtered rows');
+  ok('date range (' + yesterday + ' to ' + today + ') kept the set; its CSV export holds exactly the ' + count(apiTicker.total) + ' filtered rows');
 
   const none = await search({ 'history-from': tomorrow, 'history-to': '' });
   assert.equal(none.summary, '0 matches');
