@@ -151,6 +151,36 @@ class SignInFlowTest {
   }
 
   @Test
+  void hostileSignInInputIsRefusedAsAProblemNeverAnError() {
+    String base = "http://localhost:" + gw.port();
+    ProviderBrowser started = new ProviderBrowser(base, idp);
+    started.get(started.gateway("/auth/login?next=" + java.net.URLEncoder.encode("//evil.example.com/x",
+      java.nio.charset.StandardCharsets.UTF_8)));
+    Response providerError = started.call("GET", "/auth/callback?error=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state=x",
+      Map.of());
+    assertThat(providerError.status()).isEqualTo(401);
+    assertThat(providerError.json().getString("code")).isEqualTo("SEC-004");
+    assertThat(providerError.body()).doesNotContain("<script>");
+    List<Map.Entry<String, Map<String, String>>> hostile = List.of(
+      Map.entry("/auth/callback?code=" + "a".repeat(5000) + "&state=x", Map.of()),
+      Map.entry("/auth/callback?code=%00&state=%ff", Map.of()),
+      Map.entry("/auth/session", Map.of("Cookie", "hitl.session=" + "x".repeat(4000))),
+      Map.entry("/auth/session", Map.of("Cookie", "hitl.session=\"';--")),
+      Map.entry("/api/v1/approvals", Map.of("Cookie", "hitl.session=0123456789abcdef0123456789abcdef")));
+    for (Map.Entry<String, Map<String, String>> h : hostile) {
+      Response r = new ProviderBrowser(base, idp).call("GET", h.getKey(), h.getValue());
+      assertThat(r.status()).as(h.getKey() + " " + h.getValue().keySet()).isBetween(400, 499);
+      assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(r.json().getString("code")).startsWith("SEC-");
+    }
+    Response logout = new ProviderBrowser(base, idp).call("POST", "/auth/logout", Map.of("X-CSRF-Token", "x"));
+    assertThat(logout.status()).isEqualTo(401);
+    ProviderBrowser b = signIn("alice", List.of("desk-approvers"));
+    assertThat(b.call("POST", "/auth/logout", Map.of()).status()).as("sign-out needs the CSRF token").isEqualTo(403);
+    assertThat(b.call("GET", "/auth/session", Map.of()).status()).as("and refused, changes nothing").isEqualTo(200);
+  }
+
+  @Test
   void aCallbackThatDoesNotBelongToThisBrowserIsRefused() {
     ProviderBrowser b = new ProviderBrowser("http://localhost:" + gw.port(), idp);
     Response none = b.call("GET", "/auth/callback?code=abc&state=def", Map.of());
