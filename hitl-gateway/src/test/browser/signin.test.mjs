@@ -78,6 +78,10 @@ try {
   const first = await trade('7203.T', 'Strong momentum');
   const second = await trade('7203.T', 'Second leg');
 
+  // a development mode link: with single sign-on the token is not taken, and leaves the address bar
+  await page.goto(base + '/console/#/signin?token=eyJhbGciOiJIUzI1NiJ9.e30.c2ln&next=/pending');
+  await page.waitForSelector('#sso-button');
+  assert.equal(await page.evaluate(() => location.hash.includes('token')), false, 'the token stayed in the address bar');
   await page.goto(base + '/console/');
   await page.waitForURL(/\/console\/#\/signin\?next=%2Fpending$/);
   await page.waitForSelector('#sso-button');

@@ -26,6 +26,11 @@ export async function loadSignIn() {
     const res = await get('/auth/config');
     if (!res.ok) throw new ApiError(res.status, describe(res.status, res.data, ''), res.data);
     config = res.data;
+    if (viaProvider()) {
+      // a token kept from development mode has no use beside single sign-on: none stays in the browser
+      sessionStorage.removeItem(KEY);
+      localStorage.removeItem(KEY);
+    }
   }
   if (viaProvider() && !session) {
     const res = await get('/auth/session');

@@ -8,6 +8,10 @@ import { el, showError, clearBanner } from '../ui.js';
 export function render(main, { params, go }) {
   const next = safeNext(params.get('next'));
   if (viaProvider()) {
+    if (params.get('token')) {
+      // a development link: tokens are not taken here, and this one leaves the address bar and the history
+      history.replaceState(null, '', location.pathname + '#/signin' + (next ? '?next=' + encodeURIComponent(next) : ''));
+    }
     renderProvider(main, next);
     return;
   }
