@@ -59,10 +59,18 @@ final class SignInRoutes {
     this.provider = provider;
     this.clock = clock;
     this.sessions = provider == null ? null : SessionHandler.create(store(vertx))
-      .setSessionCookieName(COOKIE).setCookieHttpOnlyFlag(true).setCookieSecureFlag(config.tlsEnabled())
+      .setSessionCookieName(COOKIE).setCookieHttpOnlyFlag(true).setCookieSecureFlag(secureCookie(config))
       // Lax: the provider's redirect back to /auth/callback is a cross-site navigation that must carry the cookie
       .setCookieSameSite(CookieSameSite.LAX).setSessionTimeout(config.oidc.sessionIdleSeconds * 1000L)
       .setLazySession(true).setSessionCookiePath("/");
+  }
+
+  /**
+   * Secure when browsers reach the gateway over TLS: served here, or ended at a proxy in front of it (an https
+   * HITL_PUBLIC_URL), so the cookie never travels over plain HTTP.
+   */
+  static boolean secureCookie(GatewayConfig config) {
+    return config.tlsEnabled() || config.publicUrl.regionMatches(true, 0, "https://", 0, 8);
   }
 
   /**
