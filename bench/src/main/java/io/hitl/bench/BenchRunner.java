@@ -28,7 +28,8 @@ public final class BenchRunner {
   private static final String TRADE = "{\"ticker\":\"7203.T\",\"action\":\"BUY\",\"quantity\":100,\"price\":\"2850.5\","
     + "\"strategy\":\"bench\",\"confidence\":0.8,\"risk_pct\":0.5,\"timeout_seconds\":3600}";
 
-  static final List<String> PHASES = List.of("creates", "decisions", "sse", "expiry", "restart", "heap", "chat");
+  static final List<String> PHASES = List.of("creates", "decisions", "overload", "sse", "expiry", "restart", "heap",
+    "chat", "slack");
   private final boolean quick;
   private final Path out = Path.of("target", "bench");
   /** The gateway jar under test; -Dbench.jar=… measures another build (A/B runs) with the same harness. */
@@ -39,6 +40,8 @@ public final class BenchRunner {
   private final Path dataDir;
   private final int dbPort;
   private final Map<String, String> env = new HashMap<>();
+  /** pgbench's TPS measured in the create phase of this run, the reference of later create figures. */
+  private Double pgbenchTps;
   private final String submitter = Jwt.mint(SECRET, "bench-engine", "submitter");
   private final String approver = Jwt.mint(SECRET, "bench-operator", "approver");
 
@@ -91,7 +94,8 @@ public final class BenchRunner {
     Files.deleteIfExists(log);
     double seconds = Double.parseDouble(System.getProperty("bench.seconds", quick ? "4" : "30"));
     double peak = 0;
-    boolean shared = phases.stream().anyMatch(List.of("creates", "decisions", "sse", "expiry", "restart")::contains);
+    boolean shared = phases.stream().anyMatch(List.of("creates", "decisions", "overload", "sse", "expiry", "restart")
+      ::contains);
     if (shared) {
       try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log);
            Load load = new Load(gw.httpPort, 128)) {
@@ -107,7 +111,8 @@ public final class BenchRunner {
           Load.Throughput creates = load.saturate(64, seconds, i -> create(), r -> { });
           peak = creates.perSecond();
           String durability = phases.contains("creates") ? durability() : null;
-          Double tps = phases.contains("creates") ? pgbench(seconds) : null;
+          Double tps = phases.contains("creates") ? pgbench(seconds, dbPort) : null;
+          pgbenchTps = tps;
           Map<String, Object> details = new HashMap<>(Map.of("failed", creates.failed(), "concurrency", 64,
             "seconds", seconds));
           if (durability != null) {
@@ -120,6 +125,12 @@ public final class BenchRunner {
 
         if (phases.contains("decisions")) {
           decisions(load, peak, seconds, log);
+        }
+        if (phases.contains("overload")) {
+          if (peak == 0) {
+            peak = load.saturate(64, seconds, i -> create(), r -> { }).perSecond();
+          }
+          overload(gw.httpPort, peak, seconds, log);
         }
         if (phases.contains("sse")) {
           new SseFanOut(gw.httpPort, submitter, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure)
@@ -140,6 +151,9 @@ public final class BenchRunner {
 
     if (phases.contains("chat")) {
       chat(log);
+    }
+    if (phases.contains("slack")) {
+      slackCreates(log, Double.parseDouble(System.getProperty("bench.seconds", quick ? "4" : "30")));
     }
 
     if (phases.contains("restart")) {
@@ -198,6 +212,122 @@ public final class BenchRunner {
         "p999_ms", h.getValueAtPercentile(99.9) / 1000.0, "max_ms", h.getMaxValue() / 1000.0,
         "target_rate", rate, "achieved_rate", decisions.achievedRate(), "decisions", decisions.ok(),
         "failed", decisions.failed()));
+  }
+
+  /**
+   * Creates offered open-loop at twice the peak rate (or -Dbench.overloadRate): how fast a refusal for load
+   * (503 or 429 with Retry-After) comes back, how fast the accepted creates are, and whether the pool logged
+   * an error meanwhile. Its own HTTP client with many connections, so requests queue in the gateway, not here.
+   */
+  private void overload(int port, double peak, double seconds, Path log) throws Exception {
+    double rate = Double.parseDouble(System.getProperty("bench.overloadRate", String.valueOf(Math.max(20, 2 * peak))));
+    int count = (int) Math.min(rate * seconds, quick ? 20_000 : 200_000);
+    long before = poolErrors(log);
+    Load.Split s;
+    try (Load burst = new Load(port, 1024)) {
+      s = burst.openLoopSplit(rate, count, i -> create());
+    }
+    long poolErrors = poolErrors(log) - before;
+    Histogram refused = s.refused();
+    Histogram accepted = s.accepted();
+    Map<String, Object> details = new HashMap<>();
+    details.put("offered_rate", rate);
+    details.put("achieved_rate", s.achievedRate());
+    details.put("peak_rate", peak);
+    details.put("accepted", accepted.getTotalCount());
+    details.put("refused_with_retry_after", refused.getTotalCount());
+    details.put("other_answers", new JsonObject(new HashMap<>(s.other())));
+    details.put("pool_errors", poolErrors);
+    details.put("accepted_p50_ms", accepted.getValueAtPercentile(50) / 1000.0);
+    details.put("accepted_p99_ms", accepted.getValueAtPercentile(99) / 1000.0);
+    details.put("refused_p50_ms", refused.getValueAtPercentile(50) / 1000.0);
+    details.put("refused_max_ms", refused.getMaxValue() / 1000.0);
+    boolean clean = poolErrors == 0 && s.other().isEmpty();
+    figure("at 2× peak offered load: time to a 503/429 with Retry-After, p99", refused.getValueAtPercentile(99) / 1000.0,
+      "ms", null, null, null, "< 50 ms, no pool errors", clean && refused.getTotalCount() > 0
+        && refused.getValueAtPercentile(99) < 50_000, details);
+    figure("at 2× peak offered load: accepted creates p99", accepted.getValueAtPercentile(99) / 1000.0, "ms", null,
+      null, null, "< 100 ms, no pool errors", clean && accepted.getValueAtPercentile(99) < 100_000, details);
+  }
+
+  /** Lines of the gateway log that show the connection pool failing a waiter twice (or failing outright). */
+  private static long poolErrors(Path log) throws Exception {
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    try (var lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("Promise already completed") || l.contains("SqlConnectionPool")).count();
+    }
+  }
+
+  /**
+   * Durable creates with Slack, the outbox and engine callbacks on, on a gateway of its own (own embedded
+   * PostgreSQL, a fake Slack in this process): 64 clients for the create window, every create naming a
+   * callback_url, then the wait until every create's message has been posted (each exactly once). The
+   * reference is pgbench on the create phase's server when it ran, else on this one.
+   */
+  private void slackCreates(Path log, double seconds) throws Exception {
+    Path data = Files.createTempDirectory(out.toAbsolutePath(), "slack-data-");
+    try (FakeSlack slack = ChatAck.fakeSlack()) {
+      Map<String, String> settings = ChatAck.settings(env, slack);
+      int port = freePort();
+      settings.put("HITL_DATA_DIR", data.toString());
+      settings.put("HITL_EMBEDDED_DB_PORT", String.valueOf(port));
+      settings.put("HITL_HTTP_PORT", String.valueOf(freePort()));
+      settings.put("HITL_CALLBACK_ALLOWED_HOSTS", "127.0.0.1");
+      settings.put("HITL_CALLBACK_ALLOW_HTTP", "true");
+      settings.put("HITL_CALLBACK_SECRET", "bench-callback-secret-0123456789abcdef");
+      String body = TRADE.substring(0, TRADE.length() - 1) + ",\"callback_url\":\"" + slack.callbackUrl() + "\"}";
+      Load.Req create = new Load.Req(HttpMethod.POST, "/api/v1/approvals/trade", submitter, body);
+      try (GatewayProcess gw = GatewayProcess.start(jar, settings, "1g", log);
+           Load load = new Load(gw.httpPort, 128)) {
+        Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
+          "{\"ticker\":\"7203.T\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage().toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+        if (quoted.status() != 200) {
+          throw new IllegalStateException("the quote was refused: " + quoted.body());
+        }
+        Load.Reply first = load.call(create).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (first.status() != 201) {
+          throw new IllegalStateException("a create with a callback_url was refused: " + first.body());
+        }
+        load.saturate(32, quick ? 2 : 10, i -> create, r -> { });
+        long postsBefore = slack.posts.get();
+        long createdBefore = Seeder.count(jdbc(port), "SELECT count(*) FROM approvals");
+        Load.Throughput creates = load.saturate(64, seconds, i -> create, r -> { });
+        long t0 = System.nanoTime();
+        long created = Seeder.count(jdbc(port), "SELECT count(*) FROM approvals");
+        while (slack.posts.get() < created && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(300)) {
+          Thread.sleep(50);
+        }
+        double drained = (System.nanoTime() - t0) / 1e9;
+        // nothing left to post: a later post would be a duplicate
+        Thread.sleep(1000);
+        long posts = slack.posts.get();
+        Double tps = pgbenchTps != null ? pgbenchTps : pgbench(seconds, port);
+        Map<String, Object> details = new HashMap<>();
+        details.put("failed", creates.failed());
+        details.put("concurrency", 64);
+        details.put("seconds", seconds);
+        details.put("created_in_window", created - createdBefore);
+        details.put("slack_posts_in_window", posts - postsBefore);
+        details.put("created_total", created);
+        details.put("slack_posts_total", posts);
+        details.put("slack_refused", slack.refused.get());
+        details.put("seconds_to_post_every_message_after_the_window", drained);
+        figure("durable creates/s with Slack, outbox and callbacks on", creates.perSecond(), "req/s", tps,
+          "pgbench simple-update TPS", tps == null ? null : creates.perSecond() / tps, "≥ 0.5× pgbench",
+          tps != null && creates.perSecond() >= 0.5 * tps, details);
+        if (posts != created || slack.refused.get() > 0) {
+          throw new IllegalStateException(created + " requests but " + posts + " Slack posts (" + slack.refused.get()
+            + " refused by the fake): each message must be posted exactly once; see " + log);
+        }
+      }
+    }
+  }
+
+  private static String jdbc(int port) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/hitl";
   }
 
   /**
@@ -299,8 +429,8 @@ public final class BenchRunner {
     return o;
   }
 
-  /** pgbench's built-in simple-update script against the same PostgreSQL, same duration. */
-  private Double pgbench(double seconds) throws Exception {
+  /** pgbench's built-in simple-update script against the PostgreSQL on {@code dbPort}, same duration. */
+  private Double pgbench(double seconds, int dbPort) throws Exception {
     String bin = which("pgbench");
     if (bin == null) {
       return null;

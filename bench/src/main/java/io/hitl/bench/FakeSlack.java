@@ -21,6 +21,7 @@ final class FakeSlack implements AutoCloseable {
   final AtomicLong updates = new AtomicLong();
   final AtomicLong responses = new AtomicLong();
   final AtomicLong refused = new AtomicLong();
+  final AtomicLong callbacks = new AtomicLong();
   private final AtomicLong ts = new AtomicLong(1_700_000_000_000_000L);
 
   FakeSlack(String botToken, String channel) throws Exception {
@@ -38,6 +39,11 @@ final class FakeSlack implements AutoCloseable {
     return "http://127.0.0.1:" + port() + "/api";
   }
 
+  /** Where requests' engine callbacks go (an engine's endpoint, served by the same fake). */
+  String callbackUrl() {
+    return "http://127.0.0.1:" + port() + "/callback";
+  }
+
   String responseUrl(long n) {
     return "http://127.0.0.1:" + port() + "/response/" + n;
   }
@@ -50,6 +56,11 @@ final class FakeSlack implements AutoCloseable {
         body = b.length() == 0 ? new JsonObject() : b.toJsonObject();
       } catch (RuntimeException e) {
         answer(req, 400, new JsonObject().put("ok", false).put("error", "invalid_json"));
+        return;
+      }
+      if (path.equals("/callback")) {
+        callbacks.incrementAndGet();
+        answer(req, 200, new JsonObject().put("ok", true));
         return;
       }
       if (path.startsWith("/response/")) {

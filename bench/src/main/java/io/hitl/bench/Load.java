@@ -27,7 +27,7 @@ final class Load implements AutoCloseable {
     }
   }
 
-  record Reply(int status, String body) {
+  record Reply(int status, String body, String retryAfter) {
   }
 
   /** Completed requests per second, and how many of them failed. */
@@ -65,7 +65,7 @@ final class Load implements AutoCloseable {
     r.headers().forEach(o::putHeader);
     return client.request(o)
       .compose(req -> r.body() == null ? req.send() : req.send(Buffer.buffer(r.body())))
-      .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString())));
+      .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString(), resp.getHeader("Retry-After"))));
   }
 
   /** Keeps `concurrency` requests in flight for `seconds`. */
@@ -146,6 +146,53 @@ final class Load implements AutoCloseable {
       }
     });
     return done.get((long) (count / rate) + 120, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Open loop (as {@link #openLoop}) whose answers are split: accepted (2xx) and refused for load (503 or 429
+   * carrying Retry-After) each into their own histogram, from the intended send time; anything else is counted.
+   */
+  Split openLoopSplit(double rate, int count, IntFunction<Req> next) throws Exception {
+    CompletableFuture<Split> done = new CompletableFuture<>();
+    Histogram accepted = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    Histogram refused = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    Map<String, Long> other = new java.util.TreeMap<>();
+    Context ctx = vertx.getOrCreateContext();
+    ctx.runOnContext(v -> {
+      long start = System.nanoTime();
+      long[] sent = {0};
+      long[] finished = {0};
+      vertx.setPeriodic(1, id -> {
+        long due = Math.min(count, (long) ((System.nanoTime() - start) / 1e9 * rate) + 1);
+        while (sent[0] < due) {
+          long i = sent[0]++;
+          long intended = start + (long) (i / rate * 1e9);
+          call(next.apply((int) i)).onComplete(ar -> {
+            long micros = Math.min(Math.max(0, (System.nanoTime() - intended) / 1000), accepted.getHighestTrackableValue());
+            if (ar.succeeded() && ar.result().status() < 300) {
+              accepted.recordValue(micros);
+            } else if (ar.succeeded() && (ar.result().status() == 503 || ar.result().status() == 429)
+                && ar.result().retryAfter() != null) {
+              refused.recordValue(micros);
+            } else {
+              other.merge(ar.succeeded() ? "HTTP " + ar.result().status() : ar.cause().getClass().getSimpleName(), 1L,
+                Long::sum);
+            }
+            if (++finished[0] == count) {
+              done.complete(new Split(accepted, refused, other, count / ((System.nanoTime() - start) / 1e9)));
+            }
+          });
+        }
+        if (sent[0] >= count) {
+          vertx.cancelTimer(id);
+        }
+      });
+    });
+    return done.get((long) (count / rate) + 120, TimeUnit.SECONDS);
+  }
+
+  /** Latencies in microseconds of accepted and of refused-for-load answers; other answers by status. */
+  record Split(Histogram accepted, Histogram refused, Map<String, Long> other, double achievedRate) {
   }
 
   @Override
