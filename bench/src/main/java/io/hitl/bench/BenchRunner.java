@@ -28,8 +28,8 @@ public final class BenchRunner {
   private static final String TRADE = "{\"ticker\":\"7203.T\",\"action\":\"BUY\",\"quantity\":100,\"price\":\"2850.5\","
     + "\"strategy\":\"bench\",\"confidence\":0.8,\"risk_pct\":0.5,\"timeout_seconds\":3600}";
 
-  static final List<String> PHASES = List.of("creates", "decisions", "overload", "sse", "expiry", "restart", "heap",
-    "chat", "slack");
+  static final List<String> PHASES = List.of("creates", "decisions", "overload", "sse", "expiry", "limits", "restart",
+    "heap", "chat", "slack");
   private final boolean quick;
   private final Path out = Path.of("target", "bench");
   /** The gateway jar under test; -Dbench.jar=… measures another build (A/B runs) with the same harness. */
@@ -94,7 +94,8 @@ public final class BenchRunner {
     Files.deleteIfExists(log);
     double seconds = Double.parseDouble(System.getProperty("bench.seconds", quick ? "4" : "30"));
     double peak = 0;
-    boolean shared = phases.stream().anyMatch(List.of("creates", "decisions", "overload", "sse", "expiry", "restart")
+    boolean shared = phases.stream().anyMatch(List.of("creates", "decisions", "overload", "sse", "expiry", "limits",
+      "restart")
       ::contains);
     if (shared) {
       try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log);
@@ -138,6 +139,10 @@ public final class BenchRunner {
         }
         if (phases.contains("expiry")) {
           expiry(load, quick ? 1_000 : 10_000, quick ? 5 : 20);
+        }
+
+        if (phases.contains("limits")) {
+          limits(load, seconds);
         }
 
         if (phases.contains("restart")) {
@@ -328,6 +333,65 @@ public final class BenchRunner {
 
   private static String jdbc(int port) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/hitl";
+  }
+
+  /**
+   * The pre-trade gate's cost per create: creates under a policy with five limits (max quantity, max notional,
+   * price collar against the quote, duplicate window, rolling order cap per strategy), all generous enough to
+   * admit every order, against creates under a policy without limits, alternating A B A B so drift hits both.
+   * Orders spread over 64 strategies with distinct sizes, as many engines would send them. Installs a policy
+   * document, so it runs after the phases that measure the default policy.
+   */
+  private void limits(Load load, double seconds) throws Exception {
+    String limits = "{\"max_quantity\":\"1000000\",\"max_notional\":\"9000000000\",\"price_collar_pct\":\"50\","
+      + "\"duplicate_window_seconds\":30,\"rolling\":[{\"per\":\"strategy\",\"window_seconds\":60,"
+      + "\"max_orders\":1000000}],\"override\":{\"approvers\":{\"users\":[\"bench-risk\"]}}}";
+    String document = "{\"policies\":[{\"name\":\"bench-none\",\"match\":{\"tickers\":[\"LIM0\"]}},"
+      + "{\"name\":\"bench-limits\",\"match\":{\"tickers\":[\"LIM5\"]},\"limits\":" + limits + "}],"
+      + "\"default\":{}}";
+    String admin = Jwt.mint(SECRET, "bench-admin", "admin");
+    Load.Reply saved = load.call(new Load.Req(HttpMethod.PUT, "/api/v1/policies", admin, document))
+      .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (saved.status() != 201) {
+      throw new IllegalStateException("the limits policy was refused: " + saved.body());
+    }
+    for (String ticker : List.of("LIM0", "LIM5")) {
+      Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
+        "{\"ticker\":\"" + ticker + "\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage()
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (quoted.status() != 200) {
+        throw new IllegalStateException("the quote was refused: " + quoted.body());
+      }
+    }
+    java.util.concurrent.atomic.AtomicLong sizes = new java.util.concurrent.atomic.AtomicLong();
+    java.util.function.Function<String, java.util.function.IntFunction<Load.Req>> orders = ticker -> i -> {
+      long n = sizes.incrementAndGet();
+      return new Load.Req(HttpMethod.POST, "/api/v1/approvals/trade", submitter, TRADE
+        .replace("7203.T", ticker).replace("\"quantity\":100", "\"quantity\":" + (n % 900_000 + 1))
+        .replace("\"strategy\":\"bench\"", "\"strategy\":\"bench-" + (n % 64) + "\""));
+    };
+    java.util.concurrent.atomic.AtomicLong overrides = new java.util.concurrent.atomic.AtomicLong();
+    load.saturate(64, quick ? 1 : 5, orders.apply("LIM5"), r -> { });
+    double none = 0;
+    double five = 0;
+    long failed = 0;
+    int rounds = 2;
+    for (int round = 0; round < rounds; round++) {
+      Load.Throughput a = load.saturate(64, seconds / 2, orders.apply("LIM0"), r -> { });
+      Load.Throughput b = load.saturate(64, seconds / 2, orders.apply("LIM5"), r -> {
+        if (r.body().contains("\"limit_override\"")) {
+          overrides.incrementAndGet();
+        }
+      });
+      none += a.perSecond() / rounds;
+      five += b.perSecond() / rounds;
+      failed += a.failed() + b.failed();
+    }
+    double extra = (none / five - 1) * 100;
+    figure("create cost with five pre-trade limits vs none", extra, "% more per create", none,
+      "creates/s without limits", five / none, "< 10 %", extra < 10, Map.of("creates_per_s_five_limits", five,
+        "creates_per_s_no_limits", none, "failed", failed, "override_requests", overrides.get(), "concurrency", 64,
+        "seconds_each", seconds / 2 * rounds, "strategies", 64));
   }
 
   /**
