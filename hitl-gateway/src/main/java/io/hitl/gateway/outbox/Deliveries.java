@@ -311,14 +311,36 @@ final class Deliveries {
       MessageFacts facts = MessageFacts.of(Json.plainMap(ApprovalJson.approval(a, now()).getMap()));
       String console = config.publicUrl + DeepLinks.consoleLocation(id.toString());
       Map<String, Object> p = job.payload() == null ? Map.of() : job.payload();
+      if (Notices.postsNotice(job.kind())) {
+        return toTargets(job, a, facts, console);
+      }
       return sendMail(EmailMessages.CHAT_FAILED.equals(job.kind())
         ? EmailMessages.chatFailed(facts, console, text(p.get("failed_channel")), text(p.get("error")))
         : EmailMessages.newRequest(facts, console));
     });
   }
 
+  /**
+   * An escalation, warning or reminder to the email addresses among the request's escalation targets (chat users
+   * and groups are paged by the chat notices); a request whose targets hold no address has nobody to mail.
+   */
+  private Future<Outcome> toTargets(DeliveryStore.Job job, Approval a, MessageFacts facts, String console) {
+    EscalationTargets targets = targets(a);
+    if (targets.emails().isEmpty()) {
+      return Future.succeededFuture(Outcome.delivered());
+    }
+    List<String> attention = new ArrayList<>(targets.emails());
+    attention.addAll(targets.names());
+    return sendMail(EmailMessages.forTargets(Notices.forRequest(job.kind(), facts, details(job)), attention, facts,
+      console), targets.emails());
+  }
+
   private Future<Outcome> sendMail(EmailMessages.Mail m) {
-    MailMessage msg = new MailMessage().setFrom(config.smtpFrom).setTo(config.emailRecipients)
+    return sendMail(m, config.emailRecipients);
+  }
+
+  private Future<Outcome> sendMail(EmailMessages.Mail m, List<String> to) {
+    MailMessage msg = new MailMessage().setFrom(config.smtpFrom).setTo(to)
       .setSubject(m.subject()).setText(m.text()).setHtml(m.html());
     return mail.sendMail(msg).timeout(config.notifyHttpTimeoutMs, TimeUnit.MILLISECONDS)
       .map(r -> Outcome.delivered())

@@ -39,6 +39,22 @@ public final class EmailMessages {
     return mail(subject, lines, f, consoleUrl);
   }
 
+  /**
+   * An escalation, deadline warning or reminder for the people the request's policy names: the notice as the
+   * chat channels word it, whom it is for, the request's facts and the console link.
+   */
+  public static Mail forTargets(String notice, List<String> attention, MessageFacts f, String consoleUrl) {
+    List<String> lines = new ArrayList<>();
+    lines.add(notice);
+    if (!attention.isEmpty()) {
+      lines.add("Attention: " + String.join(", ", attention));
+    }
+    // the subject is the notice up to the request it is about, without its leading emoji
+    int end = notice.indexOf(f.requestId() + ")");
+    String head = end < 0 ? notice : notice.substring(0, end + f.requestId().length() + 1);
+    return mail(PREFIX + head.replaceFirst("^[^\\p{L}]+", ""), lines, f, consoleUrl);
+  }
+
   public static Mail notice(String text) {
     String subject = PREFIX + text.lines().findFirst().orElse("notice");
     return new Mail(clip(subject), text + "\n", "<p>" + html(text) + "</p>\n");

@@ -23,8 +23,13 @@ public final class JobPlan {
   public static final String SLACK = "slack";
   public static final String DISCORD = "discord";
   public static final String WEBHOOK = "webhook";
-  /** Email goes out for new requests only (and, from the notifier, as the chat-failure fallback). */
+  /**
+   * Email goes out for new requests (to HITL_EMAIL_RECIPIENTS), for escalations, deadline warnings and reminders
+   * (to the email addresses among the request's escalation targets) and, from the notifier, as the chat-failure
+   * fallback.
+   */
   public static final String EMAIL = "email";
+  private static final Set<String> EMAIL_EVENTS = Set.of("created", "escalated", "reminder");
   public static final String CONTEXT_KEY = "notify_channels";
 
   private final List<String> channels;
@@ -52,7 +57,7 @@ public final class JobPlan {
     List<OutboxStore.Job> jobs = new ArrayList<>();
     UUID id = UUID.fromString(String.valueOf(view.get("request_id")));
     for (String channel : channelsFor(view.get("context"))) {
-      if (channel.equals(EMAIL) && !event.equals("created")) {
+      if (channel.equals(EMAIL) && !EMAIL_EVENTS.contains(event)) {
         continue;
       }
       if (channel.equals(WEBHOOK)) {
