@@ -276,6 +276,8 @@ class ChatWorkflowsTest {
   @Test
   void aRejectedRequestOffersReRequestToItsSubmittersDeskAndRefusesOthers() {
     String id = create("CRR");
+    // the pending message first, so the rejection edits it rather than being posted in its place
+    posted(id);
     assertThat(gw.call("POST", "/api/v1/approvals/" + id + "/reject", bob, new JsonObject().put("reason", "no"))
       .status()).isEqualTo(200);
     Call rejected = fake.await("POST", "/api/chat.update", c -> c.body().contains(id) && c.body().contains("REJECTED"), 1,
@@ -296,7 +298,7 @@ class ChatWorkflowsTest {
     String fresh = again.get(0).getJsonObject("payload").getString("new_request_id");
     assertThat(said).contains(fresh);
     assertThat(get(fresh).getString("status")).isEqualTo("pending");
-    posted(fresh);
+    assertThat(posted(fresh).body()).contains("Approval Required");
   }
 
   static Response submitEdits(String user, String id, Map<String, String> values) {
