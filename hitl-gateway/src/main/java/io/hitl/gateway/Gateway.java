@@ -38,6 +38,7 @@ import io.hitl.gateway.policy.PolicyVerticle;
 import io.hitl.gateway.store.Database;
 import io.hitl.gateway.stream.StreamTokens;
 import io.hitl.gateway.stream.Streams;
+import io.hitl.gateway.sessions.SessionVerticle;
 import io.hitl.gateway.switches.SwitchVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -124,6 +125,8 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
         approvalJournal(x, metrics), quotes, policies))));
       await(v.deployVerticle(new SwitchVerticle(pool, clock, x -> new ApprovalService(pool, config, clock,
+        approvalJournal(x, metrics), quotes, policies))));
+      await(v.deployVerticle(new SessionVerticle(pool, clock, x -> new ApprovalService(pool, config, clock,
         approvalJournal(x, metrics), quotes, policies))));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
       await(v.deployVerticle(new HistoryVerticle(new HistoryService(pool, clock, Journal.on(v)),

@@ -28,6 +28,8 @@ public final class ErrorCodes {
   public static final String SEC_071 = "SEC-071";
   /** A scoped kill switch is engaged on a venue, strategy, account, desk or symbol the trade carries. */
   public static final String SEC_072 = "SEC-072";
+  /** The engine session a request names has lapsed: its pending requests were cancelled (ENGINE_DISCONNECTED). */
+  public static final String SEC_073 = "SEC-073";
   public static final String SEC_080 = "SEC-080";
   public static final String SEC_090 = "SEC-090";
   public static final String SEC_091 = "SEC-091";

@@ -194,6 +194,10 @@ public final class ApprovalService {
     return w.guards();
   }
 
+  Timeouts timeouts() {
+    return w.timeouts();
+  }
+
   Integrity integrity() {
     return w.integrity();
   }

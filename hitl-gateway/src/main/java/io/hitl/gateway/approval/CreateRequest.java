@@ -19,6 +19,7 @@ import io.hitl.gateway.core.TimeoutRules;
 import io.hitl.gateway.core.machine.ApprovalMachine;
 import io.hitl.gateway.core.policy.PolicyRules;
 import io.hitl.gateway.core.policy.PolicySnapshot;
+import io.hitl.gateway.core.session.SessionRules;
 import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.core.pretrade.Order;
 import io.hitl.gateway.core.pretrade.OrderDigest;
@@ -54,6 +55,7 @@ final class CreateRequest {
   private final ApprovalStore approvals = new ApprovalStore();
   private final CallbackStore callbacks = new CallbackStore();
   private final IdempotentCreates idempotent = new IdempotentCreates();
+  private final SessionBinding sessions = new SessionBinding();
 
   CreateRequest(WritePath w) {
     this.w = w;
@@ -63,9 +65,11 @@ final class CreateRequest {
   Future<ApprovalService.Created> create(Map<String, Object> request, Actor actor, String corr, String idempotencyKey) {
     NewRequest req;
     String callbackUrl;
+    UUID session;
     Map<String, Object> body = new LinkedHashMap<>(request);
     try {
       actor.require(Role.SUBMITTER, "create approval requests");
+      session = SessionRules.sessionId(body.remove(SessionRules.FIELD));
       callbackUrl = CallbackUrl.check(body.remove(CallbackUrl.FIELD), w.config().callbackAllowedHosts,
         w.config().callbackAllowHttp);
       req = validator.parse(body);
@@ -79,12 +83,12 @@ final class CreateRequest {
     }
     String fingerprint = Idempotency.fingerprint(request);
     return w.policies().active(w.pool()).recover(DbFailures::fail)
-      .compose(active -> create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, active));
+      .compose(active -> create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, session, active));
   }
 
   /** The create under the policy document in force: matched, snapshotted, inserted (or the existing one returned). */
   private Future<ApprovalService.Created> create(NewRequest req, Map<String, Object> body, Actor actor, String corr,
-      String idempotencyKey, String fingerprint, String callbackUrl, PolicyRules.Active active) {
+      String idempotencyKey, String fingerprint, String callbackUrl, UUID session, PolicyRules.Active active) {
     PolicyRules.Resolution policy;
     try {
       policy = PolicyRules.resolve(active, req.type(), req.context(), req.timeoutSeconds(), body,
@@ -95,6 +99,7 @@ final class CreateRequest {
     Instant now = w.now();
     Approval fresh = fresh(req, policy, actor, corr, idempotencyKey, null, now);
     return w.commitBy(actor, conn -> idempotent.reserve(conn, actor.subject(), idempotencyKey)
+      .compose(v -> sessions.check(conn, session, actor.subject()))
       .compose(v -> w.guards().admit(conn, req, now)).compose(admitted -> gate(conn, req, policy, fresh, actor, corr,
         idempotencyKey, null, now)
       .compose(g -> approvals.insert(conn, g.row(), fingerprint).compose(inserted -> {
@@ -110,7 +115,8 @@ final class CreateRequest {
         }
         return callbacks.insert(conn, g.row().id(), callbackUrl, now).compose(y -> gated(conn, Change.of(g.row()), g,
           actor, corr, now, callbackAudit(Map.of(), callbackUrl), admitted));
-      })))).map(c -> new ApprovalService.Created(c.approval(), c.created()))
+      }).compose(c -> sessions.bound(conn, session, c))))).map(c -> new ApprovalService.Created(c.approval(),
+        c.created()))
       .recover(t -> createRefused(t, req, actor, corr));
   }
 

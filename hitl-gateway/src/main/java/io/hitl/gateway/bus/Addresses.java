@@ -61,6 +61,14 @@ public final class Addresses {
   public static final String SWITCHES_ENGAGE = "hitl.switches.engage";
   /** Admin: release an engaged kill switch {id, reason}. */
   public static final String SWITCHES_RELEASE = "hitl.switches.release";
+  /** Submitter: open an engine session {heartbeat_timeout_seconds} for cancel-on-disconnect. */
+  public static final String SESSIONS_OPEN = "hitl.sessions.open";
+  /** Submitter: a heartbeat {id} of the caller's session; a lapsed one answers SEC-073 with what was cancelled. */
+  public static final String SESSIONS_HEARTBEAT = "hitl.sessions.heartbeat";
+  /** Owner or admin: a session {id} with the requests its lapse cancelled. */
+  public static final String SESSIONS_GET = "hitl.sessions.get";
+  /** Per node, admin: lapse the sessions overdue by the clock now. */
+  public static final String SESSIONS_SWEEP = "hitl.sessions.sweep";
   public static final String SETTINGS_GET = "hitl.settings.approval.get";
   public static final String SETTINGS_PUT = "hitl.settings.approval.put";
   /** Quotes published by engines: {ticker, bid, ask, ts}. */

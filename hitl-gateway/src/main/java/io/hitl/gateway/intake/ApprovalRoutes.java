@@ -23,6 +23,8 @@ final class ApprovalRoutes {
   /** Bulk decisions and the clean-up sweep walk many requests; they outlast the usual 10 s. */
   private static final long LONG_RUNNING_MS = 120_000;
   private static final List<String> TRADE_DECIMALS = List.of("quantity", "price", "confidence", "risk_pct");
+  /** Binds a create to an engine session, as the body's `session_id` does. */
+  static final String SESSION_HEADER = "Hitl-Session-Id";
   private static final BodyShape CREATE = BodyShape.texts("type");
   private static final BodyShape TRADE = BodyShape.texts("type").with(Kind.LIST, "trades");
   private static final BodyShape DECIDE = BodyShape.texts("reason", "comment").with(Kind.OBJECT, "edits", "override")
@@ -105,6 +107,13 @@ final class ApprovalRoutes {
   }
 
   private void sendCreate(RoutingContext ctx, JsonObject body) {
+    String session = ctx.request().getHeader(SESSION_HEADER);
+    if (session != null) {
+      if (body.getValue("session_id") != null && !session.equals(body.getValue("session_id"))) {
+        throw GatewayException.invalid(Map.of("session_id", "must match the " + SESSION_HEADER + " header"));
+      }
+      body.put("session_id", session);
+    }
     DeliveryOptions o = in.options(ctx);
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null) {

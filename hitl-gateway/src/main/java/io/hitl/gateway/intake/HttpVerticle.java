@@ -108,6 +108,7 @@ public class HttpVerticle extends VerticleBase {
     new NotificationRoutes(in).mount(router, API);
     new GuardRoutes(in).mount(router, API);
     new SwitchRoutes(in).mount(router, API);
+    new SessionRoutes(in).mount(router, API);
     new StreamRoutes(stream).mount(router, API);
     new HistoryRoutes(in, pool).mount(router, API);
 

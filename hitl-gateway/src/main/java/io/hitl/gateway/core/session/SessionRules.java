@@ -1,0 +1,123 @@
+package io.hitl.gateway.core.session;
+
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
+import io.hitl.gateway.core.JournalEntry;
+import io.hitl.gateway.core.Times;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/** Opening, binding to and lapsing engine sessions: the rules, without Vert.x or SQL. */
+public final class SessionRules {
+  public static final int MIN_TIMEOUT_SECONDS = 1;
+  public static final int MAX_TIMEOUT_SECONDS = 600;
+  /** The body field of a create that binds the new request to a session. */
+  public static final String FIELD = "session_id";
+  /** The reason a request is cancelled with when its session lapses. */
+  public static final String REASON = "ENGINE_DISCONNECTED";
+  public static final String OPENED = "session_opened";
+  public static final String LAPSED = "session_lapsed";
+  private static final Set<String> OPEN_FIELDS = Set.of("heartbeat_timeout_seconds");
+
+  private SessionRules() {
+  }
+
+  /** A new open session for {@code owner} from {heartbeat_timeout_seconds}. */
+  public static EngineSession open(Map<String, Object> body, String owner, Instant now) {
+    Map<String, String> errors = new TreeMap<>();
+    Set<String> unknown = new TreeSet<>(body.keySet());
+    unknown.removeAll(OPEN_FIELDS);
+    unknown.forEach(f -> errors.put(f, "unknown field"));
+    long timeout = wholeSeconds(body.get("heartbeat_timeout_seconds"));
+    if (timeout < MIN_TIMEOUT_SECONDS || timeout > MAX_TIMEOUT_SECONDS) {
+      errors.put("heartbeat_timeout_seconds", "must be whole seconds within " + MIN_TIMEOUT_SECONDS + ".."
+        + MAX_TIMEOUT_SECONDS);
+    }
+    if (!errors.isEmpty()) {
+      throw GatewayException.invalid(errors);
+    }
+    Instant at = Times.micros(now);
+    return new EngineSession(UUID.randomUUID(), owner, (int) timeout, at, at, null, 0);
+  }
+
+  /** A JSON number with no fraction, as seconds; -1 for anything else (a string, a fraction, out of range). */
+  static long wholeSeconds(Object v) {
+    if (!(v instanceof Number n)) {
+      return -1;
+    }
+    try {
+      BigDecimal d = new BigDecimal(n.toString());
+      return d.stripTrailingZeros().scale() <= 0 && d.abs().compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0
+        ? d.longValueExact() : -1;
+    } catch (ArithmeticException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The session id a create names, or null; anything but a UUID string is SEC-010. */
+  public static UUID sessionId(Object v) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      if (v instanceof String s && s.length() == 36) {
+        return UUID.fromString(s);
+      }
+    } catch (IllegalArgumentException e) {
+      // answered below as the field's error
+    }
+    throw GatewayException.invalid(Map.of(FIELD, "must be the id of a session the caller opened"));
+  }
+
+  /** A create may bind to a session its caller opened and that has not lapsed. */
+  public static void requireBindable(EngineSession s, UUID id, String caller) {
+    if (s == null || !s.owner().equals(caller)) {
+      throw new GatewayException(ErrorCode.SEC_011, "No session " + id);
+    }
+    if (!s.open()) {
+      throw lapsedRefusal(s, List.of());
+    }
+  }
+
+  /** SEC-073 for a lapsed session: when it lapsed and which of its requests that cancelled. */
+  public static GatewayException lapsedRefusal(EngineSession s, List<UUID> cancelled) {
+    Map<String, Object> ext = new LinkedHashMap<>();
+    ext.put("session_id", s.id().toString());
+    ext.put("lapsed_at", Times.format(s.lapsedAt()));
+    ext.put("cancelled", cancelled.stream().map(UUID::toString).toList());
+    return new GatewayException(ErrorCode.SEC_073, "Session " + s.id() + " lapsed at " + Times.format(s.lapsedAt())
+      + " (no heartbeat within " + s.timeoutSeconds() + " s); " + s.cancelled() + " pending request(s) were cancelled"
+      + " with reason " + REASON, ext);
+  }
+
+  public static JournalEntry opened(EngineSession s, String corr) {
+    return JournalEntry.of(null, target(s), s.owner(), OPENED, null, "OPEN", payload(s), corr, null, s.openedAt());
+  }
+
+  public static JournalEntry lapsed(EngineSession s, String corr) {
+    return JournalEntry.of(null, target(s), "system", LAPSED, "OPEN", "LAPSED", payload(s), corr, null, s.lapsedAt());
+  }
+
+  private static String target(EngineSession s) {
+    return "session:" + s.id();
+  }
+
+  private static Map<String, Object> payload(EngineSession s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("session_id", s.id().toString());
+    m.put("owner", s.owner());
+    m.put("timeout_seconds", s.timeoutSeconds());
+    m.put("last_seen_at", Times.format(s.lastSeenAt()));
+    if (s.lapsedAt() != null) {
+      m.put("cancelled", s.cancelled());
+    }
+    return m;
+  }
+}
