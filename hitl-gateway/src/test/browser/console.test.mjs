@@ -221,6 +221,26 @@ try {
   assert.equal((await call('GET', '/api/v1/guardian', approver)).state, 'unlocked');
   ok('an admin locked and unlocked trading from the Guardian screen, each with a reason');
 
+  await page.waitForSelector('#switch-engage');
+  await page.selectOption('#switch-scope', 'venue');
+  await page.fill('#switch-value', 'XTKS');
+  await page.fill('#switch-reason', 'Venue outage drill');
+  await page.click('#switch-engage');
+  await page.waitForSelector('dialog[open]');
+  await page.click('dialog[open] button[data-confirm]');
+  await page.waitForFunction(() => document.querySelector('#switches tbody').textContent.includes('venue XTKS'));
+  const engaged = (await call('GET', '/api/v1/switches', approver)).items;
+  assert.equal(engaged.length, 1);
+  assert.equal(engaged[0].set_by, 'root-admin');
+  assert.equal(engaged[0].reason, 'Venue outage drill');
+  await page.screenshot({ path: join(shots, 'switch-engaged.png') });
+  await page.click('#switches tbody button');
+  await page.waitForSelector('dialog[open]');
+  await page.click('dialog[open] button[data-confirm]');
+  await page.waitForFunction(() => document.querySelector('#switches tbody').textContent.includes('No kill switch is engaged'));
+  assert.equal((await call('GET', '/api/v1/switches', approver)).items.length, 0);
+  ok('an admin engaged and released a kill switch on a venue from the Guardian screen');
+
   assert.deepEqual(problems, []);
   console.log('ALL PASSED');
 } catch (e) {

@@ -1,16 +1,18 @@
-// The Guardian kill switch (status, lock, unlock) and symbol lockouts (list, create, remove).
+// The Guardian kill switch (status, lock, unlock), scoped kill switches and symbol lockouts (list, create, remove).
 // Gateways without these endpoints answer 404, which is shown as "not available" rather than an error.
 
 import { api } from '../api.js';
 import { live } from '../live.js';
 import { el, fill, clear, showError, showInfo, clearBanner, confirmDialog, fmtTime } from '../ui.js';
+import { switchesPanel } from './switches.js';
 
 const DURATIONS = [['15 minutes', 15], ['1 hour', 60], ['4 hours', 240], ['24 hours', 1440]];
 
 export function render(main) {
   const guardianBox = el('section', { class: 'panel', id: 'guardian' }, el('p', { class: 'muted' }, 'Loading…'));
   const lockoutsBox = el('section', { class: 'panel', id: 'lockouts' }, el('p', { class: 'muted' }, 'Loading…'));
-  fill(main, el('h1', {}, 'Guardian and lockouts'), guardianBox, lockoutsBox);
+  const switches = switchesPanel(unavailable);
+  fill(main, el('h1', {}, 'Guardian and lockouts'), guardianBox, switches.box, lockoutsBox);
 
   async function loadGuardian() {
     try {
@@ -121,6 +123,7 @@ export function render(main) {
     if (e.event && e.event.startsWith('lockout')) loadLockouts();
   });
   loadGuardian();
+  switches.load();
   loadLockouts();
   return unsubscribe;
 }
