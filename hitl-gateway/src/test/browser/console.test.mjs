@@ -5,9 +5,8 @@
 // Environment: HITL_URL (gateway base URL), HITL_APPROVER_TOKEN, HITL_SUBMITTER_TOKEN, HITL_ADMIN_TOKEN,
 // HITL_SCREENSHOT_DIR (where screenshots go), HITL_CHROMIUM (default /usr/bin/chromium).
 
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, readFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { need, ok, run } from './harness.mjs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -16,21 +15,8 @@ const approver = need('HITL_APPROVER_TOKEN');
 const submitter = need('HITL_SUBMITTER_TOKEN');
 const admin = need('HITL_ADMIN_TOKEN');
 const shots = need('HITL_SCREENSHOT_DIR');
-const executablePath = process.env.HITL_CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 15000;
 
-function need(name) {
-  const v = process.env[name];
-  if (!v) {
-    console.error('missing environment variable ' + name);
-    process.exit(2);
-  }
-  return v;
-}
-
-function ok(message) {
-  console.log('OK ' + message);
-}
 
 async function call(method, path, token, body) {
   const res = await fetch(base + path, {
@@ -48,27 +34,7 @@ const trade = (ticker, action, quantity, price, riskPct, confidence, timeout, re
     ticker, action, quantity, price, risk_pct: riskPct, confidence, strategy: 'momentum', reason, timeout_seconds: timeout,
   });
 
-const profile = mkdtempSync(join(tmpdir(), 'hitl-chromium-'));
-mkdirSync(shots, { recursive: true });
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  viewport: { width: 1280, height: 820 },
-  acceptDownloads: true,
-  locale: 'en-GB',
-  timezoneId: 'UTC',
-});
-const problems = [];
-let failed = false;
-try {
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', e => problems.push('page error: ' + e.message));
-  page.on('console', m => {
-    // refused calls are logged by Chromium itself; the console shows them to the operator in words
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console error: ' + m.text());
-  });
+await run({ height: 820, acceptDownloads: true, timeout: TIMEOUT, shots }, async ({ page, context, profile }) => {
 
   const seeded = [
     await trade('AAPL', 'BUY', 100, '187.20', 0.5, 0.9, 240, 'Breakout above the 50-day average'),
@@ -240,15 +206,4 @@ try {
   await page.waitForFunction(() => document.querySelector('#switches tbody').textContent.includes('No kill switch is engaged'));
   assert.equal((await call('GET', '/api/v1/switches', approver)).items.length, 0);
   ok('an admin engaged and released a kill switch on a venue from the Guardian screen');
-
-  assert.deepEqual(problems, []);
-  console.log('ALL PASSED');
-} catch (e) {
-  failed = true;
-  console.error('FAILED: ' + (e && e.stack || e));
-  if (problems.length) console.error(problems.join('\n'));
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});

@@ -8,9 +8,7 @@
 // approver and desk), HITL_SUBMITTER_TOKEN, HITL_ADMIN_TOKEN, HITL_SCREENSHOT_DIR, HITL_CHROMIUM (default
 // /usr/bin/chromium).
 
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { need, ok, run } from './harness.mjs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -20,21 +18,8 @@ const bob = need('HITL_SECOND_APPROVER_TOKEN');
 const submitter = need('HITL_SUBMITTER_TOKEN');
 const admin = need('HITL_ADMIN_TOKEN');
 const shots = need('HITL_SCREENSHOT_DIR');
-const executablePath = process.env.HITL_CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 15000;
 
-function need(name) {
-  const v = process.env[name];
-  if (!v) {
-    console.error('missing environment variable ' + name);
-    process.exit(2);
-  }
-  return v;
-}
-
-function ok(message) {
-  console.log('OK ' + message);
-}
 
 async function call(method, path, token, body) {
   const res = await fetch(base + path, {
@@ -71,26 +56,7 @@ await call('PUT', '/api/v1/policies', admin, {
   default: {},
 });
 
-const profile = mkdtempSync(join(tmpdir(), 'hitl-chromium-'));
-mkdirSync(shots, { recursive: true });
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  viewport: { width: 1280, height: 900 },
-  locale: 'en-GB',
-  timezoneId: 'UTC',
-});
-const problems = [];
-let failed = false;
-try {
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', e => problems.push('page error: ' + e.message));
-  page.on('console', m => {
-    // refused calls are logged by Chromium itself; the console shows them to the operator in words
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console error: ' + m.text());
-  });
+await run({ height: 900, timeout: TIMEOUT, shots }, async ({ page, context, profile }) => {
 
   const aapl = await trade('AAPL', 'BUY', 100, '187.20', 1800);
   const nvda = await trade('NVDA', 'BUY', 25, '120.00', 1700);
@@ -225,15 +191,4 @@ try {
   assert.match(await page.textContent('#market-deviation'), /^20\.4\d?% of the 0\.5% limit/);
   assert.equal(await page.inputValue('#comment'), 'typed while the market moves', 'the refresh redrew the comment');
   ok('a quote that moves out of the limit is flagged on the open detail page by its periodic market refresh');
-
-  assert.deepEqual(problems, []);
-  console.log('ALL PASSED');
-} catch (e) {
-  failed = true;
-  console.error('FAILED: ' + (e && e.stack || e));
-  if (problems.length) console.error(problems.join('\n'));
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});

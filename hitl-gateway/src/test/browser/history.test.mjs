@@ -6,9 +6,8 @@
 // Environment: HITL_URL, HITL_APPROVER_TOKEN, HITL_SEEDED (how many requests were seeded), HITL_SEED_TICKER (a
 // ticker of the seed), HITL_SEED_APPROVER (who decided some of them), HITL_SCREENSHOT_DIR, HITL_CHROMIUM.
 
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { need, ok, run } from './harness.mjs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -18,21 +17,8 @@ const seeded = Number(need('HITL_SEEDED'));
 const ticker = need('HITL_SEED_TICKER');
 const decider = need('HITL_SEED_APPROVER');
 const shots = need('HITL_SCREENSHOT_DIR');
-const executablePath = process.env.HITL_CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 20000;
 
-function need(name) {
-  const v = process.env[name];
-  if (!v) {
-    console.error('missing environment variable ' + name);
-    process.exit(2);
-  }
-  return v;
-}
-
-function ok(message) {
-  console.log('OK ' + message);
-}
 
 async function call(path) {
   const res = await fetch(base + path, { headers: { 'Authorization': 'Bearer ' + approver } });
@@ -47,26 +33,7 @@ const today = new Date().toISOString().slice(0, 10);
 const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
 const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
 
-const profile = mkdtempSync(join(tmpdir(), 'hitl-chromium-'));
-mkdirSync(shots, { recursive: true });
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  viewport: { width: 1280, height: 900 },
-  acceptDownloads: true,
-  locale: 'en-GB',
-  timezoneId: 'UTC',
-});
-const problems = [];
-let failed = false;
-try {
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', e => problems.push('page error: ' + e.message));
-  page.on('console', m => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console error: ' + m.text());
-  });
+await run({ height: 900, acceptDownloads: true, timeout: TIMEOUT, shots }, async ({ page, context, profile }) => {
   const historyCalls = [];
   page.on('request', r => {
     if (r.url().includes('/api/v1/history')) historyCalls.push(r.url());
@@ -156,15 +123,4 @@ try {
   assert.equal(await page.isDisabled('#export-csv'), true);
   assert.match(await page.textContent('#history-rows'), /No request matches/);
   ok('a date range with nothing in it says so');
-
-  assert.deepEqual(problems, []);
-  console.log('ALL PASSED');
-} catch (e) {
-  failed = true;
-  console.error('FAILED: ' + (e && e.stack || e));
-  if (problems.length) console.error(problems.join('\n'));
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});

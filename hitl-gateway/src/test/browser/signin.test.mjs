@@ -6,9 +6,7 @@
 // Environment: HITL_URL (gateway base URL, the host HITL_PUBLIC_URL names), HITL_ISSUER (the provider's issuer),
 // HITL_SUBMITTER_TOKEN, HITL_VIEWER_TOKEN, HITL_SCREENSHOT_DIR, HITL_CHROMIUM (default /usr/bin/chromium).
 
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { need, ok, run } from './harness.mjs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -17,21 +15,8 @@ const issuer = need('HITL_ISSUER');
 const submitter = need('HITL_SUBMITTER_TOKEN');
 const viewer = need('HITL_VIEWER_TOKEN');
 const shots = need('HITL_SCREENSHOT_DIR');
-const executablePath = process.env.HITL_CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = 15000;
 
-function need(name) {
-  const v = process.env[name];
-  if (!v) {
-    console.error('missing environment variable ' + name);
-    process.exit(2);
-  }
-  return v;
-}
-
-function ok(message) {
-  console.log('OK ' + message);
-}
 
 /** One API call; {status, body} whatever the status. */
 async function call(method, path, headers, body) {
@@ -55,25 +40,7 @@ async function trade(ticker, reason) {
   return r.body.request_id;
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'hitl-chromium-'));
-mkdirSync(shots, { recursive: true });
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-  viewport: { width: 1280, height: 820 },
-  locale: 'en-GB',
-  timezoneId: 'UTC',
-});
-const problems = [];
-let failed = false;
-try {
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', e => problems.push('page error: ' + e.message));
-  page.on('console', m => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console error: ' + m.text());
-  });
+await run({ height: 820, timeout: TIMEOUT, shots }, async ({ page, context, profile }) => {
 
   const first = await trade('7203.T', 'Strong momentum');
   const second = await trade('7203.T', 'Second leg');
@@ -149,15 +116,4 @@ try {
   assert.equal(act.status, 401, JSON.stringify(act.body));
   assert.equal((await call('GET', '/api/v1/approvals/' + second, bearer(viewer))).body.status, 'pending');
   ok('the old session cookie, replayed after sign-out, is refused (401 ' + read.body.code + ') and changes nothing');
-
-  assert.deepEqual(problems, []);
-  console.log('ALL PASSED');
-} catch (e) {
-  failed = true;
-  console.error('FAILED: ' + (e && e.stack || e));
-  if (problems.length) console.error(problems.join('\n'));
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});
