@@ -20,6 +20,8 @@ import io.hitl.gateway.core.pretrade.Breach;
 import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.core.pretrade.Order;
 import io.hitl.gateway.core.pretrade.PretradePolicy;
+import io.hitl.gateway.core.pretrade.ScopedSwitch;
+import io.hitl.gateway.core.pretrade.ScopedSwitches;
 import io.hitl.gateway.store.AcknowledgementStore;
 import io.hitl.gateway.store.ApprovalStore;
 import io.vertx.core.Future;
@@ -87,7 +89,8 @@ final class DecideRequest {
     }
     DecisionRules.Ballot ballot = new DecisionRules.Ballot(actor, decision, why);
     return w.guards().prefetch(w.pool(), id, decision).compose(ready -> w.commitBy(actor, conn -> w.guards()
-      .guardianShared(conn).compose(guardian -> approvals.findForUpdate(conn, id).compose(found -> found == null
+      .guardianShared(conn).compose(guardian -> w.guards().switchesShared(conn).map(guardian))
+      .compose(guardian -> approvals.findForUpdate(conn, id).compose(found -> found == null
         ? Future.failedFuture(WritePath.notFound(id))
         : w.integrity().checked(conn, found, corr, now, s -> decided(conn, guardian, s, ballot, note, edits, override,
           channel, corr, now))))))
@@ -128,32 +131,57 @@ final class DecideRequest {
         }
         ApprovalState after = r.transition().after();
         boolean approved = after.row().status() == ApprovalStatus.APPROVED;
-        if (override != null && !approved) {
-          return Future.failedFuture(new GatewayException(ErrorCode.SEC_053, "The override grant goes with the "
-            + "approval that decides the request; this one counts towards its quorum"));
+        if (ballot.decision() == Decision.APPROVE) {
+          Map<String, Object> edited = approved ? finalParameters(after.row()) : null;
+          return w.guards().stoppedBy(conn, a, edited != null ? edited : a.context()).compose(stop -> stop.isPresent()
+            ? stopped(conn, s, stop.get(), corr, now)
+            : approve(conn, s, r, after, approved, breaches, grant, override, acks, corr, now, ballot));
         }
-        Map<String, Object> finalParameters = approved ? finalParameters(after.row()) : null;
-        if (finalParameters != null && breaches != null && grant.raises()) {
-          return Future.failedFuture(new GatewayException(ErrorCode.SEC_053, "A raise authorises the order as "
-            + "asked; approve edits with grant once"));
-        }
-        List<String> approvers = new ArrayList<>(after.approvers());
-        Change c = Change.of(a).withProgress(Progress.of(after.row(), approvers, r.verdict().superApproval()))
-          .answered(ReadRequests.answer(after.row(), approvers, w.operatorsOf(a), acks));
-        // an edited order is a new proposal: it is checked against the limits again before it is approved
-        Future<Void> checked = finalParameters == null ? Future.succeededFuture()
-          : w.pretrade().edited(conn, a, finalParameters);
-        return checked.compose(v -> w.writer().persist(conn, c, r.transition())).compose(done -> !approved
-          || breaches == null ? Future.succeededFuture(done)
-          : w.pretrade().granted(conn, a, grant, breaches, finalParameters == null, ballot.actor().subject(), corr, now)
-            .map(entries -> {
-              Change out = done;
-              for (JournalEntry e : entries) {
-                out = out.with(e, done.approval());
-              }
-              return out;
-            }));
+        return approve(conn, s, r, after, approved, breaches, grant, override, acks, corr, now, ballot);
       }));
+  }
+
+  /**
+   * An approval of a trade whose order (after edits) is in an engaged switch's scope: the request is rejected as
+   * the engage would have rejected it, and the approver is refused with SEC-072 once that has committed.
+   */
+  private Future<Change> stopped(SqlConnection conn, ApprovalState s, ScopedSwitch stop, String corr, Instant now) {
+    return w.writer().persist(conn, Change.of(s.row()), ApprovalMachine.decide(s, ApprovalStatus.REJECTED,
+        ApprovalService.SYSTEM, ApprovalService.SYSTEM, ScopedSwitches.REJECT_REASON, ScopedSwitches.rejectComment(stop),
+        null, corr, now))
+      .map(c -> c.refused(ScopedSwitches.refusal(stop)));
+  }
+
+  /** The ballot as the machine decided it, with no switch in the way. */
+  private Future<Change> approve(SqlConnection conn, ApprovalState s, ApprovalMachine.Result r, ApprovalState after,
+      boolean approved, List<Breach> breaches, LimitOverride.Grant grant, Object override,
+      List<AcknowledgementStore.Acknowledgement> acks, String corr, Instant now, DecisionRules.Ballot ballot) {
+    Approval a = s.row();
+    if (override != null && !approved) {
+      return Future.failedFuture(new GatewayException(ErrorCode.SEC_053, "The override grant goes with the "
+        + "approval that decides the request; this one counts towards its quorum"));
+    }
+    Map<String, Object> finalParameters = approved ? finalParameters(after.row()) : null;
+    if (finalParameters != null && breaches != null && grant.raises()) {
+      return Future.failedFuture(new GatewayException(ErrorCode.SEC_053, "A raise authorises the order as "
+        + "asked; approve edits with grant once"));
+    }
+    List<String> approvers = new ArrayList<>(after.approvers());
+    Change c = Change.of(a).withProgress(Progress.of(after.row(), approvers, r.verdict().superApproval()))
+      .answered(ReadRequests.answer(after.row(), approvers, w.operatorsOf(a), acks));
+    // an edited order is a new proposal: it is checked against the limits again before it is approved
+    Future<Void> checked = finalParameters == null ? Future.succeededFuture()
+      : w.pretrade().edited(conn, a, finalParameters);
+    return checked.compose(v -> w.writer().persist(conn, c, r.transition())).compose(done -> !approved
+      || breaches == null ? Future.succeededFuture(done)
+      : w.pretrade().granted(conn, a, grant, breaches, finalParameters == null, ballot.actor().subject(), corr, now)
+        .map(entries -> {
+          Change out = done;
+          for (JournalEntry e : entries) {
+            out = out.with(e, done.approval());
+          }
+          return out;
+        }));
   }
 
   /** The approver's grant on a limit-override request; a grant on any other request is SEC-053. */

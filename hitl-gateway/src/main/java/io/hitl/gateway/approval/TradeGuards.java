@@ -84,6 +84,26 @@ final class TradeGuards {
     });
   }
 
+  /**
+   * Taken in every decision transaction after the Guardian's lock and before the request's row lock, the order
+   * an engage takes them in: a decision waits while a switch is being engaged and then sees it.
+   */
+  Future<Void> switchesShared(SqlConnection conn) {
+    return switches.shared(conn);
+  }
+
+  /**
+   * The engaged switch that stops the order an approval would send ({@code context}: the request's, or its final
+   * parameters after edits); empty for other request types. The caller holds {@link #switchesShared}.
+   */
+  Future<Optional<ScopedSwitch>> stoppedBy(SqlConnection conn, Approval a, Map<String, Object> context) {
+    if (!a.isTrade()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    List<Order> orders = ScopedSwitches.orders(context);
+    return switches.matching(conn, orders).map(found -> ScopedSwitches.stoppingSwitch(found, orders));
+  }
+
   /** Asks the remote quote source before an approval of a trade, outside any transaction (it may be slow). */
   Future<Void> prefetch(SqlClient pool, UUID id, Decision d) {
     if (remoteQuotes == null || d != Decision.APPROVE) {
