@@ -29,7 +29,7 @@ public final class BenchRunner {
     + "\"strategy\":\"bench\",\"confidence\":0.8,\"risk_pct\":0.5,\"timeout_seconds\":3600}";
 
   static final List<String> PHASES = List.of("creates", "decisions", "overload", "sse", "expiry", "limits", "restart",
-    "heap", "chat", "slack");
+    "heap", "chat", "slack", "verify");
   private final boolean quick;
   private final Path out = Path.of("target", "bench");
   /** The gateway jar under test; -Dbench.jar=… measures another build (A/B runs) with the same harness. */
@@ -159,6 +159,10 @@ public final class BenchRunner {
     }
     if (phases.contains("slack")) {
       slackCreates(log, Double.parseDouble(System.getProperty("bench.seconds", quick ? "4" : "30")));
+    }
+
+    if (phases.contains("verify")) {
+      verify(log);
     }
 
     if (phases.contains("restart")) {
@@ -423,6 +427,23 @@ public final class BenchRunner {
           .run(gw.httpPort, load, clicks, slack, log);
       }
     }
+  }
+
+  /**
+   * Verify's cost on a gateway of its own (own embedded PostgreSQL): its journal is seeded to
+   * -Dbench.verifyEntries entries (10,000,000; 100,000 in --quick) and grows by 100,000 (10,000) for the
+   * incremental run.
+   */
+  private void verify(Path log) throws Exception {
+    Path data = Files.createTempDirectory(out.toAbsolutePath(), "verify-data-");
+    int port = freePort();
+    Map<String, String> settings = new HashMap<>(env);
+    settings.put("HITL_DATA_DIR", data.toString());
+    settings.put("HITL_EMBEDDED_DB_PORT", String.valueOf(port));
+    settings.put("HITL_HTTP_PORT", String.valueOf(freePort()));
+    new VerifyPhase(Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure).run(jar, settings,
+      data.resolve("checkpoints"), jdbc(port), Integer.getInteger("bench.verifyEntries", quick ? 100_000 : 10_000_000),
+      quick ? 10_000 : 100_000, log);
   }
 
   /**
