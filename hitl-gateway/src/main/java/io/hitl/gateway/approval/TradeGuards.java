@@ -14,7 +14,13 @@ import io.hitl.gateway.core.guard.MarketCheck;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
 import io.hitl.gateway.core.guard.TradeLifecycle;
 import io.hitl.gateway.core.guard.TradeState;
+import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.pretrade.Order;
+import io.hitl.gateway.core.pretrade.Scope;
+import io.hitl.gateway.core.pretrade.ScopeKind;
+import io.hitl.gateway.core.pretrade.SwitchEntries;
+import io.hitl.gateway.core.replay.Difference;
+import io.hitl.gateway.core.replay.SwitchReplay;
 import io.hitl.gateway.core.pretrade.ScopedSwitch;
 import io.hitl.gateway.core.pretrade.ScopedSwitches;
 import io.hitl.gateway.store.AdmissionStore;
@@ -75,13 +81,53 @@ final class TradeGuards {
         : Future.succeededFuture(admitted));
   }
 
-  /** Fails with SEC-072 when an engaged switch's scope matches an order; a failed read fails the create (503). */
+  /**
+   * Fails with SEC-072 when an engaged switch's scope matches an order, or when the switch rows on the order's
+   * scopes disagree with their last engage or lift in the journal (fail closed, as a Guardian row that disagrees
+   * with its journal locks); a failed read fails the create (503).
+   */
   private Future<Void> switchesAllow(SqlConnection conn, List<Order> orders) {
-    return switches.shared(conn).compose(v -> switches.matching(conn, orders)).compose(found -> {
-      Optional<ScopedSwitch> stop = ScopedSwitches.stoppingSwitch(found, orders);
-      return stop.isPresent() ? Future.failedFuture(ScopedSwitches.refusal(stop.get()))
-        : Future.<Void>succeededFuture();
-    });
+    Set<Scope> scopes = new TreeSet<>(Scope.ORDER);
+    for (Order o : orders) {
+      for (ScopeKind k : ScopeKind.values()) {
+        String v = k.valueOf(o);
+        if (v != null && !v.isBlank()) {
+          scopes.add(new Scope(k, Scope.normalize(k, v)));
+        }
+      }
+    }
+    return switches.shared(conn).compose(v -> switches.matching(conn, orders)).compose(found -> scopes.isEmpty()
+      ? Future.succeededFuture(found)
+      : switches.lastChanges(conn, scopes).compose(last -> tampered(conn, scopes, found, last)).map(found))
+      .compose(found -> {
+        Optional<ScopedSwitch> stop = ScopedSwitches.stoppingSwitch(found, orders);
+        return stop.isPresent() ? Future.failedFuture(ScopedSwitches.refusal(stop.get()))
+          : Future.<Void>succeededFuture();
+      });
+  }
+
+  /** Fails with the integrity refusal for the first scope (in scope order) whose switch row disagrees with its journal. */
+  private Future<Void> tampered(SqlConnection conn, Set<Scope> scopes, List<ScopedSwitch> found,
+      Map<Scope, JournalEntry> last) {
+    Map<Scope, ScopedSwitch> engaged = new HashMap<>();
+    found.stream().filter(ScopedSwitch::engaged).forEach(s -> engaged.put(s.scope(), s));
+    for (Scope scope : scopes) {
+      JournalEntry entry = last.get(scope);
+      List<Difference> d = SwitchReplay.scopeAgainstLast(scope, engaged.get(scope), entry);
+      if (d.isEmpty()) {
+        continue;
+      }
+      if (entry == null) {
+        // an engaged row without a live entry: its engage may have been archived; it stops the order either way
+        ScopedSwitch row = engaged.get(scope);
+        return switches.archived(conn).compose(archived -> Future.failedFuture(archived
+          ? ScopedSwitches.refusal(row) : ScopedSwitches.tampered(row, d.get(0).describe())));
+      }
+      ScopedSwitch stated = SwitchEntries.ENGAGED.equals(entry.action()) ? SwitchReplay.fromPayload(entry)
+        : engaged.get(scope);
+      return Future.failedFuture(ScopedSwitches.tampered(stated, d.get(0).describe()));
+    }
+    return Future.succeededFuture();
   }
 
   /**

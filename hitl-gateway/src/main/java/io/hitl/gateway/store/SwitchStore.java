@@ -3,17 +3,22 @@ package io.hitl.gateway.store;
 import static io.hitl.gateway.store.Json.instant;
 import static io.hitl.gateway.store.Json.odt;
 
+import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.pretrade.Order;
 import io.hitl.gateway.core.pretrade.Scope;
 import io.hitl.gateway.core.pretrade.ScopeKind;
 import io.hitl.gateway.core.pretrade.ScopedSwitch;
+import io.hitl.gateway.core.pretrade.SwitchEntries;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -41,6 +46,10 @@ public final class SwitchStore {
     + "(scope_kind = 'venue' AND scope_value = ANY($1)) OR (scope_kind = 'strategy' AND scope_value = ANY($2)) "
     + "OR (scope_kind = 'account' AND scope_value = ANY($3)) OR (scope_kind = 'desk' AND scope_value = ANY($4)) "
     + "OR (scope_kind = 'symbol' AND scope_value = ANY($5)))";
+  /** The last engage or lift on each of the scopes (targets "kind:value"), one probe of journal_switch_changes each. */
+  private static final String LAST_CHANGES = "SELECT DISTINCT ON (target) seq, target, actor, action, payload, created_at "
+    + "FROM journal WHERE action IN ('switch_engaged', 'switch_lifted') AND target = ANY($1) ORDER BY target, seq DESC";
+  private static final String ARCHIVED = "SELECT EXISTS (SELECT 1 FROM journal_archive)";
   /** Engaged switches first, then the most recently lifted: the history an operator reads. */
   private static final String RECENT = "SELECT " + COLUMNS + " FROM scoped_switches "
     + "ORDER BY lifted_at IS NOT NULL, coalesce(lifted_at, set_at) DESC, id LIMIT $1";
@@ -98,6 +107,26 @@ public final class SwitchStore {
       params[k.ordinal()] = orders.stream().map(k::valueOf).filter(Objects::nonNull).distinct().toArray(String[]::new);
     }
     return c.preparedQuery(MATCHING).execute(Tuple.from(params)).map(SwitchStore::all);
+  }
+
+  /** The last switch entry on each scope that has one in the live journal, by scope. */
+  public Future<Map<Scope, JournalEntry>> lastChanges(SqlClient c, Collection<Scope> scopes) {
+    Map<String, Scope> byTarget = new HashMap<>();
+    scopes.forEach(s -> byTarget.put(SwitchEntries.target(s), s));
+    return c.preparedQuery(LAST_CHANGES).execute(Tuple.of(byTarget.keySet().toArray(String[]::new))).map(rs -> {
+      Map<Scope, JournalEntry> out = new HashMap<>();
+      for (Row r : rs) {
+        out.put(byTarget.get(r.getString("target")), new JournalEntry(r.getLong("seq"), null, r.getString("target"),
+          r.getString("actor"), r.getString("action"), null, null, Json.plainMap(r.getJsonObject("payload")), null,
+          null, null, null, instant(r.getOffsetDateTime("created_at"))));
+      }
+      return out;
+    });
+  }
+
+  /** Whether older entries were archived (a switch engaged long ago may have its entry there). */
+  public Future<Boolean> archived(SqlClient c) {
+    return c.query(ARCHIVED).execute().map(rs -> rs.iterator().next().getBoolean(0));
   }
 
   public Future<List<ScopedSwitch>> pageAfter(SqlClient c, UUID afterId, int limit) {

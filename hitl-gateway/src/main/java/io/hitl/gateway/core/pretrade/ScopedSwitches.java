@@ -71,6 +71,21 @@ public final class ScopedSwitches {
       + s.setBy() + " at " + Times.format(s.setAt()) + ": " + s.reason() + ")", ext);
   }
 
+  /**
+   * SEC-072 for an order on a scope whose switch row disagrees with the journal: the gateway acts on the switch
+   * the journal states (or the row), so the scope stays stopped until an admin engages and releases it again.
+   */
+  public static GatewayException tampered(ScopedSwitch s, String difference) {
+    Map<String, Object> ext = new LinkedHashMap<>();
+    ext.put("switch_id", s.id().toString());
+    ext.put("scope", s.scope().kind().json());
+    ext.put("value", s.scope().value());
+    ext.put("integrity_failure", difference);
+    return new GatewayException(ErrorCode.SEC_072, "Integrity failure: the kill switch on " + s.scope().label()
+      + " disagrees with the journal (" + difference + "); trades on it are refused until an admin engages and "
+      + "releases it again", ext);
+  }
+
   /** The comment on a request that engaging the switch rejected: which switch, on what, and why. */
   public static String rejectComment(ScopedSwitch s) {
     return "Kill switch on " + s.scope().label() + " engaged by " + s.setBy() + ": " + s.reason();

@@ -77,6 +77,36 @@ public final class SwitchReplay {
     return out;
   }
 
+  /**
+   * One scope's engaged row (null when none is engaged) against the last switch entry on that scope (null when
+   * the live journal has none): an engage must have its row engaged with the fields it states, a lift (or no
+   * history) must have no engaged row. Empty when they agree.
+   */
+  public static List<Difference> scopeAgainstLast(Scope scope, ScopedSwitch engaged, JournalEntry last) {
+    List<Difference> out = new ArrayList<>();
+    if (last == null || SwitchEntries.LIFTED.equals(last.action())) {
+      if (engaged != null) {
+        out.add(new Difference(TABLE, engaged.id().toString(), "lifted_at",
+          last == null ? null : "a lift of " + scope.label(), null, last == null ? null : last.seq()));
+      }
+      return out;
+    }
+    ScopedSwitch x = fromPayload(last);
+    if (engaged == null) {
+      out.add(new Difference(TABLE, x.id().toString(), "row", "engaged on " + scope.label(), "no engaged switch",
+        last.seq()));
+      return out;
+    }
+    String id = x.id().toString();
+    diff(out, id, "id", id, engaged.id().toString(), last.seq());
+    diff(out, id, "scope", x.scope().label(), engaged.scope().label(), last.seq());
+    diff(out, id, "reason", x.reason(), engaged.reason(), last.seq());
+    diff(out, id, "set_by", x.setBy(), engaged.setBy(), last.seq());
+    diff(out, id, "set_at", x.setAt(), engaged.setAt(), last.seq());
+    diff(out, id, "rejected", x.rejected(), engaged.rejected(), last.seq());
+    return out;
+  }
+
   private static void diff(List<Difference> out, String id, String field, Object expected, Object found, long seq) {
     if (!Objects.equals(expected, found)) {
       out.add(new Difference(TABLE, id, field, expected == null ? null : String.valueOf(expected),
