@@ -11,7 +11,10 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +130,50 @@ class ScopedSwitchDecisionTest {
       try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement st = c.createStatement()) {
         st.execute("DELETE FROM scoped_switches WHERE id = '" + sw + "'");
       }
+    }
+  }
+
+  @Test
+  void approvalsThatEditOrdersIntoAScopeRacingItsEngageAreApprovedBeforeItOrRejectedByIt() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      String target = "R-" + round + "-9";
+      List<String> seeded = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        seeded.add(pending("R-" + round + "-1"));
+      }
+      List<CompletableFuture<Response>> approvals = new ArrayList<>();
+      CompletableFuture<Response> engage = null;
+      for (int i = 0; i < seeded.size(); i++) {
+        approvals.add(gw.callAsync("POST", "/api/v1/approvals/" + seeded.get(i) + "/approve", alice,
+          new JsonObject().put("edits", new JsonObject().put("account", target)), Map.of()));
+        if (i == seeded.size() / 3) {
+          engage = gw.callAsync("POST", "/api/v1/switches", admin, Map.of("scope", "account", "value", target,
+            "reason", "race"), Map.of());
+        }
+      }
+      Response engaged = engage.join();
+      assertThat(engaged.status()).as(engaged.body()).isEqualTo(201);
+      int refused = 0;
+      for (CompletableFuture<Response> f : approvals) {
+        Response r = f.join();
+        if (r.status() == 409) {
+          assertThat(r.json().getString("code")).as(r.body()).isEqualTo("SEC-072");
+          refused++;
+        } else {
+          assertThat(r.status()).as(r.body()).isEqualTo(200);
+        }
+      }
+      try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement st = c.createStatement()) {
+        long engagedSeq = count(st, "SELECT seq FROM journal WHERE action = 'switch_engaged' AND payload->>'switch_id' = '"
+          + engaged.json().getString("id") + "'");
+        String ids = "('" + String.join("','", seeded) + "')";
+        assertThat(count(st, "SELECT count(*) FROM journal WHERE action = 'approved' AND seq > " + engagedSeq
+          + " AND approval_id IN " + ids)).as("approved into the scope after its engage committed").isZero();
+        assertThat(count(st, "SELECT count(*) FROM approvals WHERE status = 'REJECTED' AND decision_reason = "
+          + "'SCOPED_SWITCH' AND id IN " + ids)).isEqualTo(refused);
+        assertThat(count(st, "SELECT count(*) FROM approvals WHERE status = 'PENDING' AND id IN " + ids)).isZero();
+      }
+      gw.call("POST", "/api/v1/switches/" + engaged.json().getString("id") + "/release", admin, Map.of());
     }
   }
 
