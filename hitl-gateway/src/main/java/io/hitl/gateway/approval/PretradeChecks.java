@@ -6,7 +6,6 @@ import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.Times;
-import io.hitl.gateway.core.guard.Quote;
 import io.hitl.gateway.core.policy.PolicySnapshot;
 import io.hitl.gateway.core.pretrade.Breach;
 import io.hitl.gateway.core.pretrade.LimitOverride;
@@ -15,8 +14,6 @@ import io.hitl.gateway.core.pretrade.Order;
 import io.hitl.gateway.core.pretrade.OrderDigest;
 import io.hitl.gateway.core.pretrade.PretradePolicy;
 import io.hitl.gateway.pretrade.PretradeGate;
-import io.hitl.gateway.store.PretradeStore;
-import io.hitl.gateway.store.QuoteStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
@@ -26,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -37,9 +33,6 @@ import java.util.UUID;
  */
 final class PretradeChecks {
   private final PretradeGate gate;
-  private final PretradeStore store = new PretradeStore();
-  private final QuoteStore quotes = new QuoteStore();
-  private final Clock clock;
 
   /** One order checked against the limits in force for it, and what the gate found. */
   record Checked(Order order, Limits limits, PretradeGate.Verdict verdict) {
@@ -50,7 +43,6 @@ final class PretradeChecks {
 
   PretradeChecks(Duration quoteMaxAge, Clock clock) {
     this.gate = new PretradeGate(quoteMaxAge, clock);
-    this.clock = clock;
   }
 
   /** The pre-trade policy a request of {@code type} is held to; null for other types or a policy without limits. */
@@ -60,18 +52,7 @@ final class PretradeChecks {
 
   /** The order's breaches under {@code p}'s limits and the raises in force; the window keys stay locked. */
   Future<Checked> check(SqlConnection conn, String policyName, PretradePolicy p, Order order) {
-    Instant now = Times.micros(clock.instant());
-    List<String> targets = LimitOverride.targets(policyName, p.limits(), order);
-    Future<List<Map<String, Object>>> raised = targets.isEmpty() ? Future.succeededFuture(List.of())
-      : store.raises(conn, targets, now.minus(LimitOverride.MAX_RAISE));
-    return raised.compose(payloads -> {
-      List<LimitOverride.Raise> raises = payloads.stream().map(LimitOverride.Raise::of).filter(Objects::nonNull)
-        .toList();
-      Limits inForce = LimitOverride.apply(p.limits(), order, policyName, raises, now);
-      Future<Quote> quote = inForce.collarPct() == null || order.symbol() == null ? Future.succeededFuture()
-        : quotes.latest(conn, order.symbol());
-      return quote.compose(q -> gate.check(conn, order, inForce, q)).map(v -> new Checked(order, inForce, v));
-    });
+    return gate.check(conn, order, p.limits(), policyName).map(v -> new Checked(order, v.limits(), v));
   }
 
   /** Counts an admitted order in its windows. */

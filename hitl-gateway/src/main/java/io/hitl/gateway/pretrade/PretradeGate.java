@@ -1,10 +1,10 @@
 package io.hitl.gateway.pretrade;
 
 import io.hitl.gateway.core.Times;
-import io.hitl.gateway.core.guard.Quote;
 import io.hitl.gateway.core.pretrade.Breach;
 import io.hitl.gateway.core.pretrade.Duplicates;
 import io.hitl.gateway.core.pretrade.LimitCheck;
+import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.core.pretrade.Limits;
 import io.hitl.gateway.core.pretrade.Order;
 import io.hitl.gateway.core.pretrade.RollingCap;
@@ -20,22 +20,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The pre-trade limit check inside a create transaction: locks the order's window keys, reads the
- * totals and the latest duplicate from PostgreSQL, asks {@link LimitCheck}, and counts the order once
- * it is admitted. Every node reads and writes the same rows under the same locks, so windows are exact
- * across nodes.
+ * The pre-trade limit check inside a create transaction: locks the order's window keys (one statement),
+ * then reads the totals, the latest duplicate, the raises in force and the quote (one statement), applies
+ * the raises and asks {@link LimitCheck}, and counts the order once it is admitted. Every node reads and
+ * writes the same rows under the same locks, so windows are exact across nodes; nothing is cached.
  */
 public final class PretradeGate {
   private final PretradeStore store = new PretradeStore();
   private final Duration quoteMaxAge;
   private final Clock clock;
 
-  /** What the check found, and the time it judged at (read once the window keys were locked). */
-  public record Verdict(List<Breach> breaches, Instant at) {
+  /**
+   * What the check found, the time it judged at (read once the window keys were locked) and the limits in
+   * force at that time (the policy's, raised by unexpired overrides).
+   */
+  public record Verdict(List<Breach> breaches, Instant at, Limits limits) {
     public boolean admitted() {
       return breaches.isEmpty();
     }
@@ -46,32 +50,47 @@ public final class PretradeGate {
     this.clock = clock;
   }
 
-  /** The breached limits of {@code order}; the window keys stay locked until the transaction ends. */
-  public Future<Verdict> check(SqlConnection conn, Order order, Limits limits, Quote quote) {
-    Map<RollingCap, WindowTotals> totals = new HashMap<>();
-    List<Instant> same = new ArrayList<>();
-    Instant[] at = new Instant[1];
-    // the clock is read once the keys are ours, so an order counted before us has an earlier time than ours
-    Future<Void> f = store.lock(conn, new ArrayList<>(keys(order, limits))).map(v -> {
-      at[0] = Times.micros(clock.instant());
-      return null;
+  /**
+   * The breached limits of {@code order} under {@code limits} raised by the overrides journaled for
+   * {@code policyName} (null: no raises apply); the window keys stay locked until the transaction ends.
+   */
+  public Future<Verdict> check(SqlConnection conn, Order order, Limits limits, String policyName) {
+    List<String> targets = policyName == null ? List.of() : LimitOverride.targets(policyName, limits, order);
+    String ticker = limits.collarPct() == null ? null : order.symbol();
+    // the clock is read once the keys are ours, so an order counted before us has an earlier time than ours,
+    // and the facts are read in a statement that starts after the locks are held, so it sees that order
+    return store.lock(conn, new ArrayList<>(keys(order, limits))).compose(v -> {
+      Instant at = Times.micros(clock.instant());
+      List<PretradeStore.Window> strategies = new ArrayList<>();
+      List<PretradeStore.Window> accounts = new ArrayList<>();
+      for (RollingCap cap : limits.rolling()) {
+        PretradeStore.Window w = new PretradeStore.Window(cap.key(order), at.minus(cap.window()));
+        (cap.per() == ScopeKind.STRATEGY ? strategies : accounts).add(w);
+      }
+      Duration dup = limits.duplicateWindow();
+      PretradeStore.Query q = new PretradeStore.Query(strategies, accounts, dup == null ? null : Duplicates.key(order),
+        dup == null ? null : at.minus(dup), targets, at.minus(LimitOverride.MAX_RAISE), ticker);
+      return store.facts(conn, q).map(f -> verdict(order, limits, policyName, f, at));
     });
-    for (RollingCap cap : limits.rolling()) {
-      f = f.compose(v -> store.totals(conn, cap.per() == ScopeKind.STRATEGY, cap.key(order), at[0].minus(cap.window()))
-        .map(t -> {
-          totals.put(cap, t);
-          return null;
-        }));
+  }
+
+  private Verdict verdict(Order order, Limits limits, String policyName, PretradeStore.Facts f, Instant at) {
+    Limits inForce = limits;
+    if (!f.raises().isEmpty()) {
+      List<LimitOverride.Raise> raises = f.raises().stream().map(LimitOverride.Raise::of).filter(Objects::nonNull)
+        .toList();
+      inForce = LimitOverride.apply(limits, order, policyName, raises, at);
     }
-    if (limits.duplicateWindow() != null) {
-      f = f.compose(v -> store.latestSame(conn, Duplicates.key(order), at[0].minus(limits.duplicateWindow()))
-        .map(l -> {
-          same.addAll(l);
-          return null;
-        }));
+    // the raises change a cap's figures, never its key or window, so the totals read for the policy's caps hold
+    Map<RollingCap, WindowTotals> totals = new HashMap<>();
+    int s = 0;
+    int a = 0;
+    for (RollingCap cap : inForce.rolling()) {
+      totals.put(cap, cap.per() == ScopeKind.STRATEGY ? f.strategies().get(s++) : f.accounts().get(a++));
     }
-    return f.map(v -> new Verdict(LimitCheck.breaches(order, limits, new LimitCheck.Facts(quote, quoteMaxAge, same,
-      totals, at[0])), at[0]));
+    List<Instant> same = f.latestSame() == null ? List.of() : List.of(f.latestSame());
+    return new Verdict(LimitCheck.breaches(order, inForce, new LimitCheck.Facts(f.quote(), quoteMaxAge, same, totals,
+      at)), at, inForce);
   }
 
   /** Counts an order in every window and for duplicate checks; call in the transaction that checked it. */
