@@ -26,7 +26,7 @@ import java.util.UUID;
 
 /**
  * The pre-trade limit check inside a create transaction: locks the order's window keys (one statement),
- * then reads the totals, the latest duplicate, the raises in force and the quote (one statement), applies
+ * then reads the totals, the latest duplicate, the raises in force and the quote (pipelined, one round trip), applies
  * the raises and asks {@link LimitCheck}, and counts the order once it is admitted. Every node reads and
  * writes the same rows under the same locks, so windows are exact across nodes; nothing is cached.
  */
@@ -58,7 +58,7 @@ public final class PretradeGate {
     List<String> targets = policyName == null ? List.of() : LimitOverride.targets(policyName, limits, order);
     String ticker = limits.collarPct() == null ? null : order.symbol();
     // the clock is read once the keys are ours, so an order counted before us has an earlier time than ours,
-    // and the facts are read in a statement that starts after the locks are held, so it sees that order
+    // and the facts are read in statements that start after the locks are held, so they see that order
     return store.lock(conn, new ArrayList<>(keys(order, limits))).compose(v -> {
       Instant at = Times.micros(clock.instant());
       List<PretradeStore.Window> strategies = new ArrayList<>();

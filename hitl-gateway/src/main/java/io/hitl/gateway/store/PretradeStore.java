@@ -12,7 +12,6 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,8 @@ import java.util.UUID;
  * first takes a transaction-scoped advisory lock per window key (in key order, so two never deadlock, all
  * in one statement), so two nodes counting the same strategy or account queue on it and each sees the
  * other's order; then it reads every window total, the latest duplicate, the raises in force and the
- * quote in one statement, which starts once the locks are held and so sees every order counted before.
+ * quote in statements sent together (pipelined) once the locks are held, so each sees every order counted
+ * before.
  */
 public final class PretradeStore {
   /** The two-key form of the advisory lock: this class id, then the key's hash. */
@@ -31,30 +31,16 @@ public final class PretradeStore {
   /** One lock per key, taken in the array's order (the subquery's ORDER BY keeps it from being reordered). */
   private static final String LOCK = "SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(k.key)) "
     + "FROM (SELECT key FROM unnest($1::text[]) WITH ORDINALITY AS u(key, i) ORDER BY i) k";
-  private static final String NO_FACT = "NULL::timestamptz AS latest, NULL::jsonb AS payload, NULL::text AS ticker, "
-    + "NULL::numeric AS bid, NULL::numeric AS ask, NULL::timestamptz AS quoted_at, NULL::timestamptz AS received_at, "
-    + "NULL::text AS source";
-  private static final String NO_TOTAL = "NULL::bigint, NULL::bigint, NULL::numeric";
-  /**
-   * Everything the check reads, one row per fact, told apart by {@code kind}: a window total per strategy
-   * key ('s') and account key ('a') with its index in the arrays given, the latest duplicate ('d'), each
-   * raise journaled for the targets ('r') and the latest quote ('q').
-   */
-  private static final String FACTS = "SELECT 's' AS kind, w.i AS i, t.n AS n, t.total AS total, " + NO_FACT
-    + " FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS w(key, since, i) CROSS JOIN LATERAL "
-    + "(SELECT count(*) AS n, coalesce(sum(notional), 0) AS total FROM pretrade_orders "
-    + "WHERE strategy_key = w.key AND counted_at > w.since) t"
-    + " UNION ALL SELECT 'a', w.i, t.n, t.total, " + NO_FACT
-    + " FROM unnest($3::text[], $4::timestamptz[]) WITH ORDINALITY AS w(key, since, i) CROSS JOIN LATERAL "
-    + "(SELECT count(*) AS n, coalesce(sum(notional), 0) AS total FROM pretrade_orders "
-    + "WHERE account_key = w.key AND counted_at > w.since) t"
-    + " UNION ALL (SELECT 'd', " + NO_TOTAL + ", counted_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
-    + "FROM pretrade_orders WHERE duplicate_key = $5::text AND counted_at > $6::timestamptz "
-    + "ORDER BY counted_at DESC LIMIT 1)"
-    + " UNION ALL SELECT 'r', " + NO_TOTAL + ", NULL, payload, NULL, NULL, NULL, NULL, NULL, NULL FROM journal "
-    + "WHERE action = 'limit_raised' AND target = ANY($7::text[]) AND created_at > $8::timestamptz"
-    + " UNION ALL SELECT 'q', " + NO_TOTAL + ", NULL, NULL, ticker, bid, ask, quoted_at, received_at, source "
-    + "FROM quotes WHERE ticker = $9::text";
+  private static final String TOTALS_BY_STRATEGY = "SELECT count(*) AS n, coalesce(sum(notional), 0) AS total "
+    + "FROM pretrade_orders WHERE strategy_key = $1 AND counted_at > $2";
+  private static final String TOTALS_BY_ACCOUNT = "SELECT count(*) AS n, coalesce(sum(notional), 0) AS total "
+    + "FROM pretrade_orders WHERE account_key = $1 AND counted_at > $2";
+  private static final String LATEST_SAME = "SELECT counted_at FROM pretrade_orders WHERE duplicate_key = $1 "
+    + "AND counted_at > $2 ORDER BY counted_at DESC LIMIT 1";
+  private static final String RAISES = "SELECT payload FROM journal WHERE action = 'limit_raised' "
+    + "AND target = ANY($1) AND created_at > $2";
+  private static final String QUOTE = "SELECT ticker, bid, ask, quoted_at, received_at, source FROM quotes "
+    + "WHERE ticker = $1";
   private static final String DELETE = "DELETE FROM pretrade_orders WHERE approval_id = $1";
   private static final String INSERT = "INSERT INTO pretrade_orders (approval_id, counted_at, strategy_key, "
     + "account_key, duplicate_key, notional) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -88,46 +74,45 @@ public final class PretradeStore {
   }
 
   /**
-   * Reads every fact of {@code q} in one statement. Orders stamped later than the reader's clock (a node whose
-   * clock runs ahead) count too, so skew can only make a window stricter.
+   * Reads every fact of {@code q}: one small statement per fact, all sent at once on the connection
+   * (pipelined), so they cost one round trip; each starts after the locks taken before are held. Orders
+   * stamped later than the reader's clock (a node whose clock runs ahead) count too, so skew can only make a
+   * window stricter.
    */
   public Future<Facts> facts(SqlClient c, Query q) {
-    Tuple args = Tuple.from(new Object[] {
-      keys(q.strategies()), sinces(q.strategies()), keys(q.accounts()), sinces(q.accounts()), q.duplicateKey(),
-      q.duplicateKey() == null ? null : odt(q.duplicateSince()), q.raiseTargets().toArray(new String[0]),
-      odt(q.raiseSince()), q.ticker()
-    });
-    return c.preparedQuery(FACTS).execute(args).map(rs -> {
-      WindowTotals[] strategies = new WindowTotals[q.strategies().size()];
-      WindowTotals[] accounts = new WindowTotals[q.accounts().size()];
-      Instant latest = null;
-      List<Map<String, Object>> raises = new ArrayList<>();
-      Quote quote = null;
-      for (Row r : rs) {
-        switch (r.getString("kind")) {
-          case "s" -> strategies[(int) (r.getLong("i") - 1)] = totals(r);
-          case "a" -> accounts[(int) (r.getLong("i") - 1)] = totals(r);
-          case "d" -> latest = instant(r.getOffsetDateTime("latest"));
-          case "r" -> raises.add(Json.plainMap(r.getJsonObject("payload")));
-          default -> quote = new Quote(r.getString("ticker"), r.getBigDecimal("bid"), r.getBigDecimal("ask"),
-            instant(r.getOffsetDateTime("quoted_at")), instant(r.getOffsetDateTime("received_at")),
-            r.getString("source"));
-        }
-      }
-      return new Facts(List.of(strategies), List.of(accounts), latest, raises, quote);
-    });
+    List<Future<WindowTotals>> strategies = q.strategies().stream()
+      .map(w -> c.preparedQuery(TOTALS_BY_STRATEGY).execute(Tuple.of(w.key(), odt(w.since())))
+        .map(rs -> totals(rs.iterator().next()))).toList();
+    List<Future<WindowTotals>> accounts = q.accounts().stream()
+      .map(w -> c.preparedQuery(TOTALS_BY_ACCOUNT).execute(Tuple.of(w.key(), odt(w.since())))
+        .map(rs -> totals(rs.iterator().next()))).toList();
+    Future<Instant> latest = q.duplicateKey() == null ? Future.succeededFuture()
+      : c.preparedQuery(LATEST_SAME).execute(Tuple.of(q.duplicateKey(), odt(q.duplicateSince())))
+        .map(rs -> rs.iterator().hasNext() ? instant(rs.iterator().next().getOffsetDateTime("counted_at")) : null);
+    Future<List<Map<String, Object>>> raises = q.raiseTargets().isEmpty() ? Future.succeededFuture(List.of())
+      : c.preparedQuery(RAISES).execute(Tuple.of(q.raiseTargets().toArray(new String[0]), odt(q.raiseSince())))
+        .map(rs -> {
+          List<Map<String, Object>> out = new ArrayList<>();
+          rs.forEach(r -> out.add(Json.plainMap(r.getJsonObject("payload"))));
+          return out;
+        });
+    Future<Quote> quote = q.ticker() == null ? Future.succeededFuture()
+      : c.preparedQuery(QUOTE).execute(Tuple.of(q.ticker())).map(rs -> rs.iterator().hasNext()
+        ? quote(rs.iterator().next()) : null);
+    List<Future<?>> all = new ArrayList<>(strategies);
+    all.addAll(accounts);
+    all.addAll(List.of(latest, raises, quote));
+    return Future.all(all).map(v -> new Facts(strategies.stream().map(Future::result).toList(),
+      accounts.stream().map(Future::result).toList(), latest.result(), raises.result(), quote.result()));
+  }
+
+  private static Quote quote(Row r) {
+    return new Quote(r.getString("ticker"), r.getBigDecimal("bid"), r.getBigDecimal("ask"),
+      instant(r.getOffsetDateTime("quoted_at")), instant(r.getOffsetDateTime("received_at")), r.getString("source"));
   }
 
   private static WindowTotals totals(Row r) {
     return new WindowTotals(r.getLong("n"), Decimals.scaled(r.getBigDecimal("total")));
-  }
-
-  private static String[] keys(List<Window> ws) {
-    return ws.stream().map(Window::key).toArray(String[]::new);
-  }
-
-  private static OffsetDateTime[] sinces(List<Window> ws) {
-    return ws.stream().map(w -> odt(w.since())).toArray(OffsetDateTime[]::new);
   }
 
   public Future<Void> delete(SqlClient c, UUID approvalId) {
