@@ -5,6 +5,7 @@ import static io.hitl.gateway.config.ConfigKeys.*;
 import io.hitl.gateway.core.CallbackUrl;
 import io.hitl.gateway.core.Checkpoint;
 import io.hitl.gateway.core.ChatIdentities;
+import io.hitl.gateway.core.ChatRoles;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.TimeoutAction;
 import io.hitl.gateway.core.TimeoutPolicy;
@@ -116,6 +117,8 @@ public final class GatewayConfig {
   public final boolean emailFallback;
   public final boolean callbackAllowHttp;
   public final ChatIdentities chatIdentities;
+  /** The desk roles a mapped operator carries when acting from chat. */
+  public final ChatRoles chatRoles;
   public final int notifyMaxAttempts;
   public final int notifyBackoffBaseMs;
   public final int notifyBackoffMaxMs;
@@ -298,6 +301,18 @@ public final class GatewayConfig {
       chatIdentities = ChatIdentities.parse(value(HITL_CHAT_IDENTITIES));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(HITL_CHAT_IDENTITIES, e.getMessage());
+    }
+    try {
+      chatRoles = ChatRoles.parse(value(HITL_CHAT_ROLES));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(HITL_CHAT_ROLES, e.getMessage());
+    }
+    for (String operator : chatRoles.operators()) {
+      if (chatIdentities.users(ChatIdentities.SLACK, operator).isEmpty()
+          && chatIdentities.users(ChatIdentities.DISCORD, operator).isEmpty()) {
+        throw new ConfigException(HITL_CHAT_ROLES, "operator '" + operator
+          + "' has no chat identity in HITL_CHAT_IDENTITIES");
+      }
     }
     notifyMaxAttempts = integer(HITL_NOTIFY_MAX_ATTEMPTS, 10, 1, 100);
     notifyBackoffBaseMs = integer(HITL_NOTIFY_BACKOFF_BASE_MS, 1000, 10, 600_000);
