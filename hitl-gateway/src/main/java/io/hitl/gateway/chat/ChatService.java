@@ -84,9 +84,7 @@ final class ChatService {
 
   /** The same with the reason a modal asked for. */
   Future<JsonObject> decide(String operator, ChatAction action, String reason, String channel, String corr) {
-    DeliveryOptions o = BusActor.options(new Actor(operator, EnumSet.of(Role.APPROVER)), corr)
-      .addHeader(Headers.CHANNEL, channel)
-      .setSendTimeout(DECIDE_TIMEOUT_MS);
+    DeliveryOptions o = options(approver(operator), channel, corr);
     JsonObject body = new JsonObject().put("request_id", action.requestId().toString()).put("decision", action.decision());
     if (reason != null) {
       body.put("reason", reason);
@@ -102,8 +100,8 @@ final class ChatService {
     if (comment != null && !comment.isBlank()) {
       body.put("comment", comment.strip());
     }
-    return bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, options(operator, EnumSet.of(Role.APPROVER),
-      channel, corr)).map(m -> m.body().getJsonObject("approval"));
+    return bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, options(approver(operator), channel, corr))
+      .map(m -> m.body().getJsonObject("approval"));
   }
 
   /**
@@ -119,8 +117,8 @@ final class ChatService {
       }
       String persona = personas.get(action.slot()).name();
       JsonObject body = new JsonObject().put("request_id", a.id().toString()).put("persona", persona);
-      return bus.<JsonObject>request(Addresses.APPROVALS_ACKNOWLEDGE, body, options(operator,
-        EnumSet.of(Role.APPROVER), channel, corr)).map(m -> Acknowledged.reply(m.body().getJsonObject("approval"),
+      return bus.<JsonObject>request(Addresses.APPROVALS_ACKNOWLEDGE, body, options(approver(operator),
+        channel, corr)).map(m -> Acknowledged.reply(m.body().getJsonObject("approval"),
           persona));
     });
   }
@@ -132,8 +130,8 @@ final class ChatService {
   Future<JsonObject> reRequest(String operator, ChatAction action, String channel, String corr) {
     JsonObject body = new JsonObject().put("request_id", action.requestId().toString())
       .put("reason", "Re-requested from " + ChatText.channel(channel));
-    return bus.<JsonObject>request(Addresses.APPROVALS_REREQUEST, body, options(operator, EnumSet.of(Role.SUBMITTER),
-      channel, corr)).map(m -> m.body().getJsonObject("approval"));
+    return bus.<JsonObject>request(Addresses.APPROVALS_REREQUEST, body, options(new Actor(operator,
+      EnumSet.of(Role.SUBMITTER)), channel, corr)).map(m -> m.body().getJsonObject("approval"));
   }
 
   /** The request, for a form about it; SEC-011 when there is no such request, SEC-080 when its row fails its hash. */
@@ -150,8 +148,16 @@ final class ChatService {
     });
   }
 
-  private static DeliveryOptions options(String operator, java.util.Set<Role> roles, String channel, String corr) {
-    return BusActor.options(new Actor(operator, roles), corr).addHeader(Headers.CHANNEL, channel)
+  /**
+   * The operator acting from chat as an approver, with the desk roles HITL_CHAT_ROLES gives it, so the decision,
+   * acknowledgement and quorum rules judge the click as they would a token carrying those roles.
+   */
+  private Actor approver(String operator) {
+    return new Actor(operator, EnumSet.of(Role.APPROVER), config.chatRoles.roles(operator));
+  }
+
+  private static DeliveryOptions options(Actor actor, String channel, String corr) {
+    return BusActor.options(actor, corr).addHeader(Headers.CHANNEL, channel)
       .setSendTimeout(DECIDE_TIMEOUT_MS);
   }
 

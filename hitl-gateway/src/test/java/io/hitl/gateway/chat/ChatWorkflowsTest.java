@@ -33,6 +33,7 @@ class ChatWorkflowsTest {
   static final String SECRET = "slack-signing-secret-for-workflows";
   static final String ALICE_DISCORD = "987654321012345678";
   static final String CAROL_DISCORD = "987654321012345679";
+  static final String DAVE_DISCORD = "987654321012345680";
   static final KeyPair KEYS = SignedCalls.ed25519();
   static final FakeChatApi fake = new FakeChatApi();
   @RegisterExtension
@@ -45,7 +46,9 @@ class ChatWorkflowsTest {
     .with("DISCORD_PUBLIC_KEY", DiscordSignature.rawHex(KEYS.getPublic()))
     .with("HITL_NOTIFY_CHANNELS", "slack")
     .with("HITL_CHAT_IDENTITIES", "alice=slack:U0ALICE,alice=discord:" + ALICE_DISCORD + ",carol=slack:U0CAROL,"
-      + "carol=discord:" + CAROL_DISCORD + ",engine-1=slack:U0DESK")
+      + "carol=discord:" + CAROL_DISCORD + ",engine-1=slack:U0DESK,dave=slack:U0DAVE,dave=discord:" + DAVE_DISCORD
+      + ",erin=slack:U0ERIN")
+    .with("HITL_CHAT_ROLES", "dave=risk|desk,erin=risk,carol=desk")
     .with("HITL_NOTIFY_POLL_MS", "200")
     .closeAfter(fake);
   static final String admin = gw.token("ops-admin", "admin");
@@ -72,6 +75,10 @@ class ChatWorkflowsTest {
       .add(policy("pair", "CPAIR").put("required_approvals", 2)
         .put("approvers", new JsonObject().put("users", new JsonArray().add("alice").add("bob"))
           .put("roles", new JsonArray().add("risk"))))
+      .add(policy("roleacked", "CRACK").put("acknowledgements", new JsonArray()
+        .add(new JsonObject().put("persona", "risk").put("roles", new JsonArray().add("risk")))))
+      .add(policy("rolepair", "CRPAIR").put("required_approvals", 2)
+        .put("approvers", new JsonObject().put("roles", new JsonArray().add("risk"))))
       .add(policy("again", "CRR").put("re_request", new JsonObject().put("cooldown_seconds", 0)
         .put("max_per_lineage", 2))));
     Response r = gw.call("PUT", "/api/v1/policies", admin, doc);
@@ -259,6 +266,59 @@ class ChatWorkflowsTest {
     assertThat(buttons(all)).extracting(b -> b.getString("action_id")).doesNotContain("hitl_ack_0", "hitl_ack_1");
     assertThat(buttons(all)).filteredOn(b -> "hitl_approve".equals(b.getString("action_id")))
       .singleElement().satisfies(b -> assertThat(b.getJsonObject("text").getString("text")).isEqualTo("✅ Approve"));
+  }
+
+  @Test
+  void aRoleOnlyPersonaIsTickedFromSlackByAnOperatorHoldingThatRoleInHitlChatRolesAndByNoOtherChatUser() {
+    String id = create("CRACK");
+    posted(id);
+    String carolUrl = "/slack/response/" + UUID.randomUUID();
+    slackClick("U0CAROL", "hitl_ack_0", id, carolUrl);
+    assertThat(fake.await("POST", carolUrl, c -> true, 1, WAIT).get(0).json().getString("text"))
+      .as("carol holds desk, not risk").contains("SEC-090").contains("Nothing was decided");
+    String aliceUrl = "/slack/response/" + UUID.randomUUID();
+    slackClick("U0ALICE", "hitl_ack_0", id, aliceUrl);
+    assertThat(fake.await("POST", aliceUrl, c -> true, 1, WAIT).get(0).json().getString("text"))
+      .as("alice has no chat roles").contains("SEC-090");
+    assertThat(entries(id, "acknowledged")).isEmpty();
+    assertThat(get(id).getJsonObject("acknowledgements").getJsonArray("missing")).containsExactly("risk");
+
+    String daveUrl = "/slack/response/" + UUID.randomUUID();
+    slackClick("U0DAVE", "hitl_ack_0", id, daveUrl);
+    assertThat(fake.await("POST", daveUrl, c -> true, 1, WAIT).get(0).json().getString("text"))
+      .contains("Acknowledged as risk").contains("Every acknowledgement is in");
+    assertThat(entries(id, "acknowledged")).singleElement().satisfies(e -> {
+      assertThat(e.getString("actor")).isEqualTo("dave");
+      assertThat(e.getJsonObject("payload").getString("channel")).isEqualTo("slack");
+    });
+    assertThat(get(id).getJsonObject("acknowledgements").getJsonArray("missing")).isEmpty();
+  }
+
+  @Test
+  void aQuorumWhoseApproversAreNamedOnlyByRoleCountsChatVotesOfOperatorsHoldingThatRole() {
+    String id = create("CRPAIR");
+    posted(id);
+    Response carol = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now(),
+      SignedCalls.discordClick(CAROL_DISCORD, "hitl:approve:" + id, "42", "9001").encode());
+    assertThat(carol.json().getJsonObject("data").getString("content")).contains("SEC-090");
+    assertThat(get(id).getJsonArray("votes")).isEmpty();
+
+    Response dave = SignedCalls.discord(gw.port(), KEYS.getPrivate(), now(),
+      SignedCalls.discordClick(DAVE_DISCORD, "hitl:approve:" + id, "42", "9001").encode());
+    assertThat(dave.json().getJsonObject("data").getString("content")).as(dave.body()).contains("is counted");
+    JsonObject counted = get(id);
+    assertThat(counted.getString("status")).isEqualTo("pending");
+    assertThat(counted.getJsonArray("votes")).singleElement().satisfies(v -> {
+      assertThat(((JsonObject) v).getString("approver")).isEqualTo("dave");
+      assertThat(((JsonObject) v).getString("channel")).isEqualTo("discord");
+    });
+
+    slackClick("U0ERIN", "hitl_approve", id, "/slack/response/" + UUID.randomUUID());
+    JsonObject decided = Poll.until(() -> get(id), a -> !"pending".equals(a.getString("status")), WAIT, id + " decided");
+    assertThat(decided.getString("status")).isEqualTo("approved");
+    assertThat(decided.getString("decided_by")).isEqualTo("erin");
+    assertThat(decided.getJsonArray("votes").stream().map(v -> ((JsonObject) v).getString("approver")))
+      .containsExactlyInAnyOrder("dave", "erin");
   }
 
   @Test
