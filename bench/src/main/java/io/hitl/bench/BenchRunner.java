@@ -100,12 +100,7 @@ public final class BenchRunner {
     if (shared) {
       try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log);
            Load load = new Load(gw.httpPort, 128)) {
-        Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
-          "{\"ticker\":\"7203.T\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-        if (quoted.status() != 200) {
-          throw new IllegalStateException("the quote was refused: " + quoted.body());
-        }
+        quote(load, "7203.T");
         load.saturate(32, quick ? 2 : 10, i -> create(), r -> { });
 
         if (phases.contains("creates") || phases.contains("decisions")) {
@@ -198,6 +193,16 @@ public final class BenchRunner {
       .put("figures", new JsonArray(figures));
     Files.writeString(out.resolve("results.json"), results.encodePrettily());
     print(results);
+  }
+
+  /** Posts a fresh quote for {@code ticker}, as an engine's market feed does, so trades on it can be approved. */
+  private void quote(Load load, String ticker) throws Exception {
+    Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
+      "{\"ticker\":\"" + ticker + "\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage()
+      .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (quoted.status() != 200) {
+      throw new IllegalStateException("the quote was refused: " + quoted.body());
+    }
   }
 
   /** Pending requests first, then approved open-loop at half of the peak create rate. */
@@ -298,12 +303,7 @@ public final class BenchRunner {
       Load.Req create = new Load.Req(HttpMethod.POST, "/api/v1/approvals/trade", submitter, body);
       try (GatewayProcess gw = GatewayProcess.start(jar, settings, "1g", log);
            Load load = new Load(gw.httpPort, 128)) {
-        Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
-          "{\"ticker\":\"7203.T\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-        if (quoted.status() != 200) {
-          throw new IllegalStateException("the quote was refused: " + quoted.body());
-        }
+        quote(load, "7203.T");
         Load.Reply first = load.call(create).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (first.status() != 201) {
           throw new IllegalStateException("a create with a callback_url was refused: " + first.body());
@@ -368,12 +368,7 @@ public final class BenchRunner {
       throw new IllegalStateException("the limits policy was refused: " + saved.body());
     }
     for (String ticker : List.of("LIM0", "LIM5")) {
-      Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
-        "{\"ticker\":\"" + ticker + "\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage()
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      if (quoted.status() != 200) {
-        throw new IllegalStateException("the quote was refused: " + quoted.body());
-      }
+      quote(load, ticker);
     }
     java.util.concurrent.atomic.AtomicLong sizes = new java.util.concurrent.atomic.AtomicLong();
     java.util.function.Function<String, java.util.function.IntFunction<Load.Req>> orders = ticker -> i -> {
@@ -492,12 +487,7 @@ public final class BenchRunner {
       try (GatewayProcess gw = GatewayProcess.start(jar, settings, "1g", log);
            Load load = new Load(gw.httpPort, 128);
            Load clicks = new Load(gw.httpPort, 32)) {
-        Load.Reply quoted = load.call(new Load.Req(HttpMethod.POST, "/api/v1/market/quotes", submitter,
-          "{\"ticker\":\"7203.T\",\"bid\":\"2850\",\"ask\":\"2851\"}")).toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-        if (quoted.status() != 200) {
-          throw new IllegalStateException("the quote was refused: " + quoted.body());
-        }
+        quote(load, "7203.T");
         load.saturate(32, quick ? 2 : 10, i -> create(), r -> { });
         new ChatAck(quick, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::create, this::figure)
           .run(gw.httpPort, load, clicks, slack, log);
