@@ -12,7 +12,7 @@ export function render(main, { params, go }) {
       // a development link: tokens are not taken here, and this one leaves the address bar and the history
       history.replaceState(null, '', location.pathname + '#/signin' + (next ? '?next=' + encodeURIComponent(next) : ''));
     }
-    renderProvider(main, next);
+    renderProvider(main, next, failure(params.get('error')));
     return;
   }
   const box = el('textarea', { id: 'token', name: 'token', autocomplete: 'off', spellcheck: 'false', placeholder: 'eyJ…' });
@@ -44,7 +44,7 @@ export function render(main, { params, go }) {
 }
 
 /** The provider's sign-in: the browser leaves for its login page and /auth/callback brings it back to next. */
-function renderProvider(main, next) {
+function renderProvider(main, next, failed) {
   const c = signInConfig();
   const name = c.provider || 'your identity provider';
   const button = el('button', { class: 'btn primary', type: 'button', id: 'sso-button' }, 'Sign in with ' + name);
@@ -54,6 +54,7 @@ function renderProvider(main, next) {
   });
   main.appendChild(el('section', { class: 'panel signin' },
     el('h1', {}, 'Sign in'),
+    failed ? el('p', { class: 'notice error', id: 'signin-error', role: 'alert' }, failed) : null,
     el('p', { class: 'muted' }, 'Sign in with your organisation\u2019s account at ' + name
       + '. Your roles come from your groups there.'),
     el('div', { class: 'actions' }, button)));
@@ -82,6 +83,32 @@ async function signIn(value, remember, next, go, button) {
   } finally {
     button.disabled = false;
   }
+}
+
+// Why /auth/callback sent the browser back here (#/signin?error=REASON), in words; the provider's own error codes
+// (RFC 6749 4.1.2.1, OpenID Connect 3.1.2.6) and the gateway's reasons.
+const FAILURES = {
+  access_denied: 'The sign-in was cancelled or refused at the identity provider.',
+  login_required: 'The identity provider needs you to log in again.',
+  interaction_required: 'The identity provider needs you to complete its login page.',
+  consent_required: 'The identity provider needs your consent before this console may sign you in.',
+  temporarily_unavailable: 'The identity provider is temporarily unavailable. Try again shortly.',
+  server_error: 'The identity provider had an error. Try again shortly.',
+  not_started: 'That sign-in was not started in this browser, or it was already used. Start again.',
+  state_mismatch: 'That sign-in answer does not belong to the sign-in this browser started. Start again.',
+  expired: 'The sign-in took too long. Start again.',
+  invalid_code: 'The identity provider sent back no usable code. Start again.',
+  exchange_failed: 'The identity provider did not confirm the sign-in. Start again.',
+  no_subject: 'The identity provider did not say who you are, so the gateway cannot sign you in.',
+  unavailable: 'The gateway has not reached the identity provider yet. Try again shortly.',
+  not_configured: 'Single sign-on is not configured on this gateway.',
+};
+
+function failure(reason) {
+  if (!reason) return null;
+  const words = Object.prototype.hasOwnProperty.call(FAILURES, reason) ? FAILURES[reason]
+    : 'The identity provider refused the sign-in (' + reason.slice(0, 64) + ').';
+  return 'Sign-in failed. ' + words;
 }
 
 function safeNext(next) {

@@ -42,6 +42,8 @@ final class SignInRoutes {
   private static final String CSRF = "hitl.csrf";
   private static final String ID_TOKEN = "hitl.id_token";
   private static final String PENDING = "hitl.sign_in";
+  /** When the session last made a call, by the gateway's clock: HITL_SESSION_IDLE_SECONDS counts from here. */
+  private static final String SEEN = "hitl.seen";
   /** How long the provider's login page may take before the sign-in it started is refused. */
   private static final long PENDING_SECONDS = 600;
   /** A console path to return to after sign-in: letters, digits and a few separators, no scheme or host. */
@@ -61,6 +63,7 @@ final class SignInRoutes {
     this.sessions = provider == null ? null : SessionHandler.create(store(vertx))
       .setSessionCookieName(COOKIE).setCookieHttpOnlyFlag(true).setCookieSecureFlag(secureCookie(config))
       // Lax: the provider's redirect back to /auth/callback is a cross-site navigation that must carry the cookie
+      // the store's own timeout (its clock, the system's) only clears what the idle check in signedIn has ended
       .setCookieSameSite(CookieSameSite.LAX).setSessionTimeout(config.oidc.sessionIdleSeconds * 1000L)
       .setLazySession(true).setSessionCookiePath("/");
   }
@@ -89,6 +92,7 @@ final class SignInRoutes {
     router.get("/auth/config").handler(this::signInConfig);
     if (sessions != null) {
       router.route("/auth/*").handler(sessions);
+      router.get("/auth/session").handler(this::touch);
     }
     router.get("/auth/login").handler(this::login);
     router.get("/auth/callback").handler(this::callback);
@@ -99,8 +103,28 @@ final class SignInRoutes {
   /** Loads the session (if any) on API routes, so {@link #actor} can read it; nothing without a provider. */
   void mountOnApi(Router router, String api) {
     if (sessions != null) {
-      router.route(api + "/*").handler(sessions);
+      router.route(api + "/*").handler(sessions).handler(this::touch);
     }
+  }
+
+  /**
+   * Counts the call as the session's activity (or ends a session past its idle or maximum age) and stores that
+   * before the call goes on: stored only when the answer is written, the browser's next call could reach the store
+   * first, read the older time and end a session that was in use.
+   */
+  private void touch(RoutingContext ctx) {
+    if (!hasCookie(ctx)) {
+      ctx.next();
+      return;
+    }
+    Session session = ctx.session();
+    Object before = session == null ? null : session.get(SEEN);
+    signedIn(ctx);
+    if (session == null || (!session.isDestroyed() && java.util.Objects.equals(before, session.get(SEEN)))) {
+      ctx.next();
+      return;
+    }
+    sessions.flush(ctx, true).onComplete(ar -> ctx.next());
   }
 
   /** How the console signs in here: through the provider, or (development, no issuer) with a pasted token. */
@@ -129,28 +153,42 @@ final class SignInRoutes {
   }
 
   private void callback(RoutingContext ctx) {
-    IdentityProvider p = required();
+    IdentityProvider p;
+    try {
+      p = required();
+    } catch (GatewayException e) {
+      refuse(ctx, e.code() == ErrorCode.SEC_011 ? "not_configured" : "unavailable", e);
+      return;
+    }
     Session session = ctx.session();
     JsonObject pending = session.remove(PENDING);
     if (pending == null) {
-      throw signInFailed("no sign-in was started in this browser (or it was already completed); start again");
+      refuse(ctx, "not_started",
+        signInFailed("no sign-in was started in this browser (or it was already completed); start again"));
+      return;
     }
     String error = ctx.request().getParam("error");
     if (error != null) {
-      throw signInFailed("the identity provider refused the sign-in ("
-        + (PROVIDER_ERROR.matcher(error).matches() ? error : "unreadable error") + ")");
+      boolean readable = PROVIDER_ERROR.matcher(error).matches();
+      refuse(ctx, readable ? error : "provider_error", signInFailed("the identity provider refused the sign-in ("
+        + (readable ? error : "unreadable error") + ")"));
+      return;
     }
     String state = ctx.request().getParam("state");
     if (state == null || !MessageDigest.isEqual(state.getBytes(StandardCharsets.UTF_8),
         pending.getString("state").getBytes(StandardCharsets.UTF_8))) {
-      throw signInFailed("the sign-in answer does not belong to the sign-in this browser started");
+      refuse(ctx, "state_mismatch", signInFailed("the sign-in answer does not belong to the sign-in this browser "
+        + "started"));
+      return;
     }
     if (clock.instant().getEpochSecond() - pending.getLong("at") > PENDING_SECONDS) {
-      throw signInFailed("the sign-in took longer than " + PENDING_SECONDS + " s; start again");
+      refuse(ctx, "expired", signInFailed("the sign-in took longer than " + PENDING_SECONDS + " s; start again"));
+      return;
     }
     String code = ctx.request().getParam("code");
     if (code == null || code.isEmpty() || code.length() > 4096) {
-      throw GatewayException.invalid(java.util.Map.of("code", "is required"));
+      refuse(ctx, "invalid_code", GatewayException.invalid(java.util.Map.of("code", "is required")));
+      return;
     }
     p.exchange(code, pending.getString("verifier")).compose(user -> {
       JsonObject id = user.attributes().getJsonObject("idToken");
@@ -162,12 +200,12 @@ final class SignInRoutes {
       }
       return p.principal(claims(id, user.attributes().getJsonObject("accessToken"), p))
         .map(principal -> new Object[] {principal, user.principal().getString("id_token")});
-    }).onFailure(t -> Problems.send(ctx, signInFailed(t.getMessage() == null ? "the code exchange failed"
-        : t.getMessage()))).onSuccess(done -> {
+    }).onFailure(t -> refuse(ctx, "exchange_failed", signInFailed(t.getMessage() == null
+        ? "the code exchange failed" : t.getMessage()))).onSuccess(done -> {
       User principal = (User) done[0];
       Actor actor = Tokens.actor(principal);
       if (actor == null) {
-        Problems.send(ctx, signInFailed("the ID token names no subject"));
+        refuse(ctx, "no_subject", signInFailed("the ID token names no subject"));
         return;
       }
       long now = clock.instant().getEpochSecond();
@@ -176,6 +214,7 @@ final class SignInRoutes {
         .put("roles", new JsonArray(List.copyOf(actor.roleNames()))).put("iss", actor.issuer())
         .put("session", UUID.randomUUID().toString()).put("signed_in_at", now)
         .put("expires_at", now + config.oidc.sessionMaxSeconds));
+      session.put(SEEN, now);
       session.put(CSRF, random(32));
       if (done[1] != null) {
         session.put(ID_TOKEN, done[1]);
@@ -184,6 +223,43 @@ final class SignInRoutes {
       stored(ctx, false, () -> ctx.response().setStatusCode(302).putHeader("Location", "/console/#"
         + pending.getString("next")).end());
     });
+  }
+
+  /**
+   * A sign-in that failed at the callback creates nothing: the browser's half-finished sign-in session is ended (a
+   * session already signed in, replaying an old callback, is left as it was). A browser navigation goes back to the
+   * console's sign-in screen with a short reason it puts in words; any other caller gets the problem document.
+   */
+  private void refuse(RoutingContext ctx, String reason, GatewayException problem) {
+    Session session = sessions == null ? null : ctx.session();
+    boolean end = session != null && !session.isDestroyed() && !(session.get(ACTOR) instanceof JsonObject);
+    if (end) {
+      session.destroy();
+    }
+    noStore(ctx);
+    Runnable answer = () -> {
+      if (isNavigation(ctx)) {
+        ctx.put(AccessLog.ERROR_CODE, problem.code().code());
+        ctx.response().setStatusCode(302).putHeader("Location", "/console/#/signin?error=" + reason).end();
+      } else {
+        Problems.send(ctx, problem);
+      }
+    };
+    if (end) {
+      stored(ctx, true, answer);
+    } else {
+      answer.run();
+    }
+  }
+
+  /** A browser loading the page (it asks for HTML), not a program calling the API. */
+  private static boolean isNavigation(RoutingContext ctx) {
+    for (String accept : ctx.request().headers().getAll("Accept")) {
+      if (accept.toLowerCase(java.util.Locale.ROOT).contains("text/html")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -273,9 +349,15 @@ final class SignInRoutes {
       return null;
     }
     JsonObject actor = (JsonObject) a;
-    if (clock.instant().getEpochSecond() >= actor.getLong("expires_at")) {
+    long now = clock.instant().getEpochSecond();
+    Long seen = ctx.session().get(SEEN);
+    if (now >= actor.getLong("expires_at")
+        || now - (seen == null ? actor.getLong("signed_in_at") : seen) >= config.oidc.sessionIdleSeconds) {
       ctx.session().destroy();
       return null;
+    }
+    if (seen == null || seen != now) {
+      ctx.session().put(SEEN, now);
     }
     return actor;
   }

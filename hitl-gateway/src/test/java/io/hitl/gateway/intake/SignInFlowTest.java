@@ -9,6 +9,10 @@ import io.hitl.gateway.support.TestGateway;
 import io.hitl.gateway.support.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -138,8 +142,10 @@ class SignInFlowTest {
   void aSessionEndsAtItsMaximumAgeHoweverBusy() {
     ProviderBrowser b = signIn("alice", List.of("desk-approvers"));
     String csrf = b.session().getString("csrf_token");
-    gw.clock().advance(Duration.ofSeconds(119));
-    assertThat(b.call("GET", "/api/v1/approvals?status=pending", Map.of()).status()).isEqualTo(200);
+    for (int step : List.of(40, 40, 39)) {
+      gw.clock().advance(Duration.ofSeconds(step));
+      assertThat(b.call("GET", "/api/v1/approvals?status=pending", Map.of()).status()).isEqualTo(200);
+    }
     gw.clock().advance(Duration.ofSeconds(1));
     Response ended = b.call("GET", "/api/v1/approvals?status=pending", Map.of());
     assertThat(ended.status()).as("HITL_SESSION_MAX_SECONDS after sign-in").isEqualTo(401);
@@ -148,6 +154,92 @@ class SignInFlowTest {
     String id = created();
     assertThat(b.call("POST", "/api/v1/approvals/" + id + "/approve", Map.of("X-CSRF-Token", csrf)).status())
       .isEqualTo(401);
+  }
+
+  @Test
+  void aSessionEndsAfterTheIdleTimeWithoutACallAndEachCallKeepsItAlive() {
+    ProviderBrowser busy = signIn("alice", List.of("desk-approvers"));
+    ProviderBrowser idle = signIn("bob", List.of("desk-approvers"));
+    String idleCsrf = idle.session().getString("csrf_token");
+    gw.clock().advance(Duration.ofSeconds(59));
+    Response kept = busy.call("GET", "/api/v1/approvals?status=pending", Map.of());
+    assertThat(kept.status()).as(kept.body()).isEqualTo(200);
+    gw.clock().advance(Duration.ofSeconds(1));
+    Response ended = idle.call("GET", "/api/v1/approvals?status=pending", Map.of());
+    assertThat(ended.status()).as("HITL_SESSION_IDLE_SECONDS without a call").isEqualTo(401);
+    assertThat(ended.json().getString("code")).isEqualTo("SEC-001");
+    assertThat(ended.json().getString("detail")).contains("sign in again");
+    assertThat(idle.call("GET", "/auth/session", Map.of()).status()).as("ended, not resumed by a call").isEqualTo(401);
+    String id = created();
+    assertThat(idle.call("POST", "/api/v1/approvals/" + id + "/approve", Map.of("X-CSRF-Token", idleCsrf)).status())
+      .isEqualTo(401);
+    assertThat(gw.call("GET", "/api/v1/approvals/" + id, gw.token("vera", "viewer"), null).json().getString("status"))
+      .isEqualTo("pending");
+
+    assertThat(busy.call("GET", "/api/v1/approvals?status=pending", Map.of()).status()).isEqualTo(200);
+    gw.clock().advance(Duration.ofSeconds(59));
+    assertThat(busy.session().getString("subject")).as("119 s after sign-in, never 60 s without a call")
+      .isEqualTo("alice");
+  }
+
+  @Test
+  void aFailedSignInTakesTheBrowserBackToTheSignInScreenWithTheReasonAndCreatesNoSession() {
+    ProviderBrowser b = new ProviderBrowser("http://localhost:" + gw.port(), idp);
+    String state = startedState(b);
+    HttpResponse<String> cancelled = b.navigate("/auth/callback?error=access_denied&state=" + state);
+    assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(302);
+    assertThat(cancelled.headers().firstValue("Location")).hasValue("/console/#/signin?error=access_denied");
+    assertThat(cancelled.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(b.call("GET", "/auth/session", Map.of()).status()).as("no session").isEqualTo(401);
+    assertThat(reason(b, "/auth/callback?code=abc&state=" + state))
+      .as("the cancelled sign-in cannot be completed afterwards").isEqualTo("not_started");
+
+    startedState(b);
+    assertThat(reason(b, "/auth/callback?code=abc&state=not-the-one")).isEqualTo("state_mismatch");
+    assertThat(reason(b, "/auth/callback?code=abc&state=not-the-one")).as("replayed").isEqualTo("not_started");
+    assertThat(reason(b, "/auth/callback?error=" + URLEncoder.encode("<script>x</script>", StandardCharsets.UTF_8)
+      + "&state=" + startedState(b))).isEqualTo("provider_error");
+    assertThat(reason(b, "/auth/callback?code=made-up-by-the-browser&state=" + startedState(b)))
+      .as("a code the provider refuses").isEqualTo("exchange_failed");
+    assertThat(reason(b, "/auth/callback?state=" + startedState(b))).isEqualTo("invalid_code");
+    assertThat(b.call("GET", "/auth/session", Map.of()).status()).as("still no session").isEqualTo(401);
+
+    ProviderBrowser api = new ProviderBrowser("http://localhost:" + gw.port(), idp);
+    Response problem = api.call("GET", "/auth/callback?error=access_denied&state=" + startedState(api), Map.of());
+    assertThat(problem.status()).as("a program keeps the problem document").isEqualTo(401);
+    assertThat(problem.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(problem.json().getString("code")).isEqualTo("SEC-004");
+    assertThat(problem.json().getString("detail")).contains("access_denied");
+
+    ProviderBrowser signedIn = signIn("alice", List.of("desk-approvers"));
+    JsonObject before = signedIn.session();
+    assertThat(reason(signedIn, "/auth/callback?code=abc&state=def")).as("an old callback, replayed")
+      .isEqualTo("not_started");
+    assertThat(signedIn.session().getString("session")).as("leaves the signed-in session as it was")
+      .isEqualTo(before.getString("session"));
+  }
+
+  /** Starts a sign-in in {@code b} and returns the state the gateway sent to the provider. */
+  private static String startedState(ProviderBrowser b) {
+    HttpResponse<String> login = b.get(b.gateway("/auth/login"));
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
+    String query = URI.create(login.headers().firstValue("Location").orElseThrow()).getRawQuery();
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("state=")) {
+        return pair.substring("state=".length());
+      }
+    }
+    throw new AssertionError("no state in " + query);
+  }
+
+  /** The reason a browser navigation to the callback is sent back to the sign-in screen with. */
+  private static String reason(ProviderBrowser b, String callback) {
+    HttpResponse<String> r = b.navigate(callback);
+    assertThat(r.statusCode()).as(callback + " " + r.body()).isEqualTo(302);
+    String location = r.headers().firstValue("Location").orElseThrow();
+    assertThat(location).startsWith("/console/#/signin?error=");
+    assertThat(r.headers().firstValue("Content-Type")).as("no problem document for a browser").isEmpty();
+    return location.substring("/console/#/signin?error=".length());
   }
 
   @Test

@@ -120,6 +120,12 @@ public final class ProviderBrowser {
     return new Response(res.statusCode(), res.body(), res);
   }
 
+  /** A page load of this browser's gateway, as the address bar makes it: it asks for HTML, with its cookies. */
+  public HttpResponse<String> navigate(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET()
+      .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"));
+  }
+
   public HttpResponse<String> get(String url) {
     return send(HttpRequest.newBuilder(URI.create(url)).GET());
   }
