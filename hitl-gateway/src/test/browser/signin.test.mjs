@@ -1,6 +1,7 @@
 // Single sign-on in Debian's Chromium against a real OpenID Connect provider (mock-oauth2-server's login page):
 // the console offers only "Sign in with …", the operator signs in at the provider with a subject and a groups
-// claim that maps to approver, approves a pending request from the console, signs out, and the old session
+// claim that maps to approver, approves a pending request from the console, signs out, has a sign-in cancelled at the provider shown in
+// words on the sign-in screen (no session), and the old session
 // cookie, replayed on the API, is refused. Prints "ALL PASSED" on success.
 //
 // Environment: HITL_URL (gateway base URL, the host HITL_PUBLIC_URL names), HITL_ISSUER (the provider's issuer),
@@ -107,6 +108,17 @@ await run({ height: 820, timeout: TIMEOUT, shots }, async ({ page, context, prof
   await page.waitForURL(/\/console\/#\/signin/);
   await page.waitForSelector('#sso-button');
   ok('signed out: back on the sign-in screen');
+
+  // a sign-in cancelled at the provider comes back to the sign-in screen, which says why, with no session
+  await page.goto(base + '/auth/login?next=/pending');
+  await page.waitForURL(u => u.toString().startsWith(issuer));
+  await page.goto(base + '/auth/callback?error=access_denied&state=cancelled');
+  await page.waitForURL(/\/console\/#\/signin\?error=access_denied$/);
+  const why = await page.textContent('#signin-error');
+  assert.match(why, /cancelled or refused at the identity provider/);
+  await page.waitForSelector('#sso-button');
+  assert.equal(await page.evaluate(() => fetch('/auth/session').then(r => r.status)), 401);
+  ok('a sign-in cancelled at the provider: back on the sign-in screen saying "' + why + '", no session');
 
   const replay = { 'Cookie': 'hitl.session=' + cookie.value };
   const read = await call('GET', '/api/v1/approvals?status=pending', replay);
