@@ -233,7 +233,9 @@ class EventStreamTest {
     String id = create(TestGateway.trade());
     assertThat(s.awaitEvents(1, Duration.ofSeconds(10)).get(0).json().getJsonObject("approval")
       .getString("request_id")).isEqualTo(id);
-    assertThat(s.comments()).anyMatch(c -> c.contains("ahead of the journal"));
+    io.hitl.gateway.support.Poll.until(() -> s.comments().stream().anyMatch(c -> c.contains("ahead of the journal")),
+      Duration.ofSeconds(10), "the stream's comment that the Last-Event-ID was ahead of the journal; comments: "
+        + s.comments());
     s.close();
   }
 
