@@ -37,7 +37,8 @@ public final class SseProbe {
   public static Future<SseProbe> open(HttpClient client, int port, String path, Map<String, String> headers) {
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(path);
     headers.forEach(o::putHeader);
-    return client.request(o).compose(req -> req.send()).compose(resp -> {
+    // the handlers are set in the callback of send() itself, so no hop of the future chain lets the first bytes by
+    return client.request(o).compose(req -> req.send().compose(resp -> {
       if (resp.statusCode() != 200) {
         return resp.body().compose(b -> Future.failedFuture(new IllegalStateException(resp.statusCode() + " " + b)));
       }
@@ -46,7 +47,7 @@ public final class SseProbe {
       resp.endHandler(v -> p.ended = true);
       resp.exceptionHandler(t -> p.ended = true);
       return Future.succeededFuture(p);
-    });
+    }));
   }
 
   public static SseProbe await(Future<SseProbe> f) {
