@@ -122,12 +122,12 @@ public final class Gateway implements AutoCloseable {
         new DeploymentOptions().setInstances(config.approvalInstances)));
       await(v.deployVerticle(new PolicyVerticle(self -> new PolicyService(pool, config, clock, policies,
         changed -> v.eventBus().publish(Addresses.POLICIES_CHANGED, changed), Journal.on(v)), policies, pool)));
-      await(v.deployVerticle(new GuardianVerticle(config, pool, clock, x -> new ApprovalService(pool, config, clock,
-        approvalJournal(x, metrics), quotes, policies))));
-      await(v.deployVerticle(new SwitchVerticle(pool, clock, x -> new ApprovalService(pool, config, clock,
-        approvalJournal(x, metrics), quotes, policies))));
-      await(v.deployVerticle(new SessionVerticle(pool, clock, x -> new ApprovalService(pool, config, clock,
-        approvalJournal(x, metrics), quotes, policies))));
+      // the Guardian, the scoped switches and engine sessions change approvals through the same service
+      java.util.function.Function<Vertx, ApprovalService> approvals = x -> new ApprovalService(pool, config, clock,
+        approvalJournal(x, metrics), quotes, policies);
+      await(v.deployVerticle(new GuardianVerticle(config, pool, clock, approvals)));
+      await(v.deployVerticle(new SwitchVerticle(pool, clock, approvals)));
+      await(v.deployVerticle(new SessionVerticle(pool, clock, approvals)));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
       await(v.deployVerticle(new HistoryVerticle(new HistoryService(pool, clock, Journal.on(v)),
         new SchemaService(pool, policies, config.timeoutMinSeconds, config.timeoutMaxSeconds))));
