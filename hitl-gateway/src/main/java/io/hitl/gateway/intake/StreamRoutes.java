@@ -24,7 +24,7 @@ final class StreamRoutes {
   }
 
   private void stream(RoutingContext ctx) {
-    stream.events(ctx, ctx.get(Intake.ACTOR));
+    stream.events(ctx, ctx.get(Intake.ACTOR), Correlation.of(ctx));
   }
 
   private void requestStream(RoutingContext ctx) {

@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  */
 public final class StreamApi {
   public static final String ACCESS_TOKEN = "access_token";
+  /** Names the engine session an event stream keeps alive, as the header does. */
+  static final String SESSION_PARAM = "session_id";
+  static final String SESSION_HEADER = "Hitl-Session-Id";
   /** Suggested reconnection delay for EventSource clients. */
   static final long RETRY_MS = 2000;
   private static final Pattern QUERY_TOKEN_PATHS = Pattern.compile("/api/v1/(stream|approvals/[^/]+/stream)");
@@ -90,14 +93,16 @@ public final class StreamApi {
         .put("expires_in", tokens.ttlSeconds()).put("expires_at", Times.format(issued.expiresAt())).encode());
   }
 
-  /** GET /api/v1/stream */
-  public void events(RoutingContext ctx, Actor actor) {
+  /** GET /api/v1/stream; with an engine session named, the stream keeps it alive while it is open. */
+  public void events(RoutingContext ctx, Actor actor, String corr) {
     HttpServerRequest req = ctx.request();
     StreamFilter filter;
     Long last;
+    UUID session;
     try {
       filter = StreamFilter.parse(req::getParam);
       last = LastEventId.parse(req.getHeader(LastEventId.HEADER), req.getParam(LastEventId.PARAM));
+      session = session(req);
       if (!actor.canRead()) {
         throw noRole();
       }
@@ -105,19 +110,56 @@ public final class StreamApi {
       ctx.fail(e);
       return;
     }
-    if (last == null) {
-      open(req, new SseClient(req, filter, null, null, false, hub::remove));
-      return;
-    }
-    journal.head().onFailure(t -> ctx.fail(DbFailures.of(t))).onSuccess(head -> {
-      // an id from another database (or a typo) would hide every event below it: start at the head instead
-      long from = Math.min(last, head);
-      SseClient c = open(req, new SseClient(req, filter, null, from, true, hub::remove));
-      if (from < last) {
-        c.write(SseFrames.comment("Last-Event-ID " + last + " is ahead of the journal; resuming after " + head));
+    Future<SessionKeepAlive> keep = session == null ? Future.succeededFuture()
+      : SessionKeepAlive.begin(vertx, session, actor, corr);
+    keep.onFailure(ctx::fail).onSuccess(k -> {
+      Consumer<SseClient> onClose = k == null ? hub::remove : c -> {
+        k.stop();
+        hub.remove(c);
+      };
+      if (last == null) {
+        attach(k, open(req, new SseClient(req, filter, null, null, false, onClose)));
+        return;
       }
-      replay(c, from, null);
+      journal.head().onFailure(t -> ctx.fail(DbFailures.of(t))).onSuccess(head -> {
+        // an id from another database (or a typo) would hide every event below it: start at the head instead
+        long from = Math.min(last, head);
+        SseClient c = attach(k, open(req, new SseClient(req, filter, null, from, true, onClose)));
+        if (from < last) {
+          c.write(SseFrames.comment("Last-Event-ID " + last + " is ahead of the journal; resuming after " + head));
+        }
+        replay(c, from, null);
+      });
     });
+  }
+
+  private static SseClient attach(SessionKeepAlive k, SseClient c) {
+    if (k != null) {
+      k.attach(c);
+    }
+    return c;
+  }
+
+  /** The engine session a stream keeps alive: `session_id` or the Hitl-Session-Id header (the same if both). */
+  static UUID session(HttpServerRequest req) {
+    String param = req.getParam(SESSION_PARAM);
+    String header = req.getHeader(SESSION_HEADER);
+    if (param != null && header != null && !param.equals(header)) {
+      throw GatewayException.invalid(Map.of(SESSION_PARAM, "must match the " + SESSION_HEADER + " header"));
+    }
+    String v = param != null ? param : header;
+    if (v == null) {
+      return null;
+    }
+    try {
+      UUID id = UUID.fromString(v);
+      if (id.toString().equalsIgnoreCase(v)) {
+        return id;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw GatewayException.invalid(Map.of(SESSION_PARAM, "must be the id of a session the caller opened"));
   }
 
   /** GET /api/v1/approvals/{id}/stream */
