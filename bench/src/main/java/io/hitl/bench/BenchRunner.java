@@ -95,8 +95,7 @@ public final class BenchRunner {
     double seconds = Double.parseDouble(System.getProperty("bench.seconds", quick ? "4" : "30"));
     double peak = 0;
     boolean shared = phases.stream().anyMatch(List.of("creates", "decisions", "overload", "sse", "expiry", "limits",
-      "switches", "restart")
-      ::contains);
+      "restart")::contains);
     if (shared) {
       try (GatewayProcess gw = GatewayProcess.start(jar, env, "1g", log);
            Load load = new Load(gw.httpPort, 128)) {
@@ -140,10 +139,6 @@ public final class BenchRunner {
           limits(load, seconds);
         }
 
-        if (phases.contains("switches")) {
-          switches(load, quick ? 10 : 50);
-        }
-
         if (phases.contains("restart")) {
           // the embedded PostgreSQL lives as long as the gateway: seed before stopping it
           long have = Seeder.count(jdbc(), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
@@ -162,6 +157,12 @@ public final class BenchRunner {
 
     if (phases.contains("verify")) {
       verify(log);
+    }
+
+    if (phases.contains("switches")) {
+      // two clustered gateways of their own on a PostgreSQL of their own: the engage on one, creates on the other
+      new SwitchPropagation(out, jar, env, submitter, Jwt.mint(SECRET, "bench-admin", "admin"), this::figure)
+        .run(Integer.getInteger("bench.switchRounds", quick ? 20 : 100));
     }
 
     if (phases.contains("restart")) {
@@ -399,78 +400,6 @@ public final class BenchRunner {
       "creates/s without limits", five / none, "< 10 %", extra < 10, Map.of("creates_per_s_five_limits", five,
         "creates_per_s_no_limits", none, "failed", failed, "override_requests", overrides.get(), "concurrency", 64,
         "seconds_each", seconds / 2 * rounds, "strategies", 64));
-  }
-
-  /**
-   * Scoped switch propagation: while one client sends trades on a strategy back to back, an admin engages a
-   * switch on that strategy through the API; the figure is the time from sending the engage to the first
-   * SEC-072 answer. Every create reads the engaged switches from PostgreSQL in its own transaction, so the
-   * first create that reaches the database after the engage commits is refused, on this node or any other; a
-   * create sent after the engage was answered and still admitted stops the run.
-   */
-  private void switches(Load load, int rounds) throws Exception {
-    String admin = Jwt.mint(SECRET, "bench-admin", "admin");
-    List<Double> millis = new ArrayList<>();
-    long admittedBefore = 0;
-    for (int round = 0; round < rounds; round++) {
-      String strategy = "bench-switch-" + round + "-" + System.nanoTime();
-      String trade = TRADE.replace("\"strategy\":\"bench\"", "\"strategy\":\"" + strategy + "\"");
-      java.util.concurrent.atomic.AtomicLong engageAnswered = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
-      java.util.concurrent.CompletableFuture<Long> refusedAt = new java.util.concurrent.CompletableFuture<>();
-      java.util.concurrent.atomic.AtomicLong admitted = new java.util.concurrent.atomic.AtomicLong();
-      java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
-      Thread creates = new Thread(() -> {
-        try {
-          while (!refusedAt.isDone()) {
-            long sent = System.nanoTime();
-            Load.Reply r = load.call(new Load.Req(HttpMethod.POST, "/api/v1/approvals/trade", submitter, trade))
-              .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            sending.countDown();
-            if (r.status() == 409 && r.body().contains("SEC-072")) {
-              refusedAt.complete(System.nanoTime());
-            } else if (r.status() == 201) {
-              admitted.incrementAndGet();
-              if (sent > engageAnswered.get()) {
-                refusedAt.completeExceptionally(new IllegalStateException("a trade on strategy " + strategy
-                  + " sent after its switch was engaged was admitted: " + r.body()));
-              }
-            } else {
-              refusedAt.completeExceptionally(new IllegalStateException("create answered " + r.status() + ": "
-                + r.body()));
-            }
-          }
-        } catch (Exception e) {
-          refusedAt.completeExceptionally(e);
-        }
-      }, "bench-switch-creates");
-      creates.start();
-      sending.await(30, TimeUnit.SECONDS);
-      long engageSent = System.nanoTime();
-      Load.Reply engaged = load.call(new Load.Req(HttpMethod.POST, "/api/v1/switches", admin,
-        "{\"scope\":\"strategy\",\"value\":\"" + strategy + "\",\"reason\":\"bench propagation\"}"))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      engageAnswered.set(System.nanoTime());
-      if (engaged.status() != 201) {
-        refusedAt.completeExceptionally(new IllegalStateException("the engage was refused: " + engaged.body()));
-      }
-      long refused = refusedAt.get(60, TimeUnit.SECONDS);
-      creates.join();
-      millis.add((refused - engageSent) / 1e6);
-      admittedBefore += admitted.get();
-      String id = new JsonObject(engaged.body()).getString("id");
-      Load.Reply released = load.call(new Load.Req(HttpMethod.POST, "/api/v1/switches/" + id + "/release", admin,
-        "{\"reason\":\"bench round over\"}")).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      if (released.status() != 200) {
-        throw new IllegalStateException("the release was refused: " + released.body());
-      }
-    }
-    List<Double> sorted = new ArrayList<>(millis);
-    java.util.Collections.sort(sorted);
-    double p50 = sorted.get(sorted.size() / 2);
-    double max = sorted.get(sorted.size() - 1);
-    figure("scoped switch: engage sent → first create refused (SEC-072), max of " + rounds, max, "ms", null,
-      null, null, "< 1000 ms", max < 1000, Map.of("rounds", rounds, "median_ms", p50, "max_ms", max,
-        "admitted_before_engage_committed", admittedBefore));
   }
 
   /**
