@@ -42,7 +42,11 @@ final class SignInRoutes {
   private static final String CSRF = "hitl.csrf";
   private static final String ID_TOKEN = "hitl.id_token";
   private static final String PENDING = "hitl.sign_in";
-  /** When the session last made a call, by the gateway's clock: HITL_SESSION_IDLE_SECONDS counts from here. */
+  /**
+   * When the session last made a call, in epoch milliseconds by the gateway's clock: HITL_SESSION_IDLE_SECONDS counts
+   * from here. Milliseconds, not seconds: counted in whole seconds, a call made late in one second and the next made
+   * early in the second after the idle time would be a whole second short and end a session still in use.
+   */
   private static final String SEEN = "hitl.seen";
   /** How long the provider's login page may take before the sign-in it started is refused. */
   private static final long PENDING_SECONDS = 600;
@@ -208,12 +212,12 @@ final class SignInRoutes {
         refuse(ctx, "no_subject", signInFailed("the ID token names no subject"));
         return;
       }
-      long now = clock.instant().getEpochSecond();
+      long now = clock.millis();
       session.regenerateId();
       session.put(ACTOR, new JsonObject().put("sub", actor.subject())
         .put("roles", new JsonArray(List.copyOf(actor.roleNames()))).put("iss", actor.issuer())
-        .put("session", UUID.randomUUID().toString()).put("signed_in_at", now)
-        .put("expires_at", now + config.oidc.sessionMaxSeconds));
+        .put("session", UUID.randomUUID().toString()).put("signed_in_at_ms", now)
+        .put("expires_at_ms", now + config.oidc.sessionMaxSeconds * 1000L));
       session.put(SEEN, now);
       session.put(CSRF, random(32));
       if (done[1] != null) {
@@ -296,7 +300,7 @@ final class SignInRoutes {
     noStore(ctx);
     Intake.json(ctx, 200, new JsonObject().put("subject", a.getString("sub")).put("roles", a.getJsonArray("roles"))
       .put("issuer", a.getString("iss")).put("session", a.getString("session"))
-      .put("expires_at", java.time.Instant.ofEpochSecond(a.getLong("expires_at")).toString())
+      .put("expires_at", java.time.Instant.ofEpochMilli(a.getLong("expires_at_ms")).toString())
       .put("csrf_token", ctx.session().<String>get(CSRF)));
   }
 
@@ -349,10 +353,10 @@ final class SignInRoutes {
       return null;
     }
     JsonObject actor = (JsonObject) a;
-    long now = clock.instant().getEpochSecond();
+    long now = clock.millis();
     Long seen = ctx.session().get(SEEN);
-    if (now >= actor.getLong("expires_at")
-        || now - (seen == null ? actor.getLong("signed_in_at") : seen) >= config.oidc.sessionIdleSeconds) {
+    if (now >= actor.getLong("expires_at_ms")
+        || now - (seen == null ? actor.getLong("signed_in_at_ms") : seen) >= config.oidc.sessionIdleSeconds * 1000L) {
       ctx.session().destroy();
       return null;
     }

@@ -142,11 +142,12 @@ class SignInFlowTest {
   void aSessionEndsAtItsMaximumAgeHoweverBusy() {
     ProviderBrowser b = signIn("alice", List.of("desk-approvers"));
     String csrf = b.session().getString("csrf_token");
-    for (int step : List.of(40, 40, 39)) {
+    // steps well inside the idle time, the last one seconds short of the maximum age (the clock also runs in real time)
+    for (int step : List.of(40, 40, 35)) {
       gw.clock().advance(Duration.ofSeconds(step));
       assertThat(b.call("GET", "/api/v1/approvals?status=pending", Map.of()).status()).isEqualTo(200);
     }
-    gw.clock().advance(Duration.ofSeconds(1));
+    gw.clock().advance(Duration.ofSeconds(5));
     Response ended = b.call("GET", "/api/v1/approvals?status=pending", Map.of());
     assertThat(ended.status()).as("HITL_SESSION_MAX_SECONDS after sign-in").isEqualTo(401);
     assertThat(ended.json().getString("code")).isEqualTo("SEC-001");
@@ -156,16 +157,20 @@ class SignInFlowTest {
       .isEqualTo(401);
   }
 
+  /**
+   * The clock is real time plus what the test adds, so each step leaves seconds of margin for the calls' own time:
+   * the rule is proven by the busy session outliving the idle time since sign-in twice over, never by a call landing
+   * within a second of a boundary.
+   */
   @Test
-  @org.junit.jupiter.api.Disabled("fails about one run in three: a busy session's activity stored by one call is sometimes not seen by the next, which then finds no session (401); the idle-time bookkeeping in SignInRoutes.touch and the session store's own flush need fixing before this can be trusted")
   void aSessionEndsAfterTheIdleTimeWithoutACallAndEachCallKeepsItAlive() {
     ProviderBrowser busy = signIn("alice", List.of("desk-approvers"));
     ProviderBrowser idle = signIn("bob", List.of("desk-approvers"));
     String idleCsrf = idle.session().getString("csrf_token");
-    gw.clock().advance(Duration.ofSeconds(59));
+    gw.clock().advance(Duration.ofSeconds(50));
     Response kept = busy.call("GET", "/api/v1/approvals?status=pending", Map.of());
     assertThat(kept.status()).as(kept.body()).isEqualTo(200);
-    gw.clock().advance(Duration.ofSeconds(1));
+    gw.clock().advance(Duration.ofSeconds(15));
     Response ended = idle.call("GET", "/api/v1/approvals?status=pending", Map.of());
     assertThat(ended.status()).as("HITL_SESSION_IDLE_SECONDS without a call").isEqualTo(401);
     assertThat(ended.json().getString("code")).isEqualTo("SEC-001");
@@ -177,10 +182,13 @@ class SignInFlowTest {
     assertThat(gw.call("GET", "/api/v1/approvals/" + id, gw.token("vera", "viewer"), null).json().getString("status"))
       .isEqualTo("pending");
 
-    assertThat(busy.call("GET", "/api/v1/approvals?status=pending", Map.of()).status()).isEqualTo(200);
-    gw.clock().advance(Duration.ofSeconds(59));
-    assertThat(busy.session().getString("subject")).as("119 s after sign-in, never 60 s without a call")
+    Response again = busy.call("GET", "/api/v1/approvals?status=pending", Map.of());
+    assertThat(again.status()).as("65 s after sign-in, 15 s after its last call: " + again.body()).isEqualTo(200);
+    gw.clock().advance(Duration.ofSeconds(50));
+    assertThat(busy.session().getString("subject")).as("115 s after sign-in, never 60 s without a call")
       .isEqualTo("alice");
+    gw.clock().advance(Duration.ofSeconds(61));
+    assertThat(busy.call("GET", "/auth/session", Map.of()).status()).as("61 s without a call").isEqualTo(401);
   }
 
   @Test
