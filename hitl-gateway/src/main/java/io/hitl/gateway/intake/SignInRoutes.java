@@ -355,8 +355,11 @@ final class SignInRoutes {
     JsonObject actor = (JsonObject) a;
     long now = clock.millis();
     Long seen = ctx.session().get(SEEN);
-    if (now >= actor.getLong("expires_at_ms")
-        || now - (seen == null ? actor.getLong("signed_in_at_ms") : seen) >= config.oidc.sessionIdleSeconds * 1000L) {
+    Object expires = actor.getValue("expires_at_ms");
+    Object signedInAt = actor.getValue("signed_in_at_ms");
+    // a session stored by an older gateway (times in seconds, other names) is ended rather than guessed at
+    if (!(expires instanceof Number e) || !(signedInAt instanceof Number s) || now >= e.longValue()
+        || now - (seen == null ? s.longValue() : seen) >= config.oidc.sessionIdleSeconds * 1000L) {
       ctx.session().destroy();
       return null;
     }
