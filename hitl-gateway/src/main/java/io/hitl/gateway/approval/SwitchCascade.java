@@ -37,8 +37,11 @@ public final class SwitchCascade {
     this.service = service;
   }
 
-  /** Engages {@code asked} (its id, scope, reason and author; its time is taken once the locks are held). */
-  public Future<Result> engage(ScopedSwitch asked, String corr) {
+  /**
+   * Engages {@code asked} (its id, scope, reason and author; its time is taken once the locks are held), its entry
+   * stamped with the identity {@code by} acted under.
+   */
+  public Future<Result> engage(ScopedSwitch asked, String corr, io.hitl.gateway.core.Actor by) {
     Result[] out = new Result[1];
     return service.tx(conn -> service.guards().guardianShared(conn).compose(g -> switches.exclusive(conn))
       .compose(v -> {
@@ -59,7 +62,7 @@ public final class SwitchCascade {
             }
             return switches.setRejected(conn, s.id(), x.count()).map(stored -> {
               out[0] = new Result(stored, true, x.count());
-              return x.change().withFirst(SwitchEntries.engaged(stored, corr));
+              return x.change().withFirst(by.stamp(SwitchEntries.engaged(stored, corr)));
             });
           });
         });

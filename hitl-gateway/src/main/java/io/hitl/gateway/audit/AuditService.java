@@ -88,9 +88,9 @@ public final class AuditService {
   }
 
   /** Appends the audit_exported entry that records who exported what, before the export streams. */
-  public Future<Void> recordExport(Clock clock, String actor, ExportQuery q, String correlationId) {
-    JournalEntry e = JournalEntry.of(null, "journal", actor, "audit_exported", null, null, q.describe(),
-      correlationId, null, clock.instant());
+  public Future<Void> recordExport(Clock clock, io.hitl.gateway.core.Actor actor, ExportQuery q, String correlationId) {
+    JournalEntry e = actor.stamp(JournalEntry.of(null, "journal", actor.subject(), "audit_exported", null, null,
+      q.describe(), correlationId, null, clock.instant()));
     return writer.inTransaction(pool, tx -> tx.append(e)).mapEmpty();
   }
 

@@ -65,7 +65,7 @@ public class AuditVerticle extends VerticleBase {
       BusErrors.fail(msg, e);
       return;
     }
-    service.recordExport(clock, actor.subject(), q, msg.headers().get(Headers.CORRELATION_ID))
+    service.recordExport(clock, actor, q, msg.headers().get(Headers.CORRELATION_ID))
       .onSuccess(v -> msg.reply(new JsonObject().put("recorded", true)))
       .onFailure(t -> fail(msg, t));
   }

@@ -113,8 +113,8 @@ public final class TradeService {
         return Future.failedFuture(notFound(ev.tradeId));
       }
       TradeLifecycle.require(t.tradeId(), t.state(), ev.to);
-      JournalEntry e = TradeLifecycle.entry(t.approvalId(), t.tradeId(), t.ticker(), t.state(), ev.to, actor.subject(),
-        corr, now, ev.details);
+      JournalEntry e = actor.stamp(TradeLifecycle.entry(t.approvalId(), t.tradeId(), t.ticker(), t.state(), ev.to,
+        actor.subject(), corr, now, ev.details));
       return trades.move(tx.conn(), t.tradeId(), t.state(), ev.to, now)
         .compose(moved -> followUps(tx.conn(), t, ev, e, now))
         .compose(jobs -> outbox.insert(tx.conn(), jobs, now))
@@ -166,8 +166,8 @@ public final class TradeService {
       payload.put("trade_id", ev.tradeId);
       payload.put("detail", g.detail());
       String from = String.valueOf(g.extensions().get("previous_state"));
-      JournalEntry e = JournalEntry.of(trade.approvalId(), ev.tradeId, actor.subject(), TradeLifecycle.REFUSED_ACTION,
-        from, ev.to.name(), payload, corr, ErrorCode.SEC_030.code(), now);
+      JournalEntry e = actor.stamp(JournalEntry.of(trade.approvalId(), ev.tradeId, actor.subject(),
+        TradeLifecycle.REFUSED_ACTION, from, ev.to.name(), payload, corr, ErrorCode.SEC_030.code(), now));
       return journal.inTransaction(pool, tx -> tx.append(e));
     }).transform(ignored -> Future.failedFuture(g));
   }

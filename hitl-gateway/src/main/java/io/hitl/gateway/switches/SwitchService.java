@@ -61,7 +61,7 @@ public final class SwitchService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return cascade.engage(asked, corr).recover(DbFailures::fail);
+    return cascade.engage(asked, corr, actor).recover(DbFailures::fail);
   }
 
   /** Releases an engaged switch (admin), journaled with who and why; the only way a switch ends. */
@@ -89,7 +89,7 @@ public final class SwitchService {
             + found.scope().label() + " was already released"
             + (found.liftedAt() == null ? "" : " at " + Times.format(found.liftedAt()) + " by " + found.liftedBy())));
         }
-        return tx.append(SwitchEntries.lifted(stored, corr)).map(v -> stored);
+        return tx.append(actor.stamp(SwitchEntries.lifted(stored, corr))).map(v -> stored);
       });
     })).recover(DbFailures::fail);
   }

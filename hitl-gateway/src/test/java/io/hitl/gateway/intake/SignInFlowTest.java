@@ -112,7 +112,7 @@ class SignInFlowTest {
   }
 
   @Test
-  void anAdminsGuardianLockAndUnlockFromTheConsoleNameSubjectIssuerAndSession() {
+  void anAdminsGuardianLockSwitchesAndExportFromTheConsoleNameSubjectIssuerAndSession() {
     ProviderBrowser b = signIn("carol", List.of("desk-admins"));
     JsonObject session = b.session();
     String csrf = session.getString("csrf_token");
@@ -120,8 +120,17 @@ class SignInFlowTest {
       Response r = b.call("POST", "/api/v1/guardian/" + action, Map.of("X-CSRF-Token", csrf));
       assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
+    Response engaged = b.post("/api/v1/switches", Map.of("X-CSRF-Token", csrf),
+      "{\"scope\":\"venue\",\"value\":\"XSIGNIN\",\"reason\":\"venue drill\"}");
+    assertThat(engaged.status()).as(engaged.body()).isIn(200, 201);
+    Response released = b.call("DELETE", "/api/v1/switches/" + engaged.json().getString("id"),
+      Map.of("X-CSRF-Token", csrf));
+    assertThat(released.status()).as(released.body()).isEqualTo(200);
+    Response export = b.call("GET", "/api/v1/audit/export?format=ndjson", Map.of());
+    assertThat(export.status()).as(export.body()).isEqualTo(200);
     JsonArray journal = b.call("GET", "/api/v1/audit?limit=50", Map.of()).json().getJsonArray("entries");
-    for (String action : List.of("guardian_locked", "guardian_unlocked")) {
+    for (String action : List.of("guardian_locked", "guardian_unlocked", "switch_engaged", "switch_lifted",
+        "audit_exported")) {
       JsonObject entry = null;
       for (int i = 0; i < journal.size(); i++) {
         JsonObject e = journal.getJsonObject(i);

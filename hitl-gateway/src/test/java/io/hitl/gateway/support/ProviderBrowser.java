@@ -90,6 +90,11 @@ public final class ProviderBrowser {
     return call(base, method, path, headers);
   }
 
+  /** A POST of {@code body} (JSON) to this browser's gateway with its cookies. */
+  public Response post(String path, Map<String, String> headers, String body) {
+    return call(http, base, "POST", path, headers, body);
+  }
+
   /**
    * The same call to another gateway (another node of the cluster) with this browser's session cookie and no other,
    * by a client that keeps no cookies of its own.
@@ -108,9 +113,14 @@ public final class ProviderBrowser {
   }
 
   private static Response call(HttpClient client, String to, String method, String path, Map<String, String> headers) {
+    return call(client, to, method, path, headers, "{}");
+  }
+
+  private static Response call(HttpClient client, String to, String method, String path, Map<String, String> headers,
+      String body) {
     boolean post = method.equals("POST");
     HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(to + path))
-      .method(method, post ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody())
+      .method(method, post ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
       .header("Accept", "application/json");
     if (post) {
       r.header("Content-Type", "application/json");
