@@ -117,6 +117,7 @@ await run({ height: 820, timeout: TIMEOUT, shots }, async ({ page, context, prof
   const why = await page.textContent('#signin-error');
   assert.match(why, /cancelled or refused at the identity provider/);
   await page.waitForSelector('#sso-button');
+  await page.screenshot({ path: join(shots, 'signin-failed.png') });
   assert.equal(await page.evaluate(() => fetch('/auth/session').then(r => r.status)), 401);
   ok('a sign-in cancelled at the provider: back on the sign-in screen saying "' + why + '", no session');
 
