@@ -28,7 +28,10 @@ public final class ErrorCodes {
   public static final String SEC_071 = "SEC-071";
   /** A scoped kill switch is engaged on a venue, strategy, account, desk or symbol the trade carries. */
   public static final String SEC_072 = "SEC-072";
-  /** The engine session a request names has lapsed: its pending requests were cancelled (ENGINE_DISCONNECTED). */
+  /**
+   * The engine session a request names has ended: lapsed (its pending requests were cancelled, ENGINE_DISCONNECTED)
+   * or closed by its engine (cancelled with ENGINE_SESSION_CLOSED only if it asked).
+   */
   public static final String SEC_073 = "SEC-073";
   public static final String SEC_080 = "SEC-080";
   public static final String SEC_090 = "SEC-090";

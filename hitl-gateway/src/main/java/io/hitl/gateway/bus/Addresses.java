@@ -65,7 +65,12 @@ public final class Addresses {
   public static final String SESSIONS_OPEN = "hitl.sessions.open";
   /** Submitter: a heartbeat {id} of the caller's session; a lapsed one answers SEC-073 with what was cancelled. */
   public static final String SESSIONS_HEARTBEAT = "hitl.sessions.heartbeat";
-  /** Owner or admin: a session {id} with the requests its lapse cancelled. */
+  /**
+   * Owner: close a session {id, cancel_pending?}; its pending requests are cancelled only with cancel_pending true.
+   * Closing an ended session answers it unchanged.
+   */
+  public static final String SESSIONS_CLOSE = "hitl.sessions.close";
+  /** Owner or admin: a session {id} with the requests its lapse or close cancelled. */
   public static final String SESSIONS_GET = "hitl.sessions.get";
   /** Per node, admin: lapse the sessions overdue by the clock now. */
   public static final String SESSIONS_SWEEP = "hitl.sessions.sweep";

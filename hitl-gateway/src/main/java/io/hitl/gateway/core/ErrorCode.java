@@ -27,7 +27,7 @@ public enum ErrorCode {
   SEC_070(ErrorCodes.SEC_070, 401, "Bad chat signature"),
   SEC_071(ErrorCodes.SEC_071, 401, "Replayed or stale request"),
   SEC_072(ErrorCodes.SEC_072, 409, "Scoped kill switch engaged"),
-  SEC_073(ErrorCodes.SEC_073, 409, "Engine session lapsed"),
+  SEC_073(ErrorCodes.SEC_073, 409, "Engine session ended"),
   SEC_080(ErrorCodes.SEC_080, 409, "Integrity hash mismatch"),
   SEC_090(ErrorCodes.SEC_090, 403, "Operator not allowed"),
   SEC_091(ErrorCodes.SEC_091, 403, "Self-approval not allowed"),

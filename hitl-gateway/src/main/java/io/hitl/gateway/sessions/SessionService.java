@@ -21,7 +21,8 @@ import java.util.UUID;
 
 /**
  * Engine sessions for cancel-on-disconnect: opened by a submitter, kept alive by its heartbeats, lapsed by the
- * sweep once a heartbeat is overdue (its pending requests cancelled), and read back by the engine on reconnect.
+ * sweep once a heartbeat is overdue (its pending requests cancelled) or closed by its engine, and read back by the
+ * engine on reconnect.
  */
 public final class SessionService {
   /** How many sessions one sweep lapses at most; the next sweep takes the rest. */
@@ -35,7 +36,7 @@ public final class SessionService {
   private final SessionCascade cascade;
   private final SessionStore sessions = new SessionStore();
 
-  /** A session as its engine reads it: with the requests its lapse cancelled (none while open). */
+  /** A session as its engine reads it: with the requests its lapse or close cancelled (none while open). */
   public record View(EngineSession session, List<UUID> cancelled) {
   }
 
@@ -58,7 +59,7 @@ public final class SessionService {
       .compose(v -> tx.append(SessionRules.opened(s, corr)))).map(v -> s).recover(DbFailures::fail);
   }
 
-  /** Keeps an open session alive; a lapsed one is SEC-073 naming what its lapse cancelled. */
+  /** Keeps an open session alive; an ended one (lapsed, closed) is SEC-073 naming what its end cancelled. */
   public Future<EngineSession> heartbeat(UUID id, Actor actor) {
     try {
       actor.require(Role.SUBMITTER, "send heartbeats");
@@ -67,17 +68,32 @@ public final class SessionService {
     }
     return sessions.heartbeat(pool, id, actor.subject(), now()).compose(s -> s != null ? Future.succeededFuture(s)
       : read(id, actor).compose(v -> Future.<EngineSession>failedFuture(
-        SessionRules.lapsedRefusal(v.session(), v.cancelled())))).recover(DbFailures::fail);
+        SessionRules.endedRefusal(v.session(), v.cancelled())))).recover(DbFailures::fail);
   }
 
-  /** The session (its owner or an admin), with the requests its lapse cancelled. */
+  /**
+   * Its owner closes the session: no lapse will follow; with {@code cancelPending} its pending requests are
+   * cancelled (ENGINE_SESSION_CLOSED), otherwise left to their own deadlines. Closing an ended session changes
+   * nothing and answers it as it is.
+   */
+  public Future<View> close(UUID id, boolean cancelPending, Actor actor, String channel, String corr) {
+    try {
+      actor.require(Role.SUBMITTER, "close engine sessions");
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return cascade.close(id, actor, cancelPending, channel, corr).compose(r -> r.changed()
+      ? Future.succeededFuture(new View(r.session(), r.cancelled())) : read(id, actor)).recover(DbFailures::fail);
+  }
+
+  /** The session (its owner or an admin), with the requests its lapse or close cancelled. */
   public Future<View> read(UUID id, Actor actor) {
     return sessions.find(pool, id).compose(s -> {
       if (s == null || !s.owner().equals(actor.subject()) && !actor.has(Role.ADMIN)) {
         return Future.failedFuture(new GatewayException(ErrorCode.SEC_011, "No session " + id));
       }
       return s.open() ? Future.succeededFuture(new View(s, List.of()))
-        : sessions.cancelled(pool, id, SessionRules.REASON, MAX_NAMED).map(ids -> new View(s, ids));
+        : sessions.cancelled(pool, id, SessionRules.reason(s), MAX_NAMED).map(ids -> new View(s, ids));
     }).recover(DbFailures::fail);
   }
 

@@ -59,6 +59,7 @@ public class SessionVerticle extends VerticleBase {
       bus.<JsonObject>consumer(Addresses.SESSIONS_OPEN, this::open).completion(),
       bus.<JsonObject>consumer(Addresses.SESSIONS_HEARTBEAT, this::heartbeat).completion(),
       bus.<JsonObject>consumer(Addresses.SESSIONS_GET, this::get).completion(),
+      bus.<JsonObject>consumer(Addresses.SESSIONS_CLOSE, this::close).completion(),
       bus.<JsonObject>localConsumer(Addresses.SESSIONS_SWEEP, this::sweepNow).completion()));
     timer = vertx.setPeriodic(SWEEP_PERIOD_MS, id -> sweep());
     return consumers;
@@ -109,10 +110,28 @@ public class SessionVerticle extends VerticleBase {
       .map(v -> view(v.session(), v.cancelled())));
   }
 
+  private void close(Message<JsonObject> msg) {
+    BusReplies.answer(msg, actor -> {
+      JsonObject b = BusReplies.body(msg);
+      UUID id = id(b, Set.of("id", "cancel_pending"));
+      Object cancel = b.getValue("cancel_pending");
+      if (cancel != null && !(cancel instanceof Boolean)) {
+        throw GatewayException.invalid(Map.of("cancel_pending", "must be true or false"));
+      }
+      String channel = msg.headers().get(Headers.CHANNEL);
+      return sessions.close(id, Boolean.TRUE.equals(cancel), actor, channel == null ? "bus" : channel,
+        msg.headers().get(Headers.CORRELATION_ID)).map(v -> view(v.session(), v.cancelled()));
+    });
+  }
+
   /** {id} and nothing else: a body from a JVM service is read whole. */
   private static UUID id(JsonObject b) {
+    return id(b, Set.of("id"));
+  }
+
+  private static UUID id(JsonObject b, Set<String> fields) {
     Map<String, String> errors = new TreeMap<>();
-    b.fieldNames().stream().filter(f -> !Set.of("id").contains(f)).forEach(f -> errors.put(f, "unknown field"));
+    b.fieldNames().stream().filter(f -> !fields.contains(f)).forEach(f -> errors.put(f, "unknown field"));
     UUID id = null;
     try {
       id = b.getValue("id") instanceof String s && s.length() == 36 ? UUID.fromString(s) : null;
@@ -134,12 +153,13 @@ public class SessionVerticle extends VerticleBase {
     return new JsonObject()
       .put("id", s.id().toString())
       .put("owner", s.owner())
-      .put("state", s.open() ? "open" : "lapsed")
+      .put("state", s.state())
       .put("heartbeat_timeout_seconds", s.timeoutSeconds())
       .put("opened_at", Times.format(s.openedAt()))
       .put("last_heartbeat_at", Times.format(s.lastSeenAt()))
       .put("lapses_at", s.open() ? Times.format(s.deadline()) : null)
       .put("lapsed_at", Times.format(s.lapsedAt()))
+      .put("closed_at", Times.format(s.closedAt()))
       .put("cancelled_count", s.cancelled())
       .put("cancelled", ids);
   }

@@ -20,18 +20,22 @@ import java.util.UUID;
  * request is either bound before the lapse (and cancelled by it) or refused.
  */
 public final class SessionStore {
-  private static final String COLUMNS = "id, owner, timeout_seconds, opened_at, last_seen_at, lapsed_at, cancelled";
+  private static final String COLUMNS = "id, owner, timeout_seconds, opened_at, last_seen_at, lapsed_at, closed_at, "
+    + "cancelled";
   private static final String INSERT = "INSERT INTO engine_sessions (id, owner, timeout_seconds, opened_at, "
     + "last_seen_at) VALUES ($1, $2, $3, $4, $5)";
   private static final String FIND = "SELECT " + COLUMNS + " FROM engine_sessions WHERE id = $1";
   private static final String FOR_SHARE = FIND + " FOR SHARE";
   private static final String FOR_UPDATE = FIND + " FOR UPDATE";
   private static final String HEARTBEAT = "UPDATE engine_sessions SET last_seen_at = greatest(last_seen_at, $3) "
-    + "WHERE id = $1 AND owner = $2 AND lapsed_at IS NULL RETURNING " + COLUMNS;
+    + "WHERE id = $1 AND owner = $2 AND lapsed_at IS NULL AND closed_at IS NULL RETURNING " + COLUMNS;
   /** Open sessions past their deadline; each is lapsed in its own transaction, which checks it again. */
   private static final String DUE = "SELECT " + COLUMNS + " FROM engine_sessions WHERE lapsed_at IS NULL "
-    + "AND last_seen_at + make_interval(secs => timeout_seconds) < $1 ORDER BY last_seen_at LIMIT $2";
+    + "AND closed_at IS NULL AND last_seen_at + make_interval(secs => timeout_seconds) < $1 "
+    + "ORDER BY last_seen_at LIMIT $2";
   private static final String LAPSE = "UPDATE engine_sessions SET lapsed_at = $2, cancelled = $3 WHERE id = $1 "
+    + "RETURNING " + COLUMNS;
+  private static final String CLOSE = "UPDATE engine_sessions SET closed_at = $2, cancelled = $3 WHERE id = $1 "
     + "RETURNING " + COLUMNS;
   private static final String BIND = "INSERT INTO session_requests (approval_id, session_id) VALUES ($1, $2)";
   private static final String PENDING_BOUND = "SELECT a.id FROM session_requests r JOIN approvals a "
@@ -74,6 +78,10 @@ public final class SessionStore {
     return c.preparedQuery(LAPSE).execute(Tuple.of(id, odt(at), cancelled)).map(SessionStore::first);
   }
 
+  public Future<EngineSession> close(SqlClient c, UUID id, Instant at, int cancelled) {
+    return c.preparedQuery(CLOSE).execute(Tuple.of(id, odt(at), cancelled)).map(SessionStore::first);
+  }
+
   public Future<Void> bind(SqlClient c, UUID sessionId, UUID approvalId) {
     return c.preparedQuery(BIND).execute(Tuple.of(approvalId, sessionId)).mapEmpty();
   }
@@ -82,7 +90,7 @@ public final class SessionStore {
     return c.preparedQuery(PENDING_BOUND).execute(Tuple.of(sessionId)).map(SessionStore::ids);
   }
 
-  /** The session's requests cancelled because it lapsed, oldest first. */
+  /** The session's requests cancelled because it ended (lapsed or closed: the reason says which), oldest first. */
   public Future<List<UUID>> cancelled(SqlClient c, UUID sessionId, String reason, int limit) {
     return c.preparedQuery(CANCELLED).execute(Tuple.of(sessionId, reason, limit)).map(SessionStore::ids);
   }
@@ -100,6 +108,6 @@ public final class SessionStore {
   static EngineSession map(Row r) {
     return new EngineSession(r.getUUID("id"), r.getString("owner"), r.getInteger("timeout_seconds"),
       instant(r.getOffsetDateTime("opened_at")), instant(r.getOffsetDateTime("last_seen_at")),
-      instant(r.getOffsetDateTime("lapsed_at")), r.getInteger("cancelled"));
+      instant(r.getOffsetDateTime("lapsed_at")), instant(r.getOffsetDateTime("closed_at")), r.getInteger("cancelled"));
   }
 }

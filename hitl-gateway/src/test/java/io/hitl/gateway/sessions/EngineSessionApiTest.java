@@ -201,6 +201,144 @@ class EngineSessionApiTest {
     }
   }
 
+  static Response close(String id, String query, String token) {
+    return gw.call("DELETE", "/api/v1/sessions/" + id + query, token, null);
+  }
+
+  @Test
+  void closingASessionEndsItAndLeavesItsPendingRequestsToTheirOwnDeadlines() throws Exception {
+    gw.quote("7203.T", "2850", "2851");
+    String id = open(5).getString("id");
+    List<String> pending = List.of(bound(id), bound(id));
+
+    Response closed = close(id, "", engine);
+    assertThat(closed.status()).as(closed.body()).isEqualTo(200);
+    assertThat(closed.json().getString("state")).isEqualTo("closed");
+    assertThat(closed.json().getString("closed_at")).isNotNull();
+    assertThat(closed.json().getString("lapses_at")).isNull();
+    assertThat(closed.json().getJsonArray("cancelled").getList()).isEmpty();
+    for (String p : pending) {
+      assertThat(request(p).getString("status")).isEqualTo("pending");
+    }
+
+    Response hb = gw.call("POST", "/api/v1/sessions/" + id + "/heartbeat", engine, null);
+    assertThat(hb.status()).isEqualTo(409);
+    assertThat(hb.json().getString("code")).isEqualTo("SEC-073");
+    assertThat(hb.json().getString("state")).isEqualTo("closed");
+    assertThat(hb.json().getString("closed_at")).isEqualTo(closed.json().getString("closed_at"));
+    Response bind = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("session_id", id)
+      .put("trade_id", "after-close"));
+    assertThat(bind.status()).isEqualTo(409);
+    assertThat(bind.json().getString("code")).isEqualTo("SEC-073");
+    assertThat(bind.json().getString("state")).isEqualTo("closed");
+
+    gw.clock().advance(Duration.ofSeconds(6));
+    assertThat(sweep()).as("a closed session never lapses").isZero();
+    for (String p : pending) {
+      assertThat(request(p).getString("status")).isEqualTo("pending");
+    }
+    Response again = close(id, "?cancel_pending=true", engine);
+    assertThat(again.status()).as("a second close answers the session as the first left it").isEqualTo(200);
+    assertThat(again.json().getString("closed_at")).isEqualTo(closed.json().getString("closed_at"));
+    assertThat(again.json().getInteger("cancelled_count")).isZero();
+    for (String p : pending) {
+      assertThat(request(p).getString("status")).isEqualTo("pending");
+      assertThat(gw.call("POST", "/api/v1/approvals/" + p + "/approve", alice, null).status()).isEqualTo(200);
+    }
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement st = c.createStatement()) {
+      assertThat(count(st, "SELECT count(*) FROM journal WHERE action = 'session_closed' AND target = 'session:"
+        + id + "' AND actor = 'engine-1' AND payload->>'cancel_pending' = 'false'")).isEqualTo(1);
+      assertThat(count(st, "SELECT count(*) FROM approvals WHERE trade_id = 'after-close'")).isZero();
+    }
+    JsonObject verify = gw.call("GET", "/api/v1/audit/verify", admin, null).json();
+    assertThat(verify.getBoolean("valid")).as(verify.encodePrettily()).isTrue();
+  }
+
+  @Test
+  void closingWithCancelPendingCancelsWhatIsStillPendingAsTheEnginesOwnCancel() throws Exception {
+    gw.quote("7203.T", "2850", "2851");
+    String id = open(30).getString("id");
+    List<String> pending = List.of(bound(id), bound(id), bound(id));
+    String decided = bound(id);
+    assertThat(gw.call("POST", "/api/v1/approvals/" + decided + "/approve", alice, null).status()).isEqualTo(200);
+
+    Response closed = close(id, "?cancel_pending=true", engine);
+    assertThat(closed.status()).as(closed.body()).isEqualTo(200);
+    assertThat(closed.json().getString("state")).isEqualTo("closed");
+    assertThat(closed.json().getInteger("cancelled_count")).isEqualTo(3);
+    assertThat(closed.json().getJsonArray("cancelled").getList()).containsExactlyInAnyOrderElementsOf(pending);
+    for (String p : pending) {
+      JsonObject a = request(p);
+      assertThat(a.getString("status")).isEqualTo("cancelled");
+      assertThat(a.getString("decision_reason")).isEqualTo("ENGINE_SESSION_CLOSED");
+      assertThat(a.getString("decided_by")).isEqualTo("engine-1");
+    }
+    assertThat(request(decided).getString("status")).isEqualTo("approved");
+    JsonObject read = gw.call("GET", "/api/v1/sessions/" + id, engine, null).json();
+    assertThat(read.getJsonArray("cancelled").getList()).containsExactlyInAnyOrderElementsOf(pending);
+    Response hb = gw.call("POST", "/api/v1/sessions/" + id + "/heartbeat", engine, null);
+    assertThat(hb.json().getJsonArray("cancelled").getList()).containsExactlyInAnyOrderElementsOf(pending);
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement st = c.createStatement()) {
+      String in = "('" + String.join("','", pending) + "')";
+      long closeSeq = count(st, "SELECT seq FROM journal WHERE action = 'session_closed' AND target = 'session:" + id
+        + "' AND payload->>'cancel_pending' = 'true'");
+      assertThat(count(st, "SELECT count(*) FROM journal WHERE action = 'cancelled' AND seq > " + closeSeq
+        + " AND approval_id IN " + in)).as("the close's entry comes first, then one cancel per request")
+        .isEqualTo(3);
+    }
+
+    // a lapsed session is answered as it is: a close does not turn a lapse into a close
+    String lapsing = open(1).getString("id");
+    gw.clock().advance(Duration.ofSeconds(2));
+    sweep();
+    Response late = close(lapsing, "?cancel_pending=true", engine);
+    assertThat(late.status()).isEqualTo(200);
+    assertThat(late.json().getString("state")).isEqualTo("lapsed");
+    assertThat(late.json().getString("closed_at")).isNull();
+    JsonObject verify = gw.call("GET", "/api/v1/audit/verify", admin, null).json();
+    assertThat(verify.getBoolean("valid")).as(verify.encodePrettily()).isTrue();
+  }
+
+  @Test
+  void onlyTheOwnerClosesASessionAndBadClosesChangeNothing() throws Exception {
+    String id = open(30).getString("id");
+    String p = bound(id);
+    assertThat(close(id, "?cancel_pending=true", otherEngine).json().getString("code")).isEqualTo("SEC-011");
+    assertThat(close(id, "?cancel_pending=true", otherEngine).status()).isEqualTo(404);
+    assertThat(close(id, "", admin).status()).as("an admin reads sessions, it does not own them").isEqualTo(404);
+    assertThat(close(id, "", viewer).status()).isEqualTo(403);
+    assertThat(close(id, "", null).status()).isEqualTo(401);
+    for (String bad : List.of("?cancel_pending=yes", "?cancel_pending=true&cancel_pending=false",
+        "?cancel_pending=")) {
+      Response r = close(id, bad, engine);
+      assertThat(r.status()).as(bad).isEqualTo(400);
+      assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(r.json().getString("code")).isEqualTo("SEC-010");
+    }
+    assertThat(close("not-a-uuid", "", engine).status()).isEqualTo(400);
+    assertThat(close(UUID.randomUUID().toString(), "", engine).status()).isEqualTo(404);
+    DeliveryOptions o = new DeliveryOptions().addHeader(Headers.ACTOR, "engine-1").addHeader(Headers.ROLES,
+      "submitter");
+    Throwable refused = gw.vertx().eventBus().request(Addresses.SESSIONS_CLOSE, new JsonObject().put("id", id)
+      .put("cancel_pending", "true"), o).toCompletionStage().toCompletableFuture()
+      .handle((m, t) -> t).get(60, TimeUnit.SECONDS);
+    assertThat(refused).isNotNull();
+    assertThat(refused.getMessage()).contains("SEC-010").contains("cancel_pending");
+    assertThat(gw.call("GET", "/api/v1/sessions/" + id, engine, null).json().getString("state")).isEqualTo("open");
+    assertThat(request(p).getString("status")).isEqualTo("pending");
+
+    JsonObject viaBus = gw.vertx().eventBus().<JsonObject>request(Addresses.SESSIONS_CLOSE, new JsonObject()
+      .put("id", id).put("cancel_pending", true), o).toCompletionStage().toCompletableFuture()
+      .get(60, TimeUnit.SECONDS).body();
+    assertThat(viaBus.getString("state")).isEqualTo("closed");
+    assertThat(viaBus.getJsonArray("cancelled").getList()).containsExactly(p);
+    assertThat(request(p).getString("decision_channel")).isEqualTo("bus");
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement st = c.createStatement()) {
+      assertThat(count(st, "SELECT count(*) FROM journal WHERE action = 'session_closed' AND target = 'session:"
+        + id + "'")).isEqualTo(1);
+    }
+  }
+
   static long count(Statement s, String sql) throws Exception {
     try (ResultSet rs = s.executeQuery(sql)) {
       rs.next();

@@ -124,6 +124,20 @@ class SessionStreamTest {
   }
 
   @Test
+  void aSessionClosedWhileItsStreamIsOpenEndsTheStreamWithTheRefusal() {
+    String id = open(3);
+    SseProbe s = stream("/api/v1/stream", engine, Map.of("Hitl-Session-Id", id));
+    Response closed = gw.call("DELETE", "/api/v1/sessions/" + id, engine, null);
+    assertThat(closed.status()).as(closed.body()).isEqualTo(200);
+    s.awaitEnded(Duration.ofSeconds(30));
+    SseProbe.Event last = s.events().get(s.events().size() - 1);
+    assertThat(last.name()).isEqualTo("session");
+    assertThat(last.json().getString("code")).isEqualTo("SEC-073");
+    assertThat(last.json().getString("state")).isEqualTo("closed");
+    assertThat(last.json().getString("session_id")).isEqualTo(id);
+  }
+
+  @Test
   void aStreamMayKeepOnlyItsCallersSessionAndBadIdsAreRefused() {
     String id = open(30);
     assertThat(refused("/api/v1/stream?session_id=" + id, otherEngine, Map.of())).startsWith("404")

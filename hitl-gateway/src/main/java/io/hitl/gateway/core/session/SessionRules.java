@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
-/** Opening, binding to and lapsing engine sessions: the rules, without Vert.x or SQL. */
+/** Opening, binding to, lapsing and closing engine sessions: the rules, without Vert.x or SQL. */
 public final class SessionRules {
   public static final int MIN_TIMEOUT_SECONDS = 1;
   public static final int MAX_TIMEOUT_SECONDS = 600;
@@ -22,8 +22,11 @@ public final class SessionRules {
   public static final String FIELD = "session_id";
   /** The reason a request is cancelled with when its session lapses. */
   public static final String REASON = "ENGINE_DISCONNECTED";
+  /** The reason a request is cancelled with when its engine closes the session asking for that. */
+  public static final String REASON_CLOSED = "ENGINE_SESSION_CLOSED";
   public static final String OPENED = "session_opened";
   public static final String LAPSED = "session_lapsed";
+  public static final String CLOSED = "session_closed";
   private static final Set<String> OPEN_FIELDS = Set.of("heartbeat_timeout_seconds");
 
   private SessionRules() {
@@ -44,7 +47,7 @@ public final class SessionRules {
       throw GatewayException.invalid(errors);
     }
     Instant at = Times.micros(now);
-    return new EngineSession(UUID.randomUUID(), owner, (int) timeout, at, at, null, 0);
+    return new EngineSession(UUID.randomUUID(), owner, (int) timeout, at, at, null, null, 0);
   }
 
   /** A JSON number with no fraction, as seconds; -1 for anything else (a string, a fraction, out of range). */
@@ -76,25 +79,38 @@ public final class SessionRules {
     throw GatewayException.invalid(Map.of(FIELD, "must be the id of a session the caller opened"));
   }
 
-  /** A create may bind to a session its caller opened and that has not lapsed. */
+  /** A create may bind to a session its caller opened and that is still open (not lapsed, not closed). */
   public static void requireBindable(EngineSession s, UUID id, String caller) {
-    if (s == null || !s.owner().equals(caller)) {
-      throw new GatewayException(ErrorCode.SEC_011, "No session " + id);
-    }
+    requireOwner(s, id, caller);
     if (!s.open()) {
-      throw lapsedRefusal(s, List.of());
+      throw endedRefusal(s, List.of());
     }
   }
 
-  /** SEC-073 for a lapsed session: when it lapsed and which of its requests that cancelled. */
-  public static GatewayException lapsedRefusal(EngineSession s, List<UUID> cancelled) {
+  /** Only its owner may heartbeat, bind to or close a session; for anyone else it does not exist (SEC-011). */
+  public static void requireOwner(EngineSession s, UUID id, String caller) {
+    if (s == null || !s.owner().equals(caller)) {
+      throw new GatewayException(ErrorCode.SEC_011, "No session " + id);
+    }
+  }
+
+  /** The reason the requests of an ended session were cancelled with: its lapse's, or its close's. */
+  public static String reason(EngineSession s) {
+    return s.closedAt() != null ? REASON_CLOSED : REASON;
+  }
+
+  /** SEC-073 for an ended session: lapsed or closed, when, and which of its requests that cancelled. */
+  public static GatewayException endedRefusal(EngineSession s, List<UUID> cancelled) {
     Map<String, Object> ext = new LinkedHashMap<>();
     ext.put("session_id", s.id().toString());
-    ext.put("lapsed_at", Times.format(s.lapsedAt()));
+    ext.put("state", s.state());
+    ext.put(s.lapsedAt() != null ? "lapsed_at" : "closed_at", Times.format(s.endedAt()));
     ext.put("cancelled", cancelled.stream().map(UUID::toString).toList());
-    return new GatewayException(ErrorCode.SEC_073, "Session " + s.id() + " lapsed at " + Times.format(s.lapsedAt())
-      + " (no heartbeat within " + s.timeoutSeconds() + " s); " + s.cancelled() + " pending request(s) were cancelled"
-      + " with reason " + REASON, ext);
+    String how = s.lapsedAt() != null
+      ? " lapsed at " + Times.format(s.lapsedAt()) + " (no heartbeat within " + s.timeoutSeconds() + " s); "
+      : " was closed by its engine at " + Times.format(s.closedAt()) + "; ";
+    return new GatewayException(ErrorCode.SEC_073, "Session " + s.id() + how + s.cancelled()
+      + " pending request(s) were cancelled" + (s.cancelled() > 0 ? " with reason " + reason(s) : ""), ext);
   }
 
   public static JournalEntry opened(EngineSession s, String corr) {
@@ -103,6 +119,13 @@ public final class SessionRules {
 
   public static JournalEntry lapsed(EngineSession s, String corr) {
     return JournalEntry.of(null, target(s), "system", LAPSED, "OPEN", "LAPSED", payload(s), corr, null, s.lapsedAt());
+  }
+
+  /** Closed by its owner; {@code cancelPending} says whether its pending requests were cancelled with it. */
+  public static JournalEntry closed(EngineSession s, boolean cancelPending, String corr) {
+    Map<String, Object> p = payload(s);
+    p.put("cancel_pending", cancelPending);
+    return JournalEntry.of(null, target(s), s.owner(), CLOSED, "OPEN", "CLOSED", p, corr, null, s.closedAt());
   }
 
   private static String target(EngineSession s) {
@@ -115,7 +138,7 @@ public final class SessionRules {
     m.put("owner", s.owner());
     m.put("timeout_seconds", s.timeoutSeconds());
     m.put("last_seen_at", Times.format(s.lastSeenAt()));
-    if (s.lapsedAt() != null) {
+    if (!s.open()) {
       m.put("cancelled", s.cancelled());
     }
     return m;
