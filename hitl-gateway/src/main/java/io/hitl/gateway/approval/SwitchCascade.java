@@ -39,9 +39,10 @@ public final class SwitchCascade {
 
   /**
    * Engages {@code asked} (its id, scope, reason and author; its time is taken once the locks are held), its entry
-   * stamped with the identity {@code by} acted under.
+   * stamped with the identity {@code by} acted under and the channel (and chat user) {@code via} it came through.
    */
-  public Future<Result> engage(ScopedSwitch asked, String corr, io.hitl.gateway.core.Actor by) {
+  public Future<Result> engage(ScopedSwitch asked, SwitchEntries.Via via, String corr,
+      io.hitl.gateway.core.Actor by) {
     Result[] out = new Result[1];
     return service.tx(conn -> service.guards().guardianShared(conn).compose(g -> switches.exclusive(conn))
       .compose(v -> {
@@ -62,7 +63,7 @@ public final class SwitchCascade {
             }
             return switches.setRejected(conn, s.id(), x.count()).map(stored -> {
               out[0] = new Result(stored, true, x.count());
-              return x.change().withFirst(by.stamp(SwitchEntries.engaged(stored, corr)));
+              return x.change().withFirst(by.stamp(SwitchEntries.engaged(stored, via, corr)));
             });
           });
         });

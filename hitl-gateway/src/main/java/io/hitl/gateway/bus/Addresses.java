@@ -45,6 +45,8 @@ public final class Addresses {
   public static final String NOTIFY_WAKE = "hitl.notify.wake";
   public static final String CHAT_SLACK = "hitl.chat.slack";
   public static final String CHAT_DISCORD = "hitl.chat.discord";
+  /** A signed Slack slash command (`/hitl-switch`), raw as the HTTP verticle received it. */
+  public static final String CHAT_SLACK_COMMAND = "hitl.chat.slack.command";
   public static final String CHAT_LINK = "hitl.chat.link";
   /** Guardian status from JVM services: {state: LOCKED|UNLOCKED, reason}. */
   public static final String GUARDIAN_STATUS = BusAddresses.GUARDIAN_STATUS;

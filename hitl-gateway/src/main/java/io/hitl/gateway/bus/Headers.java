@@ -13,6 +13,8 @@ public final class Headers {
   public static final String CORRELATION_ID = BusHeaders.CORRELATION_ID;
   public static final String IDEMPOTENCY_KEY = BusHeaders.IDEMPOTENCY_KEY;
   public static final String CHANNEL = BusHeaders.CHANNEL;
+  /** The chat user ("slack:U0123ABCD") behind a change confirmed in chat; set by the node's chat verticle only. */
+  public static final String CHAT_USER = "hitl-chat-user";
   /** Every header of the gateway's own starts with this; all of them are covered by the signature. */
   public static final String PREFIX = BusHeaders.PREFIX;
   public static final String AUTH_TIMESTAMP = BusHeaders.AUTH_TIMESTAMP;

@@ -22,6 +22,14 @@ record ChatPlatform<T>(String name, String label, String signatureHeader, String
       SlackInteraction::parse, String::trim);
   }
 
+  /** Slash commands: signed as interactions are, with the same secret, and guarded against replay with them. */
+  static ChatPlatform<SlackCommand> slackCommands(String signingSecret) {
+    return new ChatPlatform<>("slack", "Slack request", "X-Slack-Signature", "X-Slack-Request-Timestamp",
+      "Slack commands are off: SLACK_SIGNING_SECRET is not set", "body",
+      signingSecret == null ? null : (ts, sig, body, now) -> SlackSignature.verify(signingSecret, ts, sig, body, now),
+      SlackCommand::parse, String::trim);
+  }
+
   static ChatPlatform<DiscordInteraction> discord(PublicKey key) {
     return new ChatPlatform<>("discord", "Discord interaction", "X-Signature-Ed25519", "X-Signature-Timestamp",
       "Discord interactions are off: DISCORD_PUBLIC_KEY is not set", "body",

@@ -19,7 +19,8 @@ import java.security.PublicKey;
 import java.time.Clock;
 
 /**
- * Signed chat callbacks and deep links: `hitl.chat.slack`, `hitl.chat.discord`, `hitl.chat.link`. Every
+ * Signed chat callbacks and deep links: `hitl.chat.slack`, `hitl.chat.slack.command`, `hitl.chat.discord`,
+ * `hitl.chat.link`. Every
  * callback passes {@link SignedCallbacks} (signature, strict read, replay guard) and is then handed to its
  * platform's {@link ChatFlow}, answered by the callback's {@link Deadline}; links go to {@link LinkService}.
  */
@@ -37,6 +38,7 @@ public class ChatVerticle extends VerticleBase {
   private LinkService links;
   private ChatPlatform<SlackInteraction> slack;
   private ChatPlatform<DiscordInteraction> discord;
+  private ChatPlatform<SlackCommand> slackCommands;
 
   public ChatVerticle(GatewayConfig config, Pool pool, Clock clock) {
     this.config = config;
@@ -56,20 +58,24 @@ public class ChatVerticle extends VerticleBase {
     }
     slack = ChatPlatform.slack(config.slackSigningSecret);
     discord = ChatPlatform.discord(discordKey);
+    slackCommands = ChatPlatform.slackCommands(config.slackSigningSecret);
     client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(config.notifyHttpTimeoutMs)
       .setFollowRedirects(false));
     Journal journal = Journal.on(vertx);
     callbacks = new SignedCallbacks(pool, clock);
     ChatService service = new ChatService(config, pool, clock, vertx.eventBus(), journal);
     FollowUps followUps = new FollowUps(client, config);
-    SlackFlow slackFlow = new SlackFlow(service, followUps);
+    ChatSwitches switches = new ChatSwitches(config, pool, clock, vertx.eventBus());
+    SlackFlow slackFlow = new SlackFlow(service, switches, followUps);
     DiscordFlow discordFlow = new DiscordFlow(service, followUps);
+    SlackCommandFlow commandFlow = new SlackCommandFlow(switches, followUps);
     deadline = new Deadline(vertx);
     links = new LinkService(pool, clock, journal);
     var bus = vertx.eventBus();
     return Future.join(
       bus.<JsonObject>consumer(Addresses.CHAT_SLACK, m -> callback(m, slack, slackFlow)).completion(),
       bus.<JsonObject>consumer(Addresses.CHAT_DISCORD, m -> callback(m, discord, discordFlow)).completion(),
+      bus.<JsonObject>consumer(Addresses.CHAT_SLACK_COMMAND, m -> callback(m, slackCommands, commandFlow)).completion(),
       bus.<JsonObject>consumer(Addresses.CHAT_LINK, this::link).completion());
   }
 

@@ -17,10 +17,12 @@ import java.util.Map;
  */
 final class SlackFlow implements ChatFlow<SlackInteraction> {
   private final ChatService service;
+  private final ChatSwitches switches;
   private final FollowUps followUps;
 
-  SlackFlow(ChatService service, FollowUps followUps) {
+  SlackFlow(ChatService service, ChatSwitches switches, FollowUps followUps) {
     this.service = service;
+    this.switches = switches;
     this.followUps = followUps;
   }
 
@@ -34,6 +36,10 @@ final class SlackFlow implements ChatFlow<SlackInteraction> {
         return reviewSubmitted(in, corr);
       }
       return submitted(in, corr);
+    }
+    if (SlackInteraction.BLOCK_ACTIONS.equals(in.type()) && (SwitchMessages.SLACK_CONFIRM.equals(in.actionId())
+        || SwitchMessages.SLACK_CANCEL.equals(in.actionId()))) {
+      return switchClicked(in, corr);
     }
     if (!SlackInteraction.BLOCK_ACTIONS.equals(in.type()) || in.action() == null) {
       return Future.succeededFuture(ChatAnswer.empty());
@@ -75,6 +81,21 @@ final class SlackFlow implements ChatFlow<SlackInteraction> {
   @Override
   public ChatAnswer refused(SlackInteraction in, GatewayException e) {
     return ChatAnswer.json(SlackMessages.ephemeral(ChatReplies.refusal(e.code().code(), e.detail())));
+  }
+
+  /**
+   * Confirm or Cancel under a kill-switch confirmation: Slack gets its empty 200 when it is done, and the asker the
+   * outcome through the response_url (replacing the confirmation), or why nothing was done (below it).
+   */
+  private Future<ChatAnswer> switchClicked(SlackInteraction in, String corr) {
+    String responseUrl = followUps.trustedResponseUrl(in.responseUrl());
+    Future<ChatSwitches.Reply> r = SwitchMessages.SLACK_CONFIRM.equals(in.actionId())
+      ? switches.confirm(ChatIdentities.SLACK, in.userId(), in.actionValue(), corr)
+      : switches.cancel(ChatIdentities.SLACK, in.userId(), in.actionValue());
+    return r.map(reply -> {
+      followUps.slack(responseUrl, SwitchMessages.slackOutcome(reply));
+      return ChatAnswer.empty();
+    });
   }
 
   /** "Reject with reason…": the modal opens with the click's trigger_id; anything in the way is told privately. */

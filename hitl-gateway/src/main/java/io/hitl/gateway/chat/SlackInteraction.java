@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record SlackInteraction(String type, String userId, String teamId, String actionId, ChatAction action,
     String responseUrl, String channelId, String messageTs, String triggerId, String reason, String callbackId,
-    Map<String, String> inputs, Map<String, Object> edits) {
+    Map<String, String> inputs, Map<String, Object> edits, String actionValue) {
 
   public static final String BLOCK_ACTIONS = "block_actions";
   public static final String VIEW_SUBMISSION = "view_submission";
@@ -94,7 +94,7 @@ public record SlackInteraction(String type, String userId, String teamId, String
       actionId, action, Payloads.text(p, "response_url"),
       channel != null ? channel : Payloads.text(p, "channel", "id"),
       ts != null ? ts : Payloads.text(p, "message", "ts"), Payloads.text(p, "trigger_id"), reason, callbackId,
-      inputs, edits);
+      inputs, edits, value);
   }
 
   /** A submitted view's input values by block_id: a text or number input's value, a select's chosen value. */

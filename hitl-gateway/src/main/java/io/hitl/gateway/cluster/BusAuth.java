@@ -134,6 +134,8 @@ public final class BusAuth {
         h.set(Headers.ISSUER, actor.issuer());
       }
       h.set(Headers.CHANNEL, CHANNEL_BUS);
+      // only a node's chat verticle names a chat user; a bus client claiming one is not believed
+      h.remove(Headers.CHAT_USER);
       ctx.next();
     });
   }

@@ -101,6 +101,7 @@ public final class ConfigKeys {
   public static final String HITL_EMAIL_FALLBACK = "HITL_EMAIL_FALLBACK";
   public static final String HITL_CHAT_IDENTITIES = "HITL_CHAT_IDENTITIES";
   public static final String HITL_CHAT_ROLES = "HITL_CHAT_ROLES";
+  public static final String HITL_CHAT_ADMINS = "HITL_CHAT_ADMINS";
   public static final String HITL_NOTIFY_MAX_ATTEMPTS = "HITL_NOTIFY_MAX_ATTEMPTS";
   public static final String HITL_NOTIFY_BACKOFF_BASE_MS = "HITL_NOTIFY_BACKOFF_BASE_MS";
   public static final String HITL_NOTIFY_BACKOFF_MAX_MS = "HITL_NOTIFY_BACKOFF_MAX_MS";

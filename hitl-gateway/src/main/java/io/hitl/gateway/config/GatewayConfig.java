@@ -119,6 +119,8 @@ public final class GatewayConfig {
   public final ChatIdentities chatIdentities;
   /** The desk roles a mapped operator carries when acting from chat. */
   public final ChatRoles chatRoles;
+  /** The mapped operators who may engage and release scoped kill switches from chat (after a confirmation). */
+  public final Set<String> chatAdmins;
   public final int notifyMaxAttempts;
   public final int notifyBackoffBaseMs;
   public final int notifyBackoffMaxMs;
@@ -314,6 +316,7 @@ public final class GatewayConfig {
           + "' has no chat identity in HITL_CHAT_IDENTITIES");
       }
     }
+    chatAdmins = chatAdmins(chatIdentities);
     notifyMaxAttempts = integer(HITL_NOTIFY_MAX_ATTEMPTS, 10, 1, 100);
     notifyBackoffBaseMs = integer(HITL_NOTIFY_BACKOFF_BASE_MS, 1000, 10, 600_000);
     notifyBackoffMaxMs = integer(HITL_NOTIFY_BACKOFF_MAX_MS, 600_000, notifyBackoffBaseMs, 86_400_000);
@@ -731,6 +734,19 @@ public final class GatewayConfig {
     } catch (NumberFormatException e) {
       throw new ConfigException(key, "must be a decimal number, was '" + v + "'");
     }
+  }
+
+  /** HITL_CHAT_ADMINS: operators {@code identities} maps to a chat user; anything else stops the start. */
+  private Set<String> chatAdmins(ChatIdentities identities) {
+    Set<String> admins = list(HITL_CHAT_ADMINS);
+    for (String operator : admins) {
+      if (identities.users(ChatIdentities.SLACK, operator).isEmpty()
+          && identities.users(ChatIdentities.DISCORD, operator).isEmpty()) {
+        throw new ConfigException(HITL_CHAT_ADMINS, "operator '" + operator
+          + "' has no chat identity in HITL_CHAT_IDENTITIES");
+      }
+    }
+    return admins;
   }
 
   private Set<String> list(String key) {

@@ -30,6 +30,10 @@ public final class ChatIntake {
     forward(ctx, Addresses.CHAT_SLACK, "X-Slack-Signature", "X-Slack-Request-Timestamp");
   }
 
+  public void slackCommand(RoutingContext ctx) {
+    forward(ctx, Addresses.CHAT_SLACK_COMMAND, "X-Slack-Signature", "X-Slack-Request-Timestamp");
+  }
+
   public void discord(RoutingContext ctx) {
     forward(ctx, Addresses.CHAT_DISCORD, "X-Signature-Ed25519", "X-Signature-Timestamp");
   }

@@ -84,6 +84,7 @@ public class HttpVerticle extends VerticleBase {
     ChatIntake chat = new ChatIntake(vertx);
     BodyHandler rawBody = BodyHandler.create(false).setBodyLimit(config.httpBodyLimitBytes).setMergeFormAttributes(false);
     router.post(API + "/chat/slack/interactions").handler(rawBody).handler(chat::slack);
+    router.post(API + "/chat/slack/commands").handler(rawBody).handler(chat::slackCommand);
     router.post(API + "/chat/discord/interactions").handler(rawBody).handler(chat::discord);
     router.get("/approve/:token").handler(chat::deepLink);
     router.get("/").handler(Console::redirect);

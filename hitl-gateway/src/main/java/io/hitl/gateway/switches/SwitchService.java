@@ -54,6 +54,12 @@ public final class SwitchService {
 
   /** Engages a switch on {scope, value} with a reason (admin); an engaged scope is answered as it stands. */
   public Future<SwitchCascade.Result> engage(Map<String, Object> body, Actor actor, String corr) {
+    return engage(body, actor, SwitchEntries.Via.UNKNOWN, corr);
+  }
+
+  /** The same, journaled with the channel (and chat user) it came from. */
+  public Future<SwitchCascade.Result> engage(Map<String, Object> body, Actor actor, SwitchEntries.Via via,
+      String corr) {
     ScopedSwitch asked;
     try {
       requireAdmin(actor, "engage a kill switch");
@@ -61,11 +67,16 @@ public final class SwitchService {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return cascade.engage(asked, corr, actor).recover(DbFailures::fail);
+    return cascade.engage(asked, via, corr, actor).recover(DbFailures::fail);
   }
 
   /** Releases an engaged switch (admin), journaled with who and why; the only way a switch ends. */
   public Future<ScopedSwitch> release(UUID id, Object reasonValue, Actor actor, String corr) {
+    return release(id, reasonValue, actor, SwitchEntries.Via.UNKNOWN, corr);
+  }
+
+  /** The same, journaled with the channel (and chat user) it came from. */
+  public Future<ScopedSwitch> release(UUID id, Object reasonValue, Actor actor, SwitchEntries.Via via, String corr) {
     String reason;
     try {
       requireAdmin(actor, "release a kill switch");
@@ -89,7 +100,7 @@ public final class SwitchService {
             + found.scope().label() + " was already released"
             + (found.liftedAt() == null ? "" : " at " + Times.format(found.liftedAt()) + " by " + found.liftedBy())));
         }
-        return tx.append(actor.stamp(SwitchEntries.lifted(stored, corr))).map(v -> stored);
+        return tx.append(actor.stamp(SwitchEntries.lifted(stored, via, corr))).map(v -> stored);
       });
     })).recover(DbFailures::fail);
   }

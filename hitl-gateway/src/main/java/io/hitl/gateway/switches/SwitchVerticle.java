@@ -8,6 +8,7 @@ import io.hitl.gateway.bus.GuardJson;
 import io.hitl.gateway.bus.Headers;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.pretrade.ScopedSwitch;
+import io.hitl.gateway.core.pretrade.SwitchEntries;
 import io.hitl.gateway.journal.Journal;
 import io.hitl.gateway.store.Json;
 import io.vertx.core.Future;
@@ -70,7 +71,7 @@ public class SwitchVerticle extends VerticleBase {
   }
 
   private void engage(Message<JsonObject> msg) {
-    BusReplies.answer(msg, actor -> switches.engage(Json.plainMap(BusReplies.body(msg)), actor,
+    BusReplies.answer(msg, actor -> switches.engage(Json.plainMap(BusReplies.body(msg)), actor, via(msg),
         msg.headers().get(Headers.CORRELATION_ID)).map(r -> {
           if (r.engaged()) {
             LOG.warn("kill switch engaged on {} by {} ({}): {} pending request(s) rejected", r.state().scope().label(),
@@ -90,10 +91,19 @@ public class SwitchVerticle extends VerticleBase {
       } catch (IllegalArgumentException e) {
         throw GatewayException.invalid(Map.of("id", "must be a UUID"));
       }
-      return switches.release(id, b.getValue("reason"), actor, msg.headers().get(Headers.CORRELATION_ID))
+      return switches.release(id, b.getValue("reason"), actor, via(msg), msg.headers().get(Headers.CORRELATION_ID))
         .onSuccess(s -> log(s))
         .map(GuardJson::scopedSwitch);
     });
+  }
+
+  /**
+   * The channel the change came through (api, console, bus, slack, discord; a node's own JVM service without one is
+   * "bus") and the chat user behind a chat confirmation, for the journal.
+   */
+  private static SwitchEntries.Via via(Message<?> msg) {
+    String channel = msg.headers().get(Headers.CHANNEL);
+    return new SwitchEntries.Via(channel == null ? "bus" : channel, msg.headers().get(Headers.CHAT_USER));
   }
 
   /** A body from a JVM service is read whole: a field this address does not know is refused, not ignored. */

@@ -16,20 +16,47 @@ public final class SwitchEntries {
   private SwitchEntries() {
   }
 
+  /**
+   * Where a change came from: the channel (api, console, bus, slack, discord) and, from chat, the chat user who
+   * confirmed it ("slack:U0123ABCD"); the entry's actor stays the operator that user is mapped to.
+   */
+  public record Via(String channel, String chatUser) {
+    public static final Via UNKNOWN = new Via(null, null);
+  }
+
   public static String target(Scope s) {
     return s.kind().json() + ":" + s.value();
   }
 
   public static JournalEntry engaged(ScopedSwitch s, String corr) {
-    return JournalEntry.of(null, target(s.scope()), s.setBy(), ENGAGED, null, "ENGAGED", payload(s), corr, null,
-      s.setAt());
+    return engaged(s, Via.UNKNOWN, corr);
+  }
+
+  public static JournalEntry engaged(ScopedSwitch s, Via via, String corr) {
+    Map<String, Object> p = payload(s);
+    via(p, via);
+    return JournalEntry.of(null, target(s.scope()), s.setBy(), ENGAGED, null, "ENGAGED", p, corr, null, s.setAt());
   }
 
   public static JournalEntry lifted(ScopedSwitch s, String corr) {
+    return lifted(s, Via.UNKNOWN, corr);
+  }
+
+  public static JournalEntry lifted(ScopedSwitch s, Via via, String corr) {
     Map<String, Object> p = payload(s);
     p.put("lift_reason", s.liftReason());
+    via(p, via);
     return JournalEntry.of(null, target(s.scope()), s.liftedBy(), LIFTED, "ENGAGED", "LIFTED", p, corr, null,
       s.liftedAt());
+  }
+
+  private static void via(Map<String, Object> p, Via via) {
+    if (via != null && via.channel() != null) {
+      p.put("channel", via.channel());
+    }
+    if (via != null && via.chatUser() != null) {
+      p.put("chat_user", via.chatUser());
+    }
   }
 
   private static Map<String, Object> payload(ScopedSwitch s) {
