@@ -3,6 +3,7 @@ package io.hitl.client;
 import io.hitl.client.contract.BusAddresses;
 import io.hitl.client.contract.BusRefusals;
 import io.hitl.client.contract.BusHeaders;
+import io.hitl.client.contract.ErrorCodes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -13,7 +14,9 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -93,8 +96,27 @@ public final class ApprovalClient {
   }
 
   public Future<ApprovalView> decide(UUID requestId, Decision decision, String reason, String comment) {
+    return decide(requestId, decision, reason, comment, null);
+  }
+
+  /**
+   * As {@link #decide(UUID, Decision, String, String)}, approving a limit-override request with {@code grant}
+   * (null: this order once). A grant of the wrong shape, or any grant with a rejection, fails with SEC-010 and
+   * the field errors the gateway would answer, before anything is sent; a grant the request or its policy does
+   * not allow is refused by the gateway with SEC-053.
+   */
+  public Future<ApprovalView> decide(UUID requestId, Decision decision, String reason, String comment,
+      OverrideGrant grant) {
     JsonObject body = new JsonObject().put("request_id", String.valueOf(requestId))
       .put("decision", decision == null ? null : decision.json()).put("reason", reason).put("comment", comment);
+    if (grant != null) {
+      Map<String, String> errors = decision == Decision.REJECT
+        ? Map.of(OverrideGrant.FIELD, "goes only with an approval") : grant.errors();
+      if (!errors.isEmpty()) {
+        return Future.failedFuture(invalid(errors));
+      }
+      body.put(OverrideGrant.FIELD, grant.json());
+    }
     return request(BusAddresses.APPROVALS_DECIDE, body, options()).map(ApprovalClient::approval);
   }
 
@@ -166,6 +188,15 @@ public final class ApprovalClient {
     return vertx.eventBus().<JsonObject>request(address, body, o).transform(ar -> ar.succeeded()
       ? Future.succeededFuture(ar.result().body())
       : Future.failedFuture(BusRefusals.decode(ar.cause())));
+  }
+
+  /** SEC-010 as the gateway words it: the one field and its error, or the list of fields. */
+  private static HitlException invalid(Map<String, String> errors) {
+    String detail = errors.size() == 1 ? errors.keySet().iterator().next() + ": " + errors.values().iterator().next()
+      : "Invalid fields: " + String.join(", ", errors.keySet());
+    // a JsonObject, as the errors of a refusal decoded from the bus are
+    return new HitlException(ErrorCodes.SEC_010, 0, detail, Map.of("errors", new JsonObject(new LinkedHashMap<>(errors))),
+      null);
   }
 
   private static ApprovalView approval(JsonObject reply) {
