@@ -127,7 +127,7 @@ public final class Gateway implements AutoCloseable {
         approvalJournal(x, metrics), quotes, policies);
       await(v.deployVerticle(new GuardianVerticle(config, pool, clock, approvals)));
       await(v.deployVerticle(new SwitchVerticle(pool, clock, approvals)));
-      await(v.deployVerticle(new SessionVerticle(pool, clock, approvals)));
+      await(v.deployVerticle(new SessionVerticle(pool, clock, approvals, config.engineSessionSweepMs)));
       await(v.deployVerticle(new MarketVerticle(pool, clock, config)));
       await(v.deployVerticle(new HistoryVerticle(new HistoryService(pool, clock, Journal.on(v)),
         new SchemaService(pool, policies, config.timeoutMinSeconds, config.timeoutMaxSeconds))));

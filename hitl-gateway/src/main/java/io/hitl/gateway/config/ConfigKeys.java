@@ -116,6 +116,7 @@ public final class ConfigKeys {
   public static final String HITL_QUOTE_URL = "HITL_QUOTE_URL";
   public static final String HITL_QUOTE_MAX_AGE_SECONDS = "HITL_QUOTE_MAX_AGE_SECONDS";
   public static final String HITL_SSE_HEARTBEAT_SECONDS = "HITL_SSE_HEARTBEAT_SECONDS";
+  public static final String HITL_ENGINE_SESSION_SWEEP_MS = "HITL_ENGINE_SESSION_SWEEP_MS";
   public static final String HITL_SSE_CLIENT_BUFFER_BYTES = "HITL_SSE_CLIENT_BUFFER_BYTES";
   public static final String HITL_STREAM_TOKEN_TTL_SECONDS = "HITL_STREAM_TOKEN_TTL_SECONDS";
   public static final String HITL_WAIT_MAX_SECONDS = "HITL_WAIT_MAX_SECONDS";

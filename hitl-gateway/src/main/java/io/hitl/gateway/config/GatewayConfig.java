@@ -135,6 +135,8 @@ public final class GatewayConfig {
   public final String quoteUrl;
   public final int quoteMaxAgeSeconds;
   public final int sseHeartbeatSeconds;
+  /** How often each node looks for engine sessions whose heartbeat is overdue (cancel-on-disconnect). */
+  public final int engineSessionSweepMs;
   public final int sseClientBufferBytes;
   public final int streamTokenTtlSeconds;
   public final int waitMaxSeconds;
@@ -336,6 +338,7 @@ public final class GatewayConfig {
     quoteUrl = quoteTemplate(HITL_QUOTE_URL);
     quoteMaxAgeSeconds = integer(HITL_QUOTE_MAX_AGE_SECONDS, 5, 1, 86_400);
     sseHeartbeatSeconds = integer(HITL_SSE_HEARTBEAT_SECONDS, 15, 1, 300);
+    engineSessionSweepMs = integer(HITL_ENGINE_SESSION_SWEEP_MS, 1000, 50, 60_000);
     sseClientBufferBytes = integer(HITL_SSE_CLIENT_BUFFER_BYTES, 1_048_576, 4096, 64 * 1024 * 1024);
     streamTokenTtlSeconds = integer(HITL_STREAM_TOKEN_TTL_SECONDS, 60, 5, 3600);
     waitMaxSeconds = integer(HITL_WAIT_MAX_SECONDS, 60, 1, 3600);

@@ -29,26 +29,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Engine sessions (one per node): open, heartbeat and read on the bus, and a sweep every second that lapses
- * the sessions whose heartbeat is overdue by the injected clock. Every node sweeps; the session's row lock
- * makes each lapse happen once.
+ * Engine sessions (one per node): open, heartbeat, read and close on the bus, and a sweep every
+ * HITL_ENGINE_SESSION_SWEEP_MS (a second by default) that lapses the sessions whose heartbeat is overdue by the
+ * injected clock. Every node sweeps; the session's row lock makes each lapse happen once.
  */
 public class SessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
-  /** How often a node looks for overdue sessions; a lapse is noticed within this of its deadline. */
-  static final long SWEEP_PERIOD_MS = 1000;
-
   private final Pool pool;
   private final Clock clock;
   private final Function<Vertx, ApprovalService> approvals;
+  /** How often this node looks for overdue sessions; a lapse is noticed within this of its deadline. */
+  private final long sweepPeriodMs;
   private SessionService sessions;
   private long timer = -1;
   private boolean sweeping;
 
-  public SessionVerticle(Pool pool, Clock clock, Function<Vertx, ApprovalService> approvals) {
+  public SessionVerticle(Pool pool, Clock clock, Function<Vertx, ApprovalService> approvals, long sweepPeriodMs) {
     this.pool = pool;
     this.clock = clock;
     this.approvals = approvals;
+    this.sweepPeriodMs = sweepPeriodMs;
   }
 
   @Override
@@ -61,7 +61,7 @@ public class SessionVerticle extends VerticleBase {
       bus.<JsonObject>consumer(Addresses.SESSIONS_GET, this::get).completion(),
       bus.<JsonObject>consumer(Addresses.SESSIONS_CLOSE, this::close).completion(),
       bus.<JsonObject>localConsumer(Addresses.SESSIONS_SWEEP, this::sweepNow).completion()));
-    timer = vertx.setPeriodic(SWEEP_PERIOD_MS, id -> sweep());
+    timer = vertx.setPeriodic(sweepPeriodMs, id -> sweep());
     return consumers;
   }
 

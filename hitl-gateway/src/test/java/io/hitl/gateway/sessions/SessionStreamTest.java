@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** An engine's event stream as its session's heartbeat: alive while the stream is open, lapsing once it drops. */
 class SessionStreamTest {
   @RegisterExtension
-  static final GatewayExtension gw = GatewayExtension.embedded();
+  static final GatewayExtension gw = GatewayExtension.embedded().with("HITL_ENGINE_SESSION_SWEEP_MS", "100");
   static final String engine = gw.token("engine-1", "submitter");
   static final String otherEngine = gw.token("engine-2", "submitter");
   static final String admin = gw.token("carol", "admin");
@@ -109,6 +109,7 @@ class SessionStreamTest {
 
     s.close();
     // a refresh already under way when the stream dropped may still land: the session then lapses at a later sweep
+    // (the node's own, every 100 ms, or the one asked for here)
     Poll.until(() -> {
       gw.clock().advance(Duration.ofSeconds(7));
       sweep();
@@ -121,6 +122,18 @@ class SessionStreamTest {
 
     assertThat(refused("/api/v1/stream", engine, Map.of("Hitl-Session-Id", id))).startsWith("409")
       .contains("SEC-073").contains(bound);
+  }
+
+  @Test
+  void theNodesOwnSweepLapsesAnOverdueSessionAtItsConfiguredPeriodWithoutBeingAsked() {
+    String id = open(1);
+    Response created = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("session_id", id));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    gw.clock().advance(Duration.ofSeconds(2));
+    Poll.until(() -> session(id).getString("state"), "lapsed"::equals, Duration.ofSeconds(30),
+      "the sweep (HITL_ENGINE_SESSION_SWEEP_MS=100) to lapse the session");
+    assertThat(gw.call("GET", "/api/v1/approvals/" + created.json().getString("request_id"), admin, null).json()
+      .getString("decision_reason")).isEqualTo("ENGINE_DISCONNECTED");
   }
 
   @Test
