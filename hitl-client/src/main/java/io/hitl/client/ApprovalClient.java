@@ -3,7 +3,6 @@ package io.hitl.client;
 import io.hitl.client.contract.BusAddresses;
 import io.hitl.client.contract.BusRefusals;
 import io.hitl.client.contract.BusHeaders;
-import io.hitl.client.contract.ErrorCodes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -14,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,12 +107,11 @@ public final class ApprovalClient {
       OverrideGrant grant) {
     JsonObject body = new JsonObject().put("request_id", String.valueOf(requestId))
       .put("decision", decision == null ? null : decision.json()).put("reason", reason).put("comment", comment);
+    HitlException refused = OverrideGrant.refusal(decision, grant, 0);
+    if (refused != null) {
+      return Future.failedFuture(refused);
+    }
     if (grant != null) {
-      Map<String, String> errors = decision == Decision.REJECT
-        ? Map.of(OverrideGrant.FIELD, "goes only with an approval") : grant.errors();
-      if (!errors.isEmpty()) {
-        return Future.failedFuture(invalid(errors));
-      }
       body.put(OverrideGrant.FIELD, grant.json());
     }
     return request(BusAddresses.APPROVALS_DECIDE, body, options()).map(ApprovalClient::approval);
@@ -191,14 +188,6 @@ public final class ApprovalClient {
   }
 
   /** SEC-010 as the gateway words it: the one field and its error, or the list of fields. */
-  private static HitlException invalid(Map<String, String> errors) {
-    String detail = errors.size() == 1 ? errors.keySet().iterator().next() + ": " + errors.values().iterator().next()
-      : "Invalid fields: " + String.join(", ", errors.keySet());
-    // a JsonObject, as the errors of a refusal decoded from the bus are
-    return new HitlException(ErrorCodes.SEC_010, 0, detail, Map.of("errors", new JsonObject(new LinkedHashMap<>(errors))),
-      null);
-  }
-
   private static ApprovalView approval(JsonObject reply) {
     return new ApprovalView(reply.getJsonObject("approval"));
   }

@@ -172,9 +172,26 @@ public final class EngineClient {
 
   /** Approves ({@code comment}) or rejects ({@code reason}, {@code comment}) as the token's approver. */
   public Future<ApprovalView> decide(UUID id, Decision decision, String reason, String comment) {
+    return decide(id, decision, reason, comment, null);
+  }
+
+  /**
+   * As {@link #decide(UUID, Decision, String, String)}, approving a limit-override request with {@code grant}
+   * (null: this order once). A grant of the wrong shape, or any grant with a rejection, fails with SEC-010 (400)
+   * and the field errors the gateway would answer, before anything is sent; a grant the request or its policy does
+   * not allow is refused by the gateway with SEC-053.
+   */
+  public Future<ApprovalView> decide(UUID id, Decision decision, String reason, String comment, OverrideGrant grant) {
+    HitlException refused = OverrideGrant.refusal(decision, grant, 400);
+    if (refused != null) {
+      return Future.failedFuture(refused);
+    }
     JsonObject body = new JsonObject().put("comment", comment);
     if (decision == Decision.REJECT) {
       body.put("reason", reason);
+    }
+    if (grant != null) {
+      body.put(OverrideGrant.FIELD, grant.json());
     }
     String path = "/api/v1/approvals/" + id + "/" + decision.json();
     return calls.send(call(HttpMethod.POST, path, body, Map.of(), Retry.NOTHING_DONE))

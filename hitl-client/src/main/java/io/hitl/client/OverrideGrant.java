@@ -85,6 +85,27 @@ public final class OverrideGrant {
     return j;
   }
 
+  /**
+   * The SEC-010 refusal the gateway would answer for sending {@code grant} with {@code decision} (a grant goes only
+   * with an approval, and in a shape the gateway accepts), or null when it may be sent; {@code httpStatus} as the
+   * client reports refusals (0 on the bus).
+   */
+  static HitlException refusal(Decision decision, OverrideGrant grant, int httpStatus) {
+    if (grant == null) {
+      return null;
+    }
+    Map<String, String> errors = decision == Decision.REJECT ? Map.of(FIELD, "goes only with an approval")
+      : grant.errors();
+    if (errors.isEmpty()) {
+      return null;
+    }
+    String detail = errors.size() == 1 ? errors.keySet().iterator().next() + ": " + errors.values().iterator().next()
+      : "Invalid fields: " + String.join(", ", errors.keySet());
+    // a JsonObject, as the errors of a refusal decoded from the bus or an HTTP problem are
+    return new HitlException(io.hitl.client.contract.ErrorCodes.SEC_010, httpStatus, detail,
+      Map.of("errors", new JsonObject(new LinkedHashMap<>(errors))), null);
+  }
+
   /** The fields of the shape the gateway refuses with SEC-010 (named as it names them), in its order. */
   Map<String, String> errors() {
     Map<String, String> errors = new LinkedHashMap<>();
