@@ -67,7 +67,7 @@ public class ChatVerticle extends VerticleBase {
     FollowUps followUps = new FollowUps(client, config);
     ChatSwitches switches = new ChatSwitches(config, pool, clock, vertx.eventBus());
     SlackFlow slackFlow = new SlackFlow(service, switches, followUps);
-    DiscordFlow discordFlow = new DiscordFlow(service, followUps);
+    DiscordFlow discordFlow = new DiscordFlow(service, switches, followUps);
     SlackCommandFlow commandFlow = new SlackCommandFlow(switches, followUps);
     deadline = new Deadline(vertx);
     links = new LinkService(pool, clock, journal);

@@ -17,10 +17,12 @@ import java.util.Map;
  */
 final class DiscordFlow implements ChatFlow<DiscordInteraction> {
   private final ChatService service;
+  private final ChatSwitches switches;
   private final FollowUps followUps;
 
-  DiscordFlow(ChatService service, FollowUps followUps) {
+  DiscordFlow(ChatService service, ChatSwitches switches, FollowUps followUps) {
     this.service = service;
+    this.switches = switches;
     this.followUps = followUps;
   }
 
@@ -29,7 +31,14 @@ final class DiscordFlow implements ChatFlow<DiscordInteraction> {
     if (in.type() == DiscordInteraction.PING) {
       return Future.succeededFuture(ChatAnswer.json(DiscordMessages.pong()));
     }
+    if (in.type() == DiscordInteraction.APPLICATION_COMMAND) {
+      return command(in, corr);
+    }
     boolean click = in.type() == DiscordInteraction.MESSAGE_COMPONENT;
+    if (click && in.customId() != null && (in.customId().startsWith(SwitchMessages.DISCORD_CONFIRM)
+        || in.customId().startsWith(SwitchMessages.DISCORD_CANCEL))) {
+      return switchClicked(in, corr);
+    }
     boolean submit = in.type() == DiscordInteraction.MODAL_SUBMIT;
     boolean edited = submit && in.action() != null && ChatAction.APPROVE_WITH_EDITS.equals(in.action().decision());
     if (!(click || submit) || in.action() == null || (submit && !in.action().decides() && !edited)) {
@@ -70,6 +79,33 @@ final class DiscordFlow implements ChatFlow<DiscordInteraction> {
     }).recover(t -> Future.succeededFuture(refused(in, BusErrors.decode(t))));
   }
 
+  /** `/hitl-switch <subcommand>`: answered privately with the confirmation and its buttons, or why not. */
+  private Future<ChatAnswer> command(DiscordInteraction in, String corr) {
+    if (!SwitchCommand.NAME.equals(in.commandName())) {
+      return Future.succeededFuture(ephemeral("The command " + in.commandName() + " is not handled by HITL Gateway."));
+    }
+    SwitchCommand command;
+    String problem = null;
+    try {
+      command = SwitchCommand.of(in.subcommand(), in.options());
+    } catch (IllegalArgumentException e) {
+      command = null;
+      problem = e.getMessage();
+    }
+    return switches.ask(ChatIdentities.DISCORD, in.userId(), command, problem, corr)
+      .map(r -> ChatAnswer.json(SwitchMessages.discord(r)));
+  }
+
+  /** Confirm or Cancel under a kill-switch confirmation: the confirmation becomes the outcome, or a refusal is added. */
+  private Future<ChatAnswer> switchClicked(DiscordInteraction in, String corr) {
+    boolean confirm = in.customId().startsWith(SwitchMessages.DISCORD_CONFIRM);
+    String id = in.customId().substring((confirm ? SwitchMessages.DISCORD_CONFIRM : SwitchMessages.DISCORD_CANCEL)
+      .length());
+    Future<ChatSwitches.Reply> r = confirm ? switches.confirm(ChatIdentities.DISCORD, in.userId(), id, corr)
+      : switches.cancel(ChatIdentities.DISCORD, in.userId(), id);
+    return r.map(reply -> ChatAnswer.json(SwitchMessages.discordOutcome(reply)));
+  }
+
   /**
    * The edit form submitted: the changed values are judged by the edit rules and, if they pass, approved with
    * through the decision path; the answer is the decided message (showing the changes) or, privately, why not.
@@ -99,12 +135,21 @@ final class DiscordFlow implements ChatFlow<DiscordInteraction> {
 
   @Override
   public ChatAnswer deferred(DiscordInteraction in) {
+    if (in.type() == DiscordInteraction.APPLICATION_COMMAND) {
+      return ChatAnswer.json(SwitchMessages.discordDeferred());
+    }
     return ChatAnswer.json(in.type() == DiscordInteraction.PING ? DiscordMessages.pong()
       : DiscordMessages.deferredUpdate());
   }
 
   @Override
   public void late(DiscordInteraction in, ChatAnswer answer) {
+    if (in.type() == DiscordInteraction.APPLICATION_COMMAND && answer.json() != null) {
+      // the deferred answer is the asker's "thinking…" message: the answer edits it rather than adding another
+      followUps.discord(in.applicationId(), in.token(), Map.of("type", DiscordMessages.UPDATE_MESSAGE, "data",
+        answer.json().get("data")));
+      return;
+    }
     followUps.discord(in.applicationId(), in.token(), answer.json());
   }
 
