@@ -115,7 +115,7 @@ final class CreateRequest {
         }
         return callbacks.insert(conn, g.row().id(), callbackUrl, now).compose(y -> gated(conn, Change.of(g.row()), g,
           actor, corr, now, callbackAudit(Map.of(), callbackUrl), admitted));
-      }).compose(c -> sessions.bound(conn, session, c))))).map(c -> new ApprovalService.Created(c.approval(),
+      }).compose(c -> sessions.bound(conn, session, c, actor.subject(), corr, now))))).map(c -> new ApprovalService.Created(c.approval(),
         c.created()))
       .recover(t -> createRefused(t, req, actor, corr));
   }

@@ -4,18 +4,21 @@ import io.hitl.gateway.core.CanonicalJson;
 import io.hitl.gateway.core.Hashing;
 import io.hitl.gateway.core.guard.Lockout;
 import io.hitl.gateway.core.pretrade.ScopedSwitch;
+import io.hitl.gateway.core.session.EngineSession;
 import io.hitl.gateway.core.replay.Difference;
 import io.hitl.gateway.core.replay.GuardReplay;
 import io.hitl.gateway.core.replay.GuardReplay.PolicyVersion;
 import io.hitl.gateway.store.GuardianStore;
 import io.hitl.gateway.store.LockoutStore;
 import io.hitl.gateway.store.PolicyStore;
+import io.hitl.gateway.store.SessionStore;
 import io.hitl.gateway.store.SettingsStore;
 import io.hitl.gateway.store.SwitchStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,6 +31,7 @@ final class GuardTables {
   private final LockoutStore lockouts = new LockoutStore();
   private final PolicyStore policies = new PolicyStore();
   private final SwitchStore switches = new SwitchStore();
+  private final SessionStore sessions = new SessionStore();
 
   /** Every difference between the tables as read on {@code db} and {@code replay}. */
   Future<List<Difference>> compare(SqlClient db, GuardReplay replay) {
@@ -44,9 +48,33 @@ final class GuardTables {
     }).compose(found -> {
       out.addAll(replay.comparePolicies(found.versions, found.documentHashes));
       return allSwitches(db, new UUID(0, 0), new ArrayList<>());
-    }).map(found -> {
+    }).compose(found -> {
       out.addAll(replay.compareSwitches(found));
+      return allSessions(db, new UUID(0, 0), new ArrayList<>());
+    }).compose(found -> {
+      out.addAll(replay.compareSessions(found));
+      return allBindings(db, new UUID(0, 0), new LinkedHashMap<>());
+    }).map(found -> {
+      out.addAll(replay.compareSessionBindings(found));
       return out;
+    });
+  }
+
+  private Future<List<EngineSession>> allSessions(SqlClient db, UUID after, List<EngineSession> acc) {
+    return sessions.pageAfter(db, after, PAGE).compose(page -> {
+      acc.addAll(page);
+      return page.size() < PAGE ? Future.succeededFuture(acc) : allSessions(db, page.get(page.size() - 1).id(), acc);
+    });
+  }
+
+  private Future<Map<UUID, UUID>> allBindings(SqlClient db, UUID after, Map<UUID, UUID> acc) {
+    return sessions.bindingsAfter(db, after, PAGE).compose(page -> {
+      acc.putAll(page);
+      UUID last = null;
+      for (UUID k : page.keySet()) {
+        last = k;
+      }
+      return page.size() < PAGE ? Future.succeededFuture(acc) : allBindings(db, last, acc);
     });
   }
 

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
 
@@ -37,6 +38,9 @@ public final class SessionStore {
     + "RETURNING " + COLUMNS;
   private static final String CLOSE = "UPDATE engine_sessions SET closed_at = $2, cancelled = $3 WHERE id = $1 "
     + "RETURNING " + COLUMNS;
+  private static final String PAGE = "SELECT " + COLUMNS + " FROM engine_sessions WHERE id > $1 ORDER BY id LIMIT $2";
+  private static final String BINDINGS_PAGE = "SELECT approval_id, session_id FROM session_requests "
+    + "WHERE approval_id > $1 ORDER BY approval_id LIMIT $2";
   private static final String BIND = "INSERT INTO session_requests (approval_id, session_id) VALUES ($1, $2)";
   private static final String PENDING_BOUND = "SELECT a.id FROM session_requests r JOIN approvals a "
     + "ON a.id = r.approval_id WHERE r.session_id = $1 AND a.status = 'PENDING' ORDER BY a.id";
@@ -80,6 +84,24 @@ public final class SessionStore {
 
   public Future<EngineSession> close(SqlClient c, UUID id, Instant at, int cancelled) {
     return c.preparedQuery(CLOSE).execute(Tuple.of(id, odt(at), cancelled)).map(SessionStore::first);
+  }
+
+  /** Sessions by id after {@code afterId}, for verify's comparison with the journal. */
+  public Future<List<EngineSession>> pageAfter(SqlClient c, UUID afterId, int limit) {
+    return c.preparedQuery(PAGE).execute(Tuple.of(afterId, limit)).map(rs -> {
+      List<EngineSession> l = new ArrayList<>();
+      rs.forEach(r -> l.add(map(r)));
+      return l;
+    });
+  }
+
+  /** Bindings (request id → session id) by request id after {@code afterId}, in order. */
+  public Future<LinkedHashMap<UUID, UUID>> bindingsAfter(SqlClient c, UUID afterId, int limit) {
+    return c.preparedQuery(BINDINGS_PAGE).execute(Tuple.of(afterId, limit)).map(rs -> {
+      LinkedHashMap<UUID, UUID> m = new LinkedHashMap<>();
+      rs.forEach(r -> m.put(r.getUUID(0), r.getUUID(1)));
+      return m;
+    });
   }
 
   public Future<Void> bind(SqlClient c, UUID sessionId, UUID approvalId) {

@@ -9,6 +9,7 @@ import io.hitl.gateway.core.guard.Lockout;
 import io.hitl.gateway.core.guard.LockoutSource;
 import io.hitl.gateway.core.guard.TradingMode;
 import io.hitl.gateway.core.pretrade.ScopedSwitch;
+import io.hitl.gateway.core.session.EngineSession;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,8 +22,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The guard tables (guardian_state, symbol_lockouts, approval_settings, policies, scoped_switches)
- * re-derived by folding the journal in seq order, and compared with what the tables hold. Entries of
+ * The guard tables (guardian_state, symbol_lockouts, approval_settings, policies, scoped_switches, and the
+ * engine sessions' engine_sessions and session_requests) re-derived by folding the journal in seq order, and compared with what the tables hold. Entries of
  * other kinds are ignored.
  */
 public final class GuardReplay {
@@ -47,6 +48,7 @@ public final class GuardReplay {
   private final Map<UUID, Derived<Lockout>> lockouts = new TreeMap<>();
   private final Map<Integer, Derived<PolicyVersion>> policies = new TreeMap<>();
   private final SwitchReplay switches = new SwitchReplay();
+  private final SessionReplay sessions = new SessionReplay();
 
   /** Folds one entry in; entries must come in seq order. */
   public void apply(JournalEntry e) {
@@ -73,13 +75,26 @@ public final class GuardReplay {
         PolicyVersion p = policy(e);
         policies.put(p.version(), new Derived<>(p, e.seq()));
       }
-      default -> switches.apply(e);
+      default -> {
+        switches.apply(e);
+        sessions.apply(e);
+      }
     }
   }
 
   /** Every stored scoped kill switch against its history. */
   public List<Difference> compareSwitches(Collection<ScopedSwitch> found) {
     return switches.compare(found);
+  }
+
+  /** Every stored engine session against its history. */
+  public List<Difference> compareSessions(Collection<EngineSession> found) {
+    return sessions.compareSessions(found);
+  }
+
+  /** Every stored binding of a request to a session (request id → session id) against its history. */
+  public List<Difference> compareSessionBindings(Map<UUID, UUID> found) {
+    return sessions.compareBindings(found);
   }
 
   /** One step of the Guardian fold: the row after {@code e}, a lock or unlock entry. */

@@ -27,6 +27,8 @@ public final class SessionRules {
   public static final String OPENED = "session_opened";
   public static final String LAPSED = "session_lapsed";
   public static final String CLOSED = "session_closed";
+  /** A request bound to a session in its create transaction: {session_id, approval_id}. */
+  public static final String BOUND = "session_bound";
   private static final Set<String> OPEN_FIELDS = Set.of("heartbeat_timeout_seconds");
 
   private SessionRules() {
@@ -128,8 +130,20 @@ public final class SessionRules {
     return JournalEntry.of(null, target(s), s.owner(), CLOSED, "OPEN", "CLOSED", p, corr, null, s.closedAt());
   }
 
+  /** The binding of a new request to its session, by the session's owner, at the request's creation. */
+  public static JournalEntry bound(UUID session, UUID approval, String owner, String corr, Instant at) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("session_id", session.toString());
+    p.put("approval_id", approval.toString());
+    return JournalEntry.of(null, target(session), owner, BOUND, null, null, p, corr, null, at);
+  }
+
   private static String target(EngineSession s) {
-    return "session:" + s.id();
+    return target(s.id());
+  }
+
+  private static String target(UUID session) {
+    return "session:" + session;
   }
 
   private static Map<String, Object> payload(EngineSession s) {
