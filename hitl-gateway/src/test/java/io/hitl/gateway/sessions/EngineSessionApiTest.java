@@ -339,6 +339,61 @@ class EngineSessionApiTest {
     }
   }
 
+  @Test
+  void aCancellingCloseRacingApprovalsAndALapseEndsTheSessionOnceAndEachRequestOnce() throws Exception {
+    gw.quote("7203.T", "2850", "2851");
+    String id = open(5).getString("id");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      ids.add(bound(id));
+    }
+    // due for a lapse as the engine closes it: the close, the sweep and the approvals all race
+    gw.clock().advance(Duration.ofSeconds(6));
+    List<CompletableFuture<Response>> approvals = new ArrayList<>();
+    CompletableFuture<Response> closing = null;
+    CompletableFuture<Integer> swept = null;
+    for (int i = 0; i < ids.size(); i++) {
+      approvals.add(gw.callAsync("POST", "/api/v1/approvals/" + ids.get(i) + "/approve", alice, Map.of(), Map.of()));
+      if (i == 10) {
+        closing = gw.callAsync("DELETE", "/api/v1/sessions/" + id + "?cancel_pending=true", engine, null, Map.of());
+      }
+      if (i == 12) {
+        swept = CompletableFuture.supplyAsync(() -> {
+          try {
+            return sweep();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+      }
+    }
+    Response closed = closing.join();
+    swept.join();
+    assertThat(closed.status()).as(closed.body()).isEqualTo(200);
+    int approved = 0;
+    for (CompletableFuture<Response> f : approvals) {
+      Response r = f.join();
+      assertThat(r.status()).as(r.body()).isIn(200, 409);
+      approved += r.status() == 200 ? 1 : 0;
+    }
+    JsonObject session = gw.call("GET", "/api/v1/sessions/" + id, engine, null).json();
+    assertThat(session.getString("state")).isIn("lapsed", "closed").isEqualTo(closed.json().getString("state"));
+    String reason = session.getString("state").equals("closed") ? "ENGINE_SESSION_CLOSED" : "ENGINE_DISCONNECTED";
+    try (Connection c = TestDb.jdbc(gw.dbUrl()); Statement st = c.createStatement()) {
+      String in = "('" + String.join("','", ids) + "')";
+      assertThat(count(st, "SELECT count(*) FROM journal WHERE action IN ('session_lapsed', 'session_closed') "
+        + "AND target = 'session:" + id + "'")).as("the session ends once").isEqualTo(1);
+      assertThat(count(st, "SELECT count(*) FROM approvals WHERE status = 'PENDING' AND id IN " + in)).isZero();
+      assertThat(count(st, "SELECT count(*) FROM approvals WHERE status = 'APPROVED' AND id IN " + in))
+        .isEqualTo(approved);
+      assertThat(count(st, "SELECT count(*) FROM approvals WHERE status = 'CANCELLED' AND decision_reason = '"
+        + reason + "' AND id IN " + in)).isEqualTo(ids.size() - approved)
+        .isEqualTo(session.getInteger("cancelled_count").longValue());
+      assertThat(count(st, "SELECT count(*) FROM journal WHERE action IN ('approved', 'cancelled', 'rejected', "
+        + "'expired') AND approval_id IN " + in)).as("one terminal entry per request").isEqualTo(ids.size());
+    }
+  }
+
   static long count(Statement s, String sql) throws Exception {
     try (ResultSet rs = s.executeQuery(sql)) {
       rs.next();
