@@ -258,6 +258,80 @@ public final class EngineClient {
     });
   }
 
+  /**
+   * {@code POST /api/v1/sessions}: opens a cancel-on-disconnect session (1 to 600 s between heartbeats). Name it in
+   * each create ({@code trade.put("session_id", session.id().toString())}) and keep it alive with
+   * {@link #heartbeat} or {@link #keepAlive}. Not retried after an answer was lost: a second open would only leave
+   * an unused session to lapse.
+   */
+  public Future<EngineSession> openSession(Duration heartbeatTimeout) {
+    JsonObject body = new JsonObject().put("heartbeat_timeout_seconds", heartbeatTimeout.toSeconds());
+    return calls.send(call(HttpMethod.POST, "/api/v1/sessions", body, Map.of(), Retry.NOTHING_DONE))
+      .map(r -> new EngineSession(r.json()));
+  }
+
+  /**
+   * {@code POST /api/v1/sessions/{id}/heartbeat}. A session that has ended fails with SEC-073, whose extensions say
+   * when and which requests its lapse cancelled: the engine learns on reconnect what happened while it was away.
+   */
+  public Future<EngineSession> heartbeat(UUID sessionId) {
+    return calls.send(call(HttpMethod.POST, "/api/v1/sessions/" + sessionId + "/heartbeat", new JsonObject(),
+      Map.of(), Retry.SAFE)).map(r -> new EngineSession(r.json()));
+  }
+
+  /** {@code GET /api/v1/sessions/{id}}: the session as it stands, open or ended. */
+  public Future<EngineSession> session(UUID sessionId) {
+    return calls.send(call(HttpMethod.GET, "/api/v1/sessions/" + sessionId, null, Map.of(), Retry.SAFE))
+      .map(r -> new EngineSession(r.json()));
+  }
+
+  /**
+   * {@code DELETE /api/v1/sessions/{id}}: ends the session on purpose. Its pending requests stay pending unless
+   * {@code cancelPending}, which cancels them (ENGINE_SESSION_CLOSED). Closing an ended session answers it as it is.
+   */
+  public Future<EngineSession> closeSession(UUID sessionId, boolean cancelPending) {
+    return calls.send(call(HttpMethod.DELETE, "/api/v1/sessions/" + sessionId + "?cancel_pending=" + cancelPending,
+      null, Map.of(), Retry.SAFE)).map(r -> new EngineSession(r.json()));
+  }
+
+  /** Heartbeats sent by {@link #keepAlive}; {@link #stop} them to let the session lapse (or close it). */
+  public interface KeepAlive {
+    /** Sends no more heartbeats; completes once a heartbeat already sent has its answer. */
+    Future<Void> stop();
+  }
+
+  /**
+   * Heartbeats {@code sessionId} every {@code every} (a third of its timeout is a sound choice) on this client's
+   * Vert.x timers until stopped. When the gateway answers that the session has ended (SEC-073), the heartbeats stop
+   * and {@code ended} is told, with the refusal that says when and what it cancelled. Other failures (the gateway
+   * unreachable for a moment) are retried by the next beat.
+   */
+  public KeepAlive keepAlive(UUID sessionId, Duration every, java.util.function.Consumer<HitlException> ended) {
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<Future<?>> last = new java.util.concurrent.atomic.AtomicReference<>(
+      Future.succeededFuture());
+    long timer = vertx.setPeriodic(every.toMillis(), id -> {
+      if (stopped.get()) {
+        vertx.cancelTimer(id);
+        return;
+      }
+      Future<EngineSession> beat = heartbeat(sessionId);
+      last.set(beat);
+      beat.onFailure(t -> {
+        if (t instanceof HitlException e && e.is(io.hitl.client.contract.ErrorCodes.SEC_073)
+            && stopped.compareAndSet(false, true)) {
+          vertx.cancelTimer(id);
+          ended.accept(e);
+        }
+      });
+    });
+    return () -> {
+      stopped.set(true);
+      vertx.cancelTimer(timer);
+      return last.get().<Void>mapEmpty().otherwiseEmpty();
+    };
+  }
+
   public Future<Void> close() {
     return http.close();
   }
