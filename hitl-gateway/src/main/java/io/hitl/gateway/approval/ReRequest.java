@@ -81,11 +81,11 @@ final class ReRequest {
       extra.put("reason", why);
       // the new request reports to the same engine callback as the one it repeats
       // the repeated order goes through the pre-trade gate like any new one
-      return w.guards().admit(conn, req, now).compose(admitted -> creates.gate(conn, req, policy, fresh, actor, corr,
-        null, root, now).compose(g -> approvals.insert(conn, g.row())
+      return creates.admitted(conn, req, policy, fresh, actor, corr, null, root, now).compose(a -> approvals
+        .insert(conn, a.gated().row())
         .compose(ok -> callbacks.copy(conn, source.id(), fresh.id(), now))
-        .compose(url -> creates.gated(conn, c, g, actor, corr, now,
-          url == null ? extra : CreateRequest.callbackAudit(extra, url), admitted))));
+        .compose(url -> creates.gated(conn, c, a.gated(), actor, corr, now,
+          url == null ? extra : CreateRequest.callbackAudit(extra, url), a.reason())));
     });
   }
 }

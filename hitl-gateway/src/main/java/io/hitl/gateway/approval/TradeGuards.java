@@ -70,21 +70,25 @@ final class TradeGuards {
   /**
    * Rule 2 and the settings for a new request: the auto-approve reason, or null to wait for a human. A trade
    * is then checked against the scoped kill switches, read under their shared lock (after the Guardian's, the
-   * order an engage takes them in), so none in scope commits after an engage commits.
+   * order an engage takes them in), so none in scope commits after an engage commits. Every statement is sent
+   * before any answer is awaited (pipelined): the connection runs them in the order sent, so each lock is held
+   * before the reads behind it start, and a caller may send its own statements behind them; the answers are
+   * then judged in that order, so a refusal and a failed statement are reported as when each waited for the last.
    */
   Future<String> admit(SqlConnection conn, NewRequest req, Instant now) {
     boolean trade = ApprovalTypes.TRADE_EXECUTION.equals(req.type());
     String ticker = trade ? (String) req.context().get("ticker") : null;
-    return admission.read(conn, ticker, now)
-      .map(f -> Admission.admit(trade, f.guardian(), f.lockout(), f.settings(), config.hitlEnabled))
-      .compose(admitted -> trade ? switchesAllow(conn, ScopedSwitches.orders(req.context())).map(admitted)
-        : Future.succeededFuture(admitted));
+    Future<AdmissionStore.Facts> facts = admission.read(conn, ticker, now);
+    Future<Void> switched = trade ? switchesAllow(conn, ScopedSwitches.orders(req.context())) : null;
+    return facts.map(f -> Admission.admit(trade, f.guardian(), f.lockout(), f.settings(), config.hitlEnabled))
+      .compose(admitted -> switched == null ? Future.succeededFuture(admitted) : switched.map(admitted));
   }
 
   /**
    * Fails with SEC-072 when an engaged switch's scope matches an order, or when the switch rows on the order's
    * scopes disagree with their last engage or lift in the journal (fail closed, as a Guardian row that disagrees
-   * with its journal locks); a failed read fails the create (503).
+   * with its journal locks); a failed read fails the create (503). Its three statements (the shared lock, the
+   * engaged switches, their last journal entries) are sent at once.
    */
   private Future<Void> switchesAllow(SqlConnection conn, List<Order> orders) {
     Set<Scope> scopes = new TreeSet<>(Scope.ORDER);
@@ -96,9 +100,11 @@ final class TradeGuards {
         }
       }
     }
-    return switches.shared(conn).compose(v -> switches.matching(conn, orders)).compose(found -> scopes.isEmpty()
-      ? Future.succeededFuture(found)
-      : switches.lastChanges(conn, scopes).compose(last -> tampered(conn, scopes, found, last)).map(found))
+    Future<Void> locked = switches.shared(conn);
+    Future<List<ScopedSwitch>> matching = switches.matching(conn, orders);
+    Future<Map<Scope, JournalEntry>> lastChanges = scopes.isEmpty() ? null : switches.lastChanges(conn, scopes);
+    return locked.compose(v -> matching).compose(found -> lastChanges == null ? Future.succeededFuture(found)
+      : lastChanges.compose(last -> tampered(conn, scopes, found, last)).map(found))
       .compose(found -> {
         Optional<ScopedSwitch> stop = ScopedSwitches.stoppingSwitch(found, orders);
         return stop.isPresent() ? Future.failedFuture(ScopedSwitches.refusal(stop.get()))

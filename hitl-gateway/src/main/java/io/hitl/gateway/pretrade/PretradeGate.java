@@ -25,8 +25,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The pre-trade limit check inside a create transaction: locks the order's window keys (one statement),
- * then reads the totals, the latest duplicate, the raises in force and the quote (pipelined, one round trip), applies
+ * The pre-trade limit check inside a create transaction: locks the order's window keys (one statement) and
+ * reads the totals, the latest duplicate, the raises in force and the quote behind it (pipelined), applies
  * the raises and asks {@link LimitCheck}, and counts the order once it is admitted. Every node reads and
  * writes the same rows under the same locks, so windows are exact across nodes; nothing is cached.
  */
@@ -53,25 +53,30 @@ public final class PretradeGate {
   /**
    * The breached limits of {@code order} under {@code limits} raised by the overrides journaled for
    * {@code policyName} (null: no raises apply); the window keys stay locked until the transaction ends.
+   * The lock statement and the reads are sent together without waiting (pipelined, one round trip, and none of
+   * its own when the caller has statements in flight before them): the connection runs them in order, so every
+   * read starts once the keys are ours and sees every order counted by a transaction that held them before.
+   * The time judged at is read before sending, so an order counted before ours may carry a later time than
+   * ours; each window still holds at most its cap: of any orders whose times fall within one window, the one
+   * checked last counted all the others, since each has a time after the start of its window.
    */
   public Future<Verdict> check(SqlConnection conn, Order order, Limits limits, String policyName) {
     List<String> targets = policyName == null ? List.of() : LimitOverride.targets(policyName, limits, order);
     String ticker = limits.collarPct() == null ? null : order.symbol();
-    // the clock is read once the keys are ours, so an order counted before us has an earlier time than ours,
-    // and the facts are read in statements that start after the locks are held, so they see that order
-    return store.lock(conn, new ArrayList<>(keys(order, limits))).compose(v -> {
-      Instant at = Times.micros(clock.instant());
-      List<PretradeStore.Window> strategies = new ArrayList<>();
-      List<PretradeStore.Window> accounts = new ArrayList<>();
-      for (RollingCap cap : limits.rolling()) {
-        PretradeStore.Window w = new PretradeStore.Window(cap.key(order), at.minus(cap.window()));
-        (cap.per() == ScopeKind.STRATEGY ? strategies : accounts).add(w);
-      }
-      Duration dup = limits.duplicateWindow();
-      PretradeStore.Query q = new PretradeStore.Query(strategies, accounts, dup == null ? null : Duplicates.key(order),
-        dup == null ? null : at.minus(dup), targets, at.minus(LimitOverride.MAX_RAISE), ticker);
-      return store.facts(conn, q).map(f -> verdict(order, limits, policyName, f, at));
-    });
+    Instant at = Times.micros(clock.instant());
+    List<PretradeStore.Window> strategies = new ArrayList<>();
+    List<PretradeStore.Window> accounts = new ArrayList<>();
+    for (RollingCap cap : limits.rolling()) {
+      PretradeStore.Window w = new PretradeStore.Window(cap.key(order), at.minus(cap.window()));
+      (cap.per() == ScopeKind.STRATEGY ? strategies : accounts).add(w);
+    }
+    Duration dup = limits.duplicateWindow();
+    PretradeStore.Query q = new PretradeStore.Query(strategies, accounts, dup == null ? null : Duplicates.key(order),
+      dup == null ? null : at.minus(dup), targets, at.minus(LimitOverride.MAX_RAISE), ticker);
+    Future<Void> locked = store.lock(conn, new ArrayList<>(keys(order, limits)));
+    Future<PretradeStore.Facts> facts = store.facts(conn, q);
+    // a failed lock (time-out, deadlock) is the failure reported, not the aborted reads behind it
+    return locked.compose(v -> facts).map(f -> verdict(order, limits, policyName, f, at));
   }
 
   private Verdict verdict(Order order, Limits limits, String policyName, PretradeStore.Facts f, Instant at) {

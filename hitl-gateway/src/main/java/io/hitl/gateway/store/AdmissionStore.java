@@ -28,10 +28,16 @@ public final class AdmissionStore {
   public record Facts(GuardianState guardian, ApprovalSettings settings, Lockout lockout) {
   }
 
-  /** {@code ticker} may be null (requests that are not trades); the shared Guardian lock is held until commit. */
+  /**
+   * {@code ticker} may be null (requests that are not trades); the shared Guardian lock is held until commit. The
+   * lock and the read are sent together (pipelined): the connection runs them in order, so the read starts once
+   * the lock is held, and the caller may send its next statements behind them without waiting.
+   */
   public Future<Facts> read(SqlClient c, String ticker, Instant now) {
-    return c.query(GuardianStore.LOCK_SHARED).execute()
-      .compose(locked -> c.preparedQuery(SELECT).execute(Tuple.of(ticker, odt(now)))).map(rs -> {
+    Future<?> locked = c.query(GuardianStore.LOCK_SHARED).execute();
+    Future<io.vertx.sqlclient.RowSet<Row>> read = c.preparedQuery(SELECT).execute(Tuple.of(ticker, odt(now)));
+    // the lock's failure (a lock time-out, a deadlock) is the one reported, as when the read waited for it
+    return locked.compose(v -> read).map(rs -> {
       Row r = rs.iterator().next();
       Lockout lockout = r.getUUID("id") == null ? null : new Lockout(r.getUUID("id"), r.getString("ticker"),
         r.getString("l_reason"), LockoutSource.parse(r.getString("l_source")),
