@@ -31,7 +31,8 @@ import java.util.function.Function;
  * The only writer of approval state, as one use case per command: each loads its facts under the row
  * lock, asks {@link ApprovalMachine} for the transition, persists it and publishes. Each change runs in
  * one transaction with its journal entries and outbox jobs (SPEC I3, {@link GroupCommit}); terminal
- * outcomes are conditional writes (SPEC I1). Several verticle instances share it safely: nothing is cached.
+ * outcomes are conditional writes (SPEC I1). Several verticle instances share it safely: nothing is cached
+ * but the policy document this node read last, which each create confirms in its own transaction.
  */
 public final class ApprovalService {
   public static final String SYSTEM = ApprovalMachine.SYSTEM;

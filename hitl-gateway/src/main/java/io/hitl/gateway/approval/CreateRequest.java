@@ -19,6 +19,7 @@ import io.hitl.gateway.core.TimeoutRules;
 import io.hitl.gateway.core.machine.ApprovalMachine;
 import io.hitl.gateway.core.policy.PolicyRules;
 import io.hitl.gateway.core.policy.PolicySnapshot;
+import io.hitl.gateway.policy.PolicyCache;
 import io.hitl.gateway.core.session.SessionRules;
 import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.core.pretrade.Order;
@@ -82,25 +83,41 @@ final class CreateRequest {
       return Future.failedFuture(e);
     }
     String fingerprint = Idempotency.fingerprint(request);
-    return w.policies().active(w.pool()).recover(DbFailures::fail)
-      .compose(active -> create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, session, active));
+    PolicyCache.InForce cached = w.policies().cached();
+    Future<PolicyCache.InForce> inForce = cached != null ? Future.succeededFuture(cached)
+      : w.policies().refresh(w.pool()).recover(DbFailures::fail);
+    return inForce.compose(f -> create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, session, f,
+      cached != null));
   }
 
-  /** The create under the policy document in force: matched, snapshotted, inserted (or the existing one returned). */
+  /**
+   * The create under the policy document {@code inForce}: matched, snapshotted, inserted (or the existing one
+   * returned). A document this node read before the create arrived ({@code cached}) is confirmed in the
+   * transaction before anything is written ({@link PolicyCache#confirm}, sent with its first statements); when it
+   * is not the newest, or when it refuses the request, the newest is read and the create runs once more on it,
+   * unconfirmed: read after the create arrived, it is at least the version in force when it did, as before.
+   */
   private Future<ApprovalService.Created> create(NewRequest req, Map<String, Object> body, Actor actor, String corr,
-      String idempotencyKey, String fingerprint, String callbackUrl, UUID session, PolicyRules.Active active) {
+      String idempotencyKey, String fingerprint, String callbackUrl, UUID session, PolicyCache.InForce inForce,
+      boolean cached) {
     PolicyRules.Resolution policy;
     try {
-      policy = PolicyRules.resolve(active, req.type(), req.context(), req.timeoutSeconds(), body,
+      policy = PolicyRules.resolve(inForce.active(), req.type(), req.context(), req.timeoutSeconds(), body,
         w.policies().limits());
     } catch (GatewayException e) {
-      return Future.failedFuture(e);
+      // refused by the document read last: refused only if it is still the newest
+      return !cached ? Future.failedFuture(e) : w.policies().refresh(w.pool()).recover(DbFailures::fail)
+        .compose(newest -> newest.stamp().equals(inForce.stamp()) ? Future.failedFuture(e)
+          : create(req, body, actor, corr, idempotencyKey, fingerprint, callbackUrl, session, newest, false));
     }
     Instant now = w.now();
     Approval fresh = fresh(req, policy, actor, corr, idempotencyKey, null, now);
-    return w.commitBy(actor, conn -> idempotent.reserve(conn, actor.subject(), idempotencyKey)
+    return w.commitBy(actor, conn -> {
+      Future<Void> confirmed = cached ? w.policies().confirm(conn, inForce) : Future.succeededFuture();
+      return idempotent.reserve(conn, actor.subject(), idempotencyKey)
       .compose(v -> sessions.check(conn, session, actor.subject()))
       .compose(v -> admitted(conn, req, policy, fresh, actor, corr, idempotencyKey, null, now))
+      .compose(a -> confirmed.map(a))
       .compose(a -> approvals.insert(conn, a.gated().row(), fingerprint).compose(inserted -> {
         Gated g = a.gated();
         if (!inserted) {
@@ -115,9 +132,12 @@ final class CreateRequest {
         }
         return callbacks.insert(conn, g.row().id(), callbackUrl, now).compose(y -> gated(conn, Change.of(g.row()), g,
           actor, corr, now, callbackAudit(Map.of(), callbackUrl), a.reason()));
-      }).compose(c -> sessions.bound(conn, session, c, actor.subject(), corr, now)))).map(c -> new ApprovalService.Created(c.approval(),
-        c.created()))
-      .recover(t -> createRefused(t, req, actor, corr));
+      }).compose(c -> sessions.bound(conn, session, c, actor.subject(), corr, now)));
+    }).map(c -> new ApprovalService.Created(c.approval(), c.created()))
+      .recover(t -> t instanceof PolicyCache.Stale && cached
+        ? w.policies().refresh(w.pool()).recover(DbFailures::fail).compose(newest -> create(req, body, actor, corr,
+          idempotencyKey, fingerprint, callbackUrl, session, newest, false))
+        : createRefused(t, req, actor, corr));
   }
 
   /**
