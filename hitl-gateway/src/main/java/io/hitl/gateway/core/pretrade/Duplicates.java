@@ -13,11 +13,24 @@ public final class Duplicates {
   private Duplicates() {
   }
 
+  /**
+   * The last order keyed on this thread and its key: a create's check locks, reads and counts by the key of one
+   * order, so it is hashed once rather than three times (orders are immutable, so the same instance has the same key).
+   */
+  private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
+
   /** The key two orders share exactly when they are duplicates of each other. */
   public static String key(Order order) {
+    Object[] last = LAST.get();
+    if (last[0] == order) {
+      return (String) last[1];
+    }
     Map<String, Object> m = new TreeMap<>(order.fields());
     m.remove("price");
-    return Hashing.sha256Hex(CanonicalJson.write(m));
+    String key = Hashing.sha256Hex(CanonicalJson.write(m));
+    last[0] = order;
+    last[1] = key;
+    return key;
   }
 
   /**
