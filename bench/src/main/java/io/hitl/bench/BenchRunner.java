@@ -383,7 +383,8 @@ public final class BenchRunner {
     double none = 0;
     double five = 0;
     long failed = 0;
-    int rounds = 2;
+    int rounds = Integer.getInteger("bench.limitRounds", 2);
+    List<Double> perRound = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       Load.Throughput a = load.saturate(64, seconds / 2, orders.apply("LIM0"), r -> { });
       Load.Throughput b = load.saturate(64, seconds / 2, orders.apply("LIM5"), r -> {
@@ -394,12 +395,20 @@ public final class BenchRunner {
       none += a.perSecond() / rounds;
       five += b.perSecond() / rounds;
       failed += a.failed() + b.failed();
+      perRound.add(Math.round((a.perSecond() / b.perSecond() - 1) * 1000) / 10.0);
     }
     double extra = (none / five - 1) * 100;
+    List<Double> sorted = new ArrayList<>(perRound);
+    java.util.Collections.sort(sorted);
+    double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+      : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+    Map<String, Object> details = new HashMap<>(Map.of("creates_per_s_five_limits", five,
+      "creates_per_s_no_limits", none, "failed", failed, "override_requests", overrides.get(), "concurrency", 64,
+      "seconds_each", seconds / 2 * rounds, "strategies", 64, "rounds", rounds));
+    details.put("extra_pct_per_round", perRound);
+    details.put("extra_pct_median_of_rounds", median);
     figure("create cost with five pre-trade limits vs none", extra, "% more per create", none,
-      "creates/s without limits", five / none, "< 10 %", extra < 10, Map.of("creates_per_s_five_limits", five,
-        "creates_per_s_no_limits", none, "failed", failed, "override_requests", overrides.get(), "concurrency", 64,
-        "seconds_each", seconds / 2 * rounds, "strategies", 64));
+      "creates/s without limits", five / none, "< 10 %", extra < 10, details);
   }
 
   /**
