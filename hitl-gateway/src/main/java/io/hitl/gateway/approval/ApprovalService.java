@@ -160,6 +160,11 @@ public final class ApprovalService {
     return timers.onTimer(id, actor, corr);
   }
 
+  /** {@link #onTimer} for timers due together, as one batch where the rows allow; each request's outcome. */
+  public Future<Map<UUID, Future<Timed>>> onTimers(List<UUID> ids, Actor actor, String corr) {
+    return timers.onTimers(ids, actor, corr);
+  }
+
   public Future<Cleanup> cleanup(Actor actor, String corr, Duration grace, boolean audit) {
     return timers.cleanup(actor, corr, grace, audit);
   }

@@ -40,6 +40,8 @@ import java.nio.charset.StandardCharsets;
 /** Event-bus shell of the approval service: `hitl.approvals.*` in, `hitl.events` out. */
 public class ApprovalVerticle extends VerticleBase {
   public static final int MAX_PAGE = 500;
+  /** Most requests one {@code hitl.approvals.expire} message may name (timers due together). */
+  public static final int EXPIRE_BATCH = 256;
 
   private final Function<VerticleBase, ApprovalService> serviceFactory;
   private final InFlight inFlight;
@@ -174,9 +176,45 @@ public class ApprovalVerticle extends VerticleBase {
 
   private void expire(Message<JsonObject> msg) {
     JsonObject b = body(msg);
+    if (b.containsKey("request_ids")) {
+      expireDue(msg, b);
+      return;
+    }
     traced(msg, Tracing.EXPIRE, actor -> service.onTimer(uuid(b.getValue("request_id")), actor, corr(msg))
       .map(t -> new JsonObject().put("approval", view(t.approval())).put("outcome", t.outcome())
         .put("next_timer_at", io.hitl.gateway.core.Times.format(t.nextTimerAt()))));
+  }
+
+  /**
+   * Timers due together ({@code request_ids}, at most {@link #EXPIRE_BATCH}): applied as one batch where the
+   * rows allow; the reply lists each request's outcome in the order asked, {@code {request_id, status, outcome,
+   * next_timer_at}} or, for one that was refused, {@code {request_id, code, detail}}.
+   */
+  private void expireDue(Message<JsonObject> msg, JsonObject b) {
+    traced(msg, Tracing.EXPIRE, actor -> {
+      Object v = b.getValue("request_ids");
+      if (!(v instanceof JsonArray) || ((JsonArray) v).isEmpty() || ((JsonArray) v).size() > EXPIRE_BATCH) {
+        throw GatewayException.invalid(Map.of("request_ids", "must be 1 to " + EXPIRE_BATCH + " request ids"));
+      }
+      List<UUID> ids = new ArrayList<>();
+      ((JsonArray) v).forEach(id -> ids.add(uuid(id)));
+      return service.onTimers(ids, actor, corr(msg)).map(done -> {
+        JsonArray results = new JsonArray();
+        done.forEach((id, f) -> {
+          JsonObject r = new JsonObject().put("request_id", id.toString());
+          if (f.succeeded()) {
+            r.put("status", f.result().approval().status().json())
+              .put("outcome", f.result().outcome())
+              .put("next_timer_at", io.hitl.gateway.core.Times.format(f.result().nextTimerAt()));
+          } else {
+            GatewayException g = DbFailures.of(f.cause());
+            r.put("code", g.code().code()).put("detail", g.detail());
+          }
+          results.add(r);
+        });
+        return new JsonObject().put("results", results);
+      });
+    });
   }
 
   private void cleanup(Message<JsonObject> msg) {

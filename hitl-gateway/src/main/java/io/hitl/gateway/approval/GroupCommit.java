@@ -192,6 +192,55 @@ final class GroupCommit {
     });
   }
 
+  /** The change of one request, planned under a lock its batch took. */
+  record Planned(UUID id, Function<SqlConnection, Future<Change>> work) {
+  }
+
+  /**
+   * Changes planned together, in one transaction of their own (not queued behind this instance's batch):
+   * {@code plan} takes their locks and reads what they need in a few statements, then their works run side
+   * by side, their statements pipelined on the one connection; their entries are appended in one pass in plan
+   * order and their rows linked in one statement. No savepoints: all or nothing. A work that fails, is
+   * refused or would need to run alone fails the whole transaction, and nothing of it is committed; the
+   * caller then handles each request on its own. After commit each change publishes its events, in plan
+   * order. Every work is awaited before the transaction ends, so no statement of one can follow the rollback
+   * that another's failure caused.
+   */
+  Future<Map<UUID, Change>> together(Function<SqlConnection, Future<List<Planned>>> plan) {
+    List<UUID> ids = new ArrayList<>();
+    List<Change> done = new ArrayList<>();
+    return Transactions.run(pool, deadline.millis(), conn -> plan.apply(conn).compose(items -> {
+      List<Future<Change>> works = new ArrayList<>();
+      for (Planned p : items) {
+        ids.add(p.id());
+        Future<Change> work;
+        try {
+          work = p.work().apply(conn);
+        } catch (RuntimeException e) {
+          work = Future.failedFuture(e);
+        }
+        works.add(work.compose(c -> c.refusal() != null || c.next() != Change.Next.ANSWER
+          ? Future.<Change>failedFuture(new IllegalStateException("request " + p.id() + " cannot be batched"))
+          : outbox.insert(conn, c).map(c)));
+      }
+      return Future.join(works).compose(all -> {
+        Change[] stood = works.stream().map(Future::result).toArray(Change[]::new);
+        boolean none = works.stream().allMatch(f -> f.result().steps().isEmpty());
+        return (none ? Future.<Void>succeededFuture() : appendAll(conn, stood)).map(v -> {
+          done.addAll(List.of(stood));
+          return (Void) null;
+        });
+      });
+    })).recover(DbFailures::fail).map(v -> {
+      Map<UUID, Change> m = new LinkedHashMap<>();
+      for (int i = 0; i < done.size(); i++) {
+        events.publish(done.get(i));
+        m.put(ids.get(i), done.get(i));
+      }
+      return m;
+    });
+  }
+
   /** The entries of the changes that stood, appended in one pass; each change gets its stored entries back. */
   private Future<Void> appendAll(SqlConnection conn, Change[] stood) {
     List<JournalEntry> all = new ArrayList<>();

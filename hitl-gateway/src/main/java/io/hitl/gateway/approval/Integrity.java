@@ -62,6 +62,16 @@ final class Integrity {
     });
   }
 
+  /**
+   * The state of a row locked by the caller when it and its votes match {@code h}, the request's journal
+   * entries and votes the caller read under that lock; null when they do not, and nothing is written: the
+   * caller then handles the request through {@link #checked}, which refuses and records the mismatch.
+   */
+  ApprovalState matching(Approval locked, HistoryStore.History h) {
+    RowCheck check = RowCheck.of(locked, h.entries(), h.votes());
+    return check.ok() ? stateOf(locked, h, check) : null;
+  }
+
   /** As {@link #checked} for a row read without its lock: a row that looks wrong is locked and checked again. */
   Future<Change> checkedLocked(SqlConnection conn, Approval unlocked, String corr, Instant now,
       Function<ApprovalState, Future<Change>> then) {

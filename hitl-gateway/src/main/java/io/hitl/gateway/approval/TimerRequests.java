@@ -5,16 +5,21 @@ import io.hitl.gateway.core.ErrorCode;
 import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.Role;
+import io.hitl.gateway.core.machine.ApprovalState;
 import io.hitl.gateway.store.DbFailures;
+import io.hitl.gateway.store.HistoryStore;
 import io.hitl.gateway.store.TimerStore;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Expire, escalate and remind: what a timer firing does to one request under its row lock (the machine's
@@ -25,7 +30,11 @@ final class TimerRequests {
   private static final int CLEANUP_PARALLEL = 16;
 
   private final WritePath w;
+  private static final Logger LOG = LoggerFactory.getLogger(TimerRequests.class);
+  private static final HistoryStore.History NO_HISTORY = new HistoryStore.History(List.of(), List.of());
+
   private final TimerStore timers = new TimerStore();
+  private final HistoryStore histories = new HistoryStore();
 
   TimerRequests(WritePath w) {
     this.w = w;
@@ -50,7 +59,56 @@ final class TimerRequests {
       String trace = corr != null ? corr : p.approval().correlationId();
       return w.integrity().checked(conn, p.approval(), trace, now,
         s -> w.timeouts().due(conn, s, p.remindersSent(), trace, now));
-    })).map(c -> new ApprovalService.Timed(c.approval(), c.timerOutcome(), c.nextTimerAt()));
+    })).map(TimerRequests::timed);
+  }
+
+  /**
+   * {@link #onTimer} for many requests whose timers fell due together, applied as one batch: the rows free
+   * now are locked in one statement (id order) and their histories read in one more; each whose row matches
+   * its journal gets what is due, all in one transaction ({@link GroupCommit#together}). Every other request
+   * goes through {@link #onTimer} on its own: a row locked elsewhere (it waits there as before), a row that
+   * does not match its journal (refused and recorded there, SEC-080, without failing the batch), one that is
+   * gone, and all of them if the batch's transaction failed. Returns each request's outcome, in the order asked.
+   */
+  Future<Map<UUID, Future<ApprovalService.Timed>>> onTimers(List<UUID> ids, Actor actor, String corr) {
+    try {
+      actor.require(Role.ADMIN, "drive expiry timers");
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    List<UUID> distinct = ids.stream().distinct().toList();
+    Instant now = w.now();
+    return w.commit().together(conn -> timers.lockFree(conn, distinct).compose(locked -> locked.isEmpty()
+        ? Future.succeededFuture(List.<GroupCommit.Planned>of())
+        : histories.histories(conn, locked.stream().map(p -> p.approval().id()).toList()).map(h -> {
+          List<GroupCommit.Planned> planned = new ArrayList<>();
+          for (TimerStore.Pending p : locked) {
+            UUID id = p.approval().id();
+            ApprovalState s = w.integrity().matching(p.approval(), h.getOrDefault(id, NO_HISTORY));
+            if (s != null) {
+              String trace = corr != null ? corr : p.approval().correlationId();
+              planned.add(new GroupCommit.Planned(id, c -> w.timeouts().due(c, s, p.remindersSent(), trace, now)));
+            }
+          }
+          return planned;
+        })))
+      .recover(t -> {
+        LOG.warn("{} timers due together could not be applied as one batch ({}); applying each on its own",
+          distinct.size(), DbFailures.of(t).detail());
+        return Future.succeededFuture(Map.of());
+      })
+      .compose(batched -> {
+        Map<UUID, Future<ApprovalService.Timed>> out = new LinkedHashMap<>();
+        for (UUID id : distinct) {
+          Change c = batched.get(id);
+          out.put(id, c != null ? Future.succeededFuture(timed(c)) : onTimer(id, actor, corr));
+        }
+        return Future.join(new ArrayList<>(out.values())).transform(ar -> Future.succeededFuture(out));
+      });
+  }
+
+  private static ApprovalService.Timed timed(Change c) {
+    return new ApprovalService.Timed(c.approval(), c.timerOutcome(), c.nextTimerAt());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.hitl.gateway.expiry;
 
+import io.hitl.gateway.approval.ApprovalVerticle;
 import io.hitl.gateway.bus.Addresses;
 import io.hitl.gateway.bus.BusActor;
 import io.hitl.gateway.bus.BusErrors;
@@ -12,6 +13,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -36,8 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public class ExpiryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ExpiryVerticle.class);
-  /** Ticks sent to the approval service at once; the rest wait in order. */
-  static final int MAX_IN_FLIGHT = 64;
+  /** Most requests one message to the approval service names; the approval service accepts no more. */
+  static final int BATCH = ApprovalVerticle.EXPIRE_BATCH;
+  /** Messages out to the approval service at once; what falls due meanwhile waits in order and goes out together. */
+  static final int BATCHES_IN_FLIGHT = 2;
   private static final long RETRY_MILLIS = 500;
   /** The safety net leaves requests due less than this long ago to their timers. */
   private static final long SAFETY_NET_GRACE_MILLIS = 1000;
@@ -49,7 +53,10 @@ public class ExpiryVerticle extends VerticleBase {
   private DeliveryOptions system;
   private final LinkedHashMap<UUID, Promise<Void>> queued = new LinkedHashMap<>();
   private final Map<UUID, Promise<Void>> inFlight = new HashMap<>();
+  private int batches;
+  private boolean pumpPending;
   private long ticks;
+  private long messages;
   private long retries;
   private boolean sweeping;
   private Recovery.Summary recovery;
@@ -97,7 +104,10 @@ public class ExpiryVerticle extends VerticleBase {
     }
   }
 
-  /** Hands a request to the approval service; the future completes when that tick is done (never fails). */
+  /**
+   * Hands a request to the approval service; the future completes when its tick is done (never fails).
+   * Requests handed over in the same turn of the event loop (timers falling due together) go out together.
+   */
   Future<Void> dispatch(UUID id) {
     Promise<Void> p = inFlight.get(id);
     if (p == null) {
@@ -106,57 +116,99 @@ public class ExpiryVerticle extends VerticleBase {
     if (p == null) {
       p = Promise.promise();
       queued.put(id, p);
-      pump();
+      if (!pumpPending) {
+        pumpPending = true;
+        context.runOnContext(v -> {
+          pumpPending = false;
+          pump();
+        });
+      }
     }
     return p.future();
   }
 
+  /** Sends what waits, in order, as batches of at most {@link #BATCH} while fewer than {@link #BATCHES_IN_FLIGHT} are out. */
   private void pump() {
-    while (inFlight.size() < MAX_IN_FLIGHT && !queued.isEmpty()) {
+    while (batches < BATCHES_IN_FLIGHT && !queued.isEmpty()) {
+      Map<UUID, Promise<Void>> batch = new LinkedHashMap<>();
       Iterator<Map.Entry<UUID, Promise<Void>>> it = queued.entrySet().iterator();
-      Map.Entry<UUID, Promise<Void>> next = it.next();
-      it.remove();
-      UUID id = next.getKey();
-      Promise<Void> p = next.getValue();
-      inFlight.put(id, p);
-      tick(id).onComplete(ar -> {
-        inFlight.remove(id);
-        p.complete();
+      while (it.hasNext() && batch.size() < BATCH) {
+        Map.Entry<UUID, Promise<Void>> next = it.next();
+        it.remove();
+        batch.put(next.getKey(), next.getValue());
+      }
+      inFlight.putAll(batch);
+      batches++;
+      tick(new ArrayList<>(batch.keySet())).onComplete(ar -> {
+        batches--;
+        batch.forEach((id, p) -> {
+          inFlight.remove(id);
+          p.complete();
+        });
         pump();
       });
     }
   }
 
-  private Future<Void> tick(UUID id) {
-    ticks++;
-    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_EXPIRE,
-        new JsonObject().put("request_id", id.toString()), system)
+  /** One message for the requests due together; each is re-armed, forgotten or retried as its own outcome says. */
+  private Future<Void> tick(List<UUID> ids) {
+    ticks += ids.size();
+    messages++;
+    JsonArray body = new JsonArray();
+    ids.forEach(id -> body.add(id.toString()));
+    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_EXPIRE, new JsonObject().put("request_ids", body),
+        system)
       .map(reply -> {
-        JsonObject body = reply.body();
-        String next = body.getString("next_timer_at");
-        if (next != null && "pending".equals(body.getJsonObject("approval").getString("status"))) {
-          timers.schedule(id, Instant.parse(next));
-        } else {
-          timers.cancel(id);
+        JsonArray results = reply.body().getJsonArray("results");
+        Map<UUID, JsonObject> byId = new HashMap<>();
+        for (int i = 0; i < results.size(); i++) {
+          JsonObject r = results.getJsonObject(i);
+          byId.put(UUID.fromString(r.getString("request_id")), r);
+        }
+        for (UUID id : ids) {
+          JsonObject r = byId.get(id);
+          if (r == null) {
+            retry(id, ErrorCode.SEC_099, "no outcome in the reply");
+          } else if (r.getString("code") != null) {
+            refused(id, ErrorCode.fromCode(r.getString("code")), r.getString("detail"));
+          } else {
+            applied(id, r.getString("status"), r.getString("next_timer_at"));
+          }
         }
         return (Void) null;
       })
       .recover(t -> {
         GatewayException g = BusErrors.decode(t);
-        if (g.code() == ErrorCode.SEC_080 || g.code() == ErrorCode.SEC_011) {
-          timers.cancel(id);
-        } else {
-          retries++;
-          LOG.warn("timer of request {} could not be applied ({}: {}); retrying in {} ms", id, g.code().code(),
-            g.detail(), RETRY_MILLIS);
-          Instant retry = clock.instant().plusMillis(RETRY_MILLIS);
-          Instant armed = timers.dueAt(id);
-          if (armed == null || armed.isAfter(retry)) {
-            timers.schedule(id, retry);
-          }
-        }
+        ids.forEach(id -> refused(id, g.code(), g.detail()));
         return Future.succeededFuture();
       });
+  }
+
+  private void applied(UUID id, String status, String next) {
+    if (next != null && "pending".equals(status)) {
+      timers.schedule(id, Instant.parse(next));
+    } else {
+      timers.cancel(id);
+    }
+  }
+
+  private void refused(UUID id, ErrorCode code, String detail) {
+    if (code == ErrorCode.SEC_080 || code == ErrorCode.SEC_011) {
+      timers.cancel(id);
+    } else {
+      retry(id, code, detail);
+    }
+  }
+
+  private void retry(UUID id, ErrorCode code, String detail) {
+    retries++;
+    LOG.warn("timer of request {} could not be applied ({}: {}); retrying in {} ms", id, code.code(), detail,
+      RETRY_MILLIS);
+    Instant retry = clock.instant().plusMillis(RETRY_MILLIS);
+    Instant armed = timers.dueAt(id);
+    if (armed == null || armed.isAfter(retry)) {
+      timers.schedule(id, retry);
+    }
   }
 
   /** Fires what the clock says is due now and replies once those ticks, and any already under way, are done. */
@@ -170,7 +222,8 @@ public class ExpiryVerticle extends VerticleBase {
   }
 
   private JsonObject status() {
-    return new JsonObject().put("armed", timers.size()).put("ticks", ticks).put("retries", retries)
+    return new JsonObject().put("armed", timers.size()).put("ticks", ticks).put("messages", messages)
+      .put("retries", retries)
       .put("in_flight", inFlight.size()).put("queued", queued.size())
       .put("recovery", recovery == null ? null : recovery.json());
   }

@@ -20,6 +20,8 @@ import java.util.UUID;
 public final class TimerStore {
   private static final String WITH_REMINDERS = "SELECT " + ApprovalStore.COLUMNS + ", reminders_sent FROM approvals ";
   private static final String LOCK = WITH_REMINDERS + "WHERE id = $1 FOR UPDATE";
+  /** In id order, so two nodes locking overlapping sets never deadlock; rows locked elsewhere are left out. */
+  private static final String LOCK_FREE = WITH_REMINDERS + "WHERE id = ANY($1) ORDER BY id FOR UPDATE SKIP LOCKED";
   /** Keyset page over the partial index approvals_pending_by_expiry. */
   private static final String PENDING_PAGE = WITH_REMINDERS
     + "WHERE status = 'PENDING' AND (expires_at, id) > ($1, $2) ORDER BY expires_at, id LIMIT $3";
@@ -47,6 +49,14 @@ public final class TimerStore {
       var it = rs.iterator();
       return it.hasNext() ? pending(it.next()) : null;
     });
+  }
+
+  /**
+   * Locks those of {@code ids} that exist and no other transaction holds, in one statement; the others (locked
+   * elsewhere, or absent) are not returned and are left to the caller.
+   */
+  public Future<List<Pending>> lockFree(SqlClient c, List<UUID> ids) {
+    return c.preparedQuery(LOCK_FREE).execute(Tuple.of(ids.toArray(new UUID[0]))).map(TimerStore::pendings);
   }
 
   public Future<List<Pending>> pendingPage(SqlClient c, Cursor after, int limit) {

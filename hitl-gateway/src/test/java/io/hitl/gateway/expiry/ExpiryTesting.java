@@ -165,7 +165,7 @@ final class ExpiryTesting {
     void read(ResultSet rs) throws SQLException;
   }
 
-  private static void query(String dbUrl, String sql, Collection<String> ids, RowReader reader) {
+  static void query(String dbUrl, String sql, Collection<String> ids, RowReader reader) {
     try (Connection c = TestDb.jdbc(dbUrl); PreparedStatement s = c.prepareStatement(sql)) {
       s.setArray(1, c.createArrayOf("uuid", ids.stream().map(UUID::fromString).toArray()));
       try (ResultSet rs = s.executeQuery()) {
