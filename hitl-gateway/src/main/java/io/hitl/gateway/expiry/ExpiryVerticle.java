@@ -75,8 +75,11 @@ public class ExpiryVerticle extends VerticleBase {
     return Future.join(
         bus.<JsonObject>consumer(Addresses.EVENTS, m -> onEvent(m.body())).completion(),
         bus.<JsonObject>localConsumer(Addresses.EXPIRY_SWEEP, this::sweep).completion())
-      .compose(v -> new Recovery(pool, clock, timers, this::dispatch,
-        event -> vertx.eventBus().publish(Addresses.EVENTS, event), config.timeoutDefaults()).run())
+      // recovery runs before the API, the streams and the notifier of this node start: only other cluster
+      // members can hear a `recovered` event then, so a standalone node builds and publishes none
+      .compose(v -> new Recovery(vertx, pool, clock, timers, this::dispatch,
+        vertx.isClustered() ? event -> vertx.eventBus().publish(Addresses.EVENTS, event) : null,
+        config.timeoutDefaults()).run())
       .onSuccess(s -> {
         recovery = s;
         vertx.setPeriodic(config.expirySweepSeconds * 1000L, id -> safetyNet());

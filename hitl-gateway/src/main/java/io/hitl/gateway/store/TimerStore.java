@@ -4,9 +4,13 @@ import static io.hitl.gateway.store.Json.odt;
 
 import io.hitl.gateway.core.Approval;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +26,8 @@ public final class TimerStore {
   private static final String LOCK = WITH_REMINDERS + "WHERE id = $1 FOR UPDATE";
   /** In id order, so two nodes locking overlapping sets never deadlock; rows locked elsewhere are left out. */
   private static final String LOCK_FREE = WITH_REMINDERS + "WHERE id = ANY($1) ORDER BY id FOR UPDATE SKIP LOCKED";
-  /** Keyset page over the partial index approvals_pending_by_expiry. */
-  private static final String PENDING_PAGE = WITH_REMINDERS
-    + "WHERE status = 'PENDING' AND (expires_at, id) > ($1, $2) ORDER BY expires_at, id LIMIT $3";
+  /** In the order of the partial index approvals_pending_by_expiry. */
+  private static final String PENDING = WITH_REMINDERS + "WHERE status = 'PENDING' ORDER BY expires_at, id";
   private static final String DUE_IDS = "SELECT id FROM approvals WHERE status = 'PENDING' "
     + "AND (expires_at <= $1 OR escalate_at <= $1) AND id > $2 ORDER BY id LIMIT $3";
   /** Conditional on the level and hash read under the lock, so a change can only apply to the row it was planned on. */
@@ -37,11 +40,6 @@ public final class TimerStore {
 
   /** A stored request and how many reminders went out for it. */
   public record Pending(Approval approval, int remindersSent) {
-  }
-
-  /** Where a keyset page of pending requests ends. */
-  public record Cursor(Instant expiresAt, UUID id) {
-    public static final Cursor START = new Cursor(Instant.EPOCH, new UUID(0, 0));
   }
 
   public Future<Pending> lock(SqlClient c, UUID id) {
@@ -59,9 +57,52 @@ public final class TimerStore {
     return c.preparedQuery(LOCK_FREE).execute(Tuple.of(ids.toArray(new UUID[0]))).map(TimerStore::pendings);
   }
 
-  public Future<List<Pending>> pendingPage(SqlClient c, Cursor after, int limit) {
-    return c.preparedQuery(PENDING_PAGE).execute(Tuple.of(odt(after.expiresAt()), after.id(), limit))
-      .map(TimerStore::pendings);
+  /**
+   * Opens a cursor over every pending request in deadline order, in a read-only transaction of one pooled
+   * connection: one query planned once, read page by page with {@link PendingRows#read}. Keyset pages (one
+   * query per page) were planned per page, and with the statistics of a table that has just grown (a bulk
+   * load, no analyze yet) the server scanned and sorted all the remaining pending rows for every page; a
+   * cursor pays for its plan once.
+   */
+  public Future<PendingRows> pendingRows(Pool pool) {
+    return pool.getConnection().compose(conn -> conn.begin()
+      .compose(tx -> conn.query("SET TRANSACTION READ ONLY").execute()
+        .compose(v -> conn.prepare(PENDING))
+        .map(ps -> new PendingRows(conn, tx, ps)))
+      .onFailure(t -> conn.close()));
+  }
+
+  /** An open cursor of {@link #pendingRows}; {@link #close} it (also after a failure) to free its connection. */
+  public static final class PendingRows {
+    private final SqlConnection conn;
+    private final Transaction tx;
+    private final PreparedStatement statement;
+    private final io.vertx.sqlclient.Cursor cursor;
+
+    private PendingRows(SqlConnection conn, Transaction tx, PreparedStatement statement) {
+      this.conn = conn;
+      this.tx = tx;
+      this.statement = statement;
+      this.cursor = statement.cursor();
+    }
+
+    /** The next {@code n} rows at most; map each with {@link TimerStore#pending(Row)}, on any thread. */
+    public Future<List<Row>> read(int n) {
+      return cursor.read(n).map(rs -> {
+        List<Row> l = new ArrayList<>(rs.size());
+        rs.forEach(l::add);
+        return l;
+      });
+    }
+
+    public boolean hasMore() {
+      return cursor.hasMore();
+    }
+
+    public Future<Void> close() {
+      return cursor.close().transform(ar -> statement.close()).transform(ar -> tx.rollback())
+        .transform(ar -> conn.close());
+    }
   }
 
   /** Pending requests whose deadline or notice is due by {@code cutoff}, in id order after {@code afterId}. */
@@ -98,7 +139,8 @@ public final class TimerStore {
     return l;
   }
 
-  private static Pending pending(Row r) {
+  /** A row of {@link #pendingRows} or of a row lock, mapped. */
+  public static Pending pending(Row r) {
     return new Pending(ApprovalStore.map(r), r.getInteger("reminders_sent"));
   }
 }

@@ -122,7 +122,7 @@ class RecoveryTest {
     List<JsonObject> published = new CopyOnWriteArrayList<>();
     Map<UUID, Instant> armed = new ConcurrentHashMap<>();
     List<UUID> handed = new CopyOnWriteArrayList<>();
-    Recovery recovery = new Recovery(after.gateway.pool(), after.clock, new MapScheduler(armed), id -> {
+    Recovery recovery = new Recovery(after.gateway.vertx(), after.gateway.pool(), after.clock, new MapScheduler(armed), id -> {
       handed.add(id);
       return Future.succeededFuture();
     }, published::add, after.gateway.config().timeoutDefaults());
