@@ -6,6 +6,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,8 @@ final class SseClient {
   private final Consumer<SseClient> onClose;
   private boolean closed;
   private boolean sawTerminal;
+  /** Something was written since the last heartbeat tick. */
+  private boolean wrote;
 
   /**
    * @param requestId for a per-request stream: only its events, and the stream ends after its final state
@@ -59,44 +63,73 @@ final class SseClient {
     return gate.last();
   }
 
-  /** A live event, in journal order. */
-  void offer(StreamEvent e) {
-    offer(e, true);
+  /** Live events released together, in journal order: what this client takes of them goes out in one write. */
+  void offer(LiveBatch batch) {
+    take(batch.events(), true, batch);
   }
 
-  private void offer(StreamEvent e, boolean bounded) {
-    if (closed || requestId != null && !requestId.equals(e.requestId)) {
-      return;
-    }
-    switch (gate.live(e.seq)) {
-      case BUFFER:
+  /**
+   * @param bounded whether a full write queue disconnects (live events) or not (the buffer a replay kept)
+   * @param shared the batch whose joined frames are written when this client takes every event of it
+   */
+  private void take(List<StreamEvent> events, boolean bounded, LiveBatch shared) {
+    List<StreamEvent> out = new ArrayList<>(events.size());
+    boolean checked = !bounded;
+    boolean finished = false;
+    for (StreamEvent e : events) {
+      if (closed) {
+        return;
+      }
+      if (requestId != null && !requestId.equals(e.requestId)) {
+        continue;
+      }
+      ResumeGate.Action action = gate.live(e.seq);
+      if (action == ResumeGate.Action.BUFFER) {
         if (buffered.size() >= MAX_BUFFERED) {
           disconnect("more than " + MAX_BUFFERED + " live events arrived during its replay");
-        } else {
-          buffered.add(e);
-        }
-        return;
-      case DELIVER:
-        if (bounded && response.writeQueueFull()) {
-          disconnect("its write buffer is full (client not reading)");
           return;
         }
-        deliver(e);
-        if (requestId != null && e.terminal()) {
-          end();
+        buffered.add(e);
+      } else if (action == ResumeGate.Action.DELIVER) {
+        if (!checked) {
+          checked = true;
+          if (response.writeQueueFull()) {
+            disconnect("its write buffer is full (client not reading)");
+            return;
+          }
         }
-        return;
-      default:
+        if (e.matches(filter)) {
+          out.add(e);
+        }
+        if (requestId != null && e.terminal()) {
+          finished = true;
+          break;
+        }
+      }
+    }
+    if (!out.isEmpty()) {
+      send(shared != null && out.size() == shared.size() ? shared.frames() : LiveBatch.join(out));
+    }
+    if (finished) {
+      end();
     }
   }
 
-  /** An event read from the journal by the replay. */
-  void replayed(StreamEvent e) {
-    if (closed || !gate.replayed(e.seq)) {
-      return;
+  /** A page of events read from the journal by the replay, written at once. */
+  void replayed(List<StreamEvent> page) {
+    List<StreamEvent> out = new ArrayList<>(page.size());
+    for (StreamEvent e : page) {
+      if (closed || !gate.replayed(e.seq)) {
+        continue;
+      }
+      if (e.matches(filter)) {
+        out.add(e);
+      }
+      sawTerminal |= e.terminal();
     }
-    deliver(e);
-    sawTerminal |= e.terminal();
+    if (!out.isEmpty() && !closed) {
+      send(LiveBatch.join(out));
+    }
   }
 
   /** The replay is done; buffered live events follow, and a per-request stream of a finished request ends. */
@@ -107,9 +140,9 @@ final class SseClient {
       return;
     }
     // bounded by MAX_BUFFERED, so these go out even past the write queue limit, like a replay page
-    while (!buffered.isEmpty() && !closed) {
-      offer(buffered.poll(), false);
-    }
+    List<StreamEvent> kept = new ArrayList<>(buffered);
+    buffered.clear();
+    take(kept, false, null);
   }
 
   /** Completes when the client has taken what was written (used between replay pages). */
@@ -124,12 +157,21 @@ final class SseClient {
 
   void write(String text) {
     if (!closed) {
+      wrote = true;
       response.write(text);
     }
   }
 
+  /**
+   * A tick of the heartbeat period: a comment only when nothing was written since the previous tick, so a
+   * busy stream is not written a second time for it (it is not idle) and an idle one hears every period.
+   */
   void heartbeat() {
     if (closed || gate.replaying()) {
+      return;
+    }
+    if (wrote) {
+      wrote = false;
       return;
     }
     if (response.writeQueueFull()) {
@@ -158,10 +200,9 @@ final class SseClient {
     }
   }
 
-  private void deliver(StreamEvent e) {
-    if (e.matches(filter)) {
-      response.write(e.frame());
-    }
+  private void send(Buffer frames) {
+    wrote = true;
+    response.write(frames);
   }
 
   private void connectionClosed() {

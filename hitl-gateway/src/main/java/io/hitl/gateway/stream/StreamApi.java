@@ -232,7 +232,7 @@ public final class StreamApi {
         c.disconnect("the journal could not be read for its replay");
         return;
       }
-      ar.result().events().forEach(c::replayed);
+      c.replayed(ar.result().events());
       c.drained().onComplete(v -> {
         if (c.closed()) {
           return;

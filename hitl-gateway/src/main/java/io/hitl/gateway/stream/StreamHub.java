@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Fan-out of `hitl.events` to the streams and waiters of one HTTP verticle instance, on its event
  * loop. Events are released in journal order ({@link Sequencer}); a seq missing for longer than
  * {@link #GAP_WAIT_MS} is looked up in the journal. One frame encoding per event, whatever the number
- * of clients.
+ * of clients, and one write per client for the events released together ({@link LiveBatch}).
  */
 final class StreamHub {
   private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
@@ -91,16 +91,18 @@ final class StreamHub {
       return;
     }
     if (e.seq == 0) {
-      dispatch(e);
+      dispatch(List.of(e));
       return;
     }
     io.vertx.core.json.JsonArray silent = body.getJsonArray("silent_seqs");
+    List<StreamEvent> released = new ArrayList<>();
     if (silent != null) {
       List<Long> seqs = new ArrayList<>();
       silent.forEach(o -> seqs.add(((Number) o).longValue()));
-      sequencer.skip(seqs).forEach(this::dispatch);
+      released.addAll(sequencer.skip(seqs));
     }
-    sequencer.offer(e.seq, e).forEach(this::dispatch);
+    released.addAll(sequencer.offer(e.seq, e));
+    dispatch(released);
     scheduleGapCheck();
   }
 
@@ -116,7 +118,7 @@ final class StreamHub {
         l.add(n.longValue());
       }
     });
-    sequencer.skip(l).forEach(this::dispatch);
+    dispatch(sequencer.skip(l));
   }
 
   private void scheduleGapCheck() {
@@ -150,19 +152,29 @@ final class StreamHub {
       NavigableMap<Long, StreamEvent> found = new TreeMap<>();
       page.events().forEach(e -> found.put(e.seq, e));
       long resolved = page.full() ? Math.min(upTo, page.lastSeq()) : upTo;
-      sequencer.resolve(resolved, found).forEach(this::dispatch);
+      dispatch(sequencer.resolve(resolved, found));
       scheduleGapCheck();
     });
   }
 
-  private void dispatch(StreamEvent e) {
-    for (SseClient c : new ArrayList<>(clients)) {
-      c.offer(e);
+  /** Events released together go to each client in one write; waiters hear of each one. */
+  private void dispatch(List<StreamEvent> released) {
+    if (released.isEmpty()) {
+      return;
     }
-    if (e.requestId != null) {
-      List<Consumer<StreamEvent>> l = waiters.get(e.requestId);
-      if (l != null) {
-        new ArrayList<>(l).forEach(w -> w.accept(e));
+    LiveBatch batch = new LiveBatch(released);
+    for (SseClient c : new ArrayList<>(clients)) {
+      c.offer(batch);
+    }
+    if (waiters.isEmpty()) {
+      return;
+    }
+    for (StreamEvent e : released) {
+      if (e.requestId != null) {
+        List<Consumer<StreamEvent>> l = waiters.get(e.requestId);
+        if (l != null) {
+          new ArrayList<>(l).forEach(w -> w.accept(e));
+        }
       }
     }
   }

@@ -284,6 +284,23 @@ class EventStreamTest {
   }
 
   @Test
+  void aStreamWrittenToWithinAHeartbeatPeriodGetsNoHeartbeatUntilItFallsSilent() throws InterruptedException {
+    SseProbe s = open("/api/v1/stream", viewer, Map.of());
+    int created = 0;
+    long until = System.nanoTime() + Duration.ofMillis(3500).toNanos();
+    while (System.nanoTime() < until) {
+      assertThat(gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade()).status()).isEqualTo(201);
+      created++;
+      Thread.sleep(100);
+    }
+    s.awaitEvents(created, Duration.ofSeconds(10));
+    SseProbe.waitFor(() -> !s.silenceBeforeHeartbeats().isEmpty(), Duration.ofSeconds(5), "a heartbeat once idle");
+    // the period is 1 s: a heartbeat only follows a whole tick without a write, never an event just sent
+    assertThat(s.silenceBeforeHeartbeats()).allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofMillis(500)));
+    s.close();
+  }
+
+  @Test
   void theStreamNeedsAToken() {
     Response none = gw.call("GET", "/api/v1/stream", null, null);
     assertThat(none.status()).isEqualTo(401);

@@ -28,6 +28,8 @@ public final class SseProbe {
   private final StringBuilder pending = new StringBuilder();
   private volatile boolean ended;
   private volatile long firstByteNanos;
+  private long lastFrameNanos;
+  private final List<Duration> silenceBeforeHeartbeats = new ArrayList<>();
 
   private SseProbe(HttpClientResponse response) {
     this.response = response;
@@ -59,25 +61,30 @@ public final class SseProbe {
   }
 
   private synchronized void onData(Buffer b) {
+    long now = System.nanoTime();
     if (firstByteNanos == 0) {
-      firstByteNanos = System.nanoTime();
+      firstByteNanos = now;
     }
     pending.append(b.toString(StandardCharsets.UTF_8));
     int end;
     while ((end = pending.indexOf("\n\n")) >= 0) {
       String block = pending.substring(0, end);
       pending.delete(0, end + 2);
-      parse(block);
+      parse(block, now);
     }
   }
 
-  private void parse(String block) {
+  private void parse(String block, long now) {
     Long id = null;
     String name = null;
     StringBuilder data = null;
     for (String line : block.split("\n")) {
       if (line.startsWith(":")) {
-        comments.add(line.substring(1).trim());
+        String comment = line.substring(1).trim();
+        if (comment.equals("heartbeat")) {
+          silenceBeforeHeartbeats.add(Duration.ofNanos(now - lastFrameNanos));
+        }
+        comments.add(comment);
       } else if (line.startsWith("id: ")) {
         id = Long.parseLong(line.substring(4));
       } else if (line.startsWith("event: ")) {
@@ -89,6 +96,7 @@ public final class SseProbe {
     if (data != null) {
       events.add(new Event(id, name, data.toString()));
     }
+    lastFrameNanos = now;
   }
 
   public synchronized List<Event> events() {
@@ -97,6 +105,11 @@ public final class SseProbe {
 
   public synchronized List<String> comments() {
     return new ArrayList<>(comments);
+  }
+
+  /** For each heartbeat comment, how long nothing had arrived on the stream before it. */
+  public synchronized List<Duration> silenceBeforeHeartbeats() {
+    return new ArrayList<>(silenceBeforeHeartbeats);
   }
 
   /** The events that carry an id (journal events), in arrival order. */
