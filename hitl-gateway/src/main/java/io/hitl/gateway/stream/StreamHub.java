@@ -35,6 +35,8 @@ final class StreamHub {
   private final JournalEvents journal;
   private final long heartbeatMs;
   private final Set<SseClient> clients = new LinkedHashSet<>();
+  /** The clients as of the last add or remove: a fan-out walks it, and a client closing meanwhile is skipped. */
+  private SseClient[] snapshot;
   private final Map<String, List<Consumer<StreamEvent>>> waiters = new HashMap<>();
   private Sequencer<StreamEvent> sequencer;
   private boolean gapCheckPending;
@@ -59,12 +61,14 @@ final class StreamHub {
 
   void add(SseClient c) {
     if (clients.add(c)) {
+      snapshot = null;
       HitlMetrics.of(vertx).sseConnected();
     }
   }
 
   void remove(SseClient c) {
     if (clients.remove(c)) {
+      snapshot = null;
       HitlMetrics.of(vertx).sseDisconnected();
     }
   }
@@ -163,7 +167,7 @@ final class StreamHub {
       return;
     }
     LiveBatch batch = new LiveBatch(released);
-    for (SseClient c : new ArrayList<>(clients)) {
+    for (SseClient c : clients()) {
       c.offer(batch);
     }
     if (waiters.isEmpty()) {
@@ -180,8 +184,15 @@ final class StreamHub {
   }
 
   private void heartbeat() {
-    for (SseClient c : new ArrayList<>(clients)) {
+    for (SseClient c : clients()) {
       c.heartbeat();
     }
+  }
+
+  private SseClient[] clients() {
+    if (snapshot == null) {
+      snapshot = clients.toArray(new SseClient[0]);
+    }
+    return snapshot;
   }
 }
