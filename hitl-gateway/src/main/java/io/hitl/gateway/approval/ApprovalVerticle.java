@@ -191,7 +191,7 @@ public class ApprovalVerticle extends VerticleBase {
    * next_timer_at}} or, for one that was refused, {@code {request_id, code, detail}}.
    */
   private void expireDue(Message<JsonObject> msg, JsonObject b) {
-    traced(msg, Tracing.EXPIRE, actor -> {
+    traced(msg, Tracing.EXPIRE_BATCH, actor -> {
       Object v = b.getValue("request_ids");
       if (!(v instanceof JsonArray) || ((JsonArray) v).isEmpty() || ((JsonArray) v).size() > EXPIRE_BATCH) {
         throw GatewayException.invalid(Map.of("request_ids", "must be 1 to " + EXPIRE_BATCH + " request ids"));
@@ -212,6 +212,7 @@ public class ApprovalVerticle extends VerticleBase {
           }
           results.add(r);
         });
+        perRequestSpans(results);
         return new JsonObject().put("results", results);
       });
     });
@@ -412,6 +413,31 @@ public class ApprovalVerticle extends VerticleBase {
     handle(msg, actor -> tracing.span(name, SpanKind.INTERNAL,
       corr == null ? Attributes.empty() : Attributes.of(Tracing.CORRELATION_ID, corr), () -> work.apply(actor),
       ApprovalVerticle::describe));
+  }
+
+  /**
+   * One span per request of a timer batch, as a timer applied alone has: {@value Tracing#EXPIRE} (or
+   * {@value Tracing#ESCALATE} when it escalated) with the request, its status and outcome, or the refusal's code.
+   */
+  private void perRequestSpans(JsonArray results) {
+    if (!tracing.enabled()) {
+      return;
+    }
+    for (int i = 0; i < results.size(); i++) {
+      JsonObject r = results.getJsonObject(i);
+      String outcome = r.getString("outcome");
+      String code = r.getString("code");
+      var attributes = Attributes.builder().put(Tracing.REQUEST_ID, r.getString("request_id"));
+      if (r.getString("status") != null) {
+        attributes.put(Tracing.STATUS, r.getString("status"));
+      }
+      attributes.put(Tracing.OUTCOME, code != null ? "refused" : outcome == null ? "ok" : outcome);
+      if (code != null) {
+        attributes.put(Tracing.ERROR_CODE, code);
+      }
+      String name = "escalated".equals(outcome) || "notice".equals(outcome) ? Tracing.ESCALATE : Tracing.EXPIRE;
+      tracing.span(name, SpanKind.INTERNAL, attributes.build(), () -> Future.succeededFuture(r), (span, x) -> { });
+    }
   }
 
   /** What a span says about its result: the request, never its content; a timer that escalated is named so. */

@@ -52,6 +52,8 @@ public final class Tracing implements Shareable {
   public static final String DECIDE = "hitl.approval.decide";
   public static final String EXPIRE = "hitl.approval.expire";
   public static final String ESCALATE = "hitl.approval.escalate";
+  /** A batch of timers due together; each of its requests has its own {@link #EXPIRE} or {@link #ESCALATE} span. */
+  public static final String EXPIRE_BATCH = "hitl.approval.expire_batch";
   public static final String SLACK = "hitl.chat.slack.";
   public static final String DISCORD = "hitl.chat.discord.";
 
