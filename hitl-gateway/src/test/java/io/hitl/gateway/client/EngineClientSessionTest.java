@@ -1,5 +1,7 @@
 package io.hitl.gateway.client;
 
+import static io.hitl.gateway.support.Futures.await;
+import static io.hitl.gateway.support.Futures.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.client.ApprovalStatus;
@@ -15,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,25 +43,6 @@ class EngineClientSessionTest {
   @AfterAll
   static void stop() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static HitlException refusal(Future<?> f) {
-    try {
-      await(f);
-    } catch (HitlException e) {
-      return e;
-    }
-    throw new AssertionError("expected a refusal");
   }
 
   static UUID bound(EngineSession s) {

@@ -11,6 +11,8 @@ import io.hitl.client.HitlException;
 import io.hitl.client.Role;
 import io.hitl.client.contract.BusSigner;
 import io.hitl.client.contract.ErrorCodes;
+import static io.hitl.gateway.support.Futures.await;
+import static io.hitl.gateway.support.Futures.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.bus.Addresses;
@@ -82,26 +84,6 @@ class BusAuthTest {
     if (gw != null) {
       gw.close();
     }
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
-        : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static HitlException refusal(Future<?> f) {
-    try {
-      await(f);
-    } catch (HitlException e) {
-      return e;
-    }
-    throw new AssertionError("expected a refusal");
   }
 
   static ReplyException replyFailure(Future<?> f) {

@@ -1,12 +1,13 @@
 package io.hitl.gateway.cluster;
 
+import static io.hitl.gateway.support.Futures.await;
+import static io.hitl.gateway.support.Futures.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.client.ApprovalClient;
 import io.hitl.client.ApprovalView;
 import io.hitl.client.BusCredentials;
 import io.hitl.client.Decision;
-import io.hitl.client.HitlException;
 import io.hitl.client.contract.ErrorCodes;
 import io.hitl.gateway.support.ClusterSettings;
 import io.hitl.gateway.support.OidcProvider;
@@ -72,8 +73,8 @@ class BusProviderTokensTest {
   void providerTokensCreateAndDecideOverTheBusAndTheJournalNamesTheirIssuer() {
     ApprovalClient engine = as(idp.token("engine-7", OidcProvider.AUDIENCE, ENGINES));
     ApprovalClient alice = as(idp.token("alice", OidcProvider.AUDIENCE, APPROVERS));
-    UUID id = BusAuthTest.await(engine.create(BusAuthTest.trade())).approval().requestId();
-    ApprovalView decided = BusAuthTest.await(alice.decide(id, Decision.APPROVE, null, "fine"));
+    UUID id = await(engine.create(BusAuthTest.trade())).approval().requestId();
+    ApprovalView decided = await(alice.decide(id, Decision.APPROVE, null, "fine"));
     assertThat(decided.decidedBy()).isEqualTo("alice");
     assertThat(decided.decisionChannel()).isEqualTo("bus");
 
@@ -94,7 +95,7 @@ class BusProviderTokensTest {
   @Test
   void anotherIssuerAnotherAudienceOrTheWrongGroupIsRefusedOverTheBusAndChangesNothing() {
     ApprovalClient engine = as(idp.token("engine-7", OidcProvider.AUDIENCE, ENGINES));
-    UUID id = BusAuthTest.await(engine.create(BusAuthTest.trade())).approval().requestId();
+    UUID id = await(engine.create(BusAuthTest.trade())).approval().requestId();
     for (String token : List.of(idp.token(idp.otherIssuerId(), "alice", OidcProvider.AUDIENCE, APPROVERS),
         idp.token("alice", "some-other-app", APPROVERS))) {
       assertThat(refusal(as(token).decide(id, Decision.APPROVE, null, null)).code()).isEqualTo(ErrorCodes.SEC_001);
@@ -105,7 +106,4 @@ class BusProviderTokensTest {
       .isEqualTo("pending");
   }
 
-  private static HitlException refusal(Future<?> f) {
-    return BusAuthTest.refusal(f);
-  }
 }

@@ -7,6 +7,8 @@ import static io.hitl.gateway.policy.PolicyTesting.price;
 import static io.hitl.gateway.policy.PolicyTesting.put;
 import static io.hitl.gateway.policy.PolicyTesting.sql;
 import static io.hitl.gateway.policy.PolicyTesting.tickers;
+import static io.hitl.gateway.support.Futures.await;
+import static io.hitl.gateway.support.Futures.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.client.ApprovalClient;
@@ -36,7 +38,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -80,26 +81,6 @@ class BusOverrideGrantTest {
     if (gw != null) {
       gw.close();
     }
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
-        : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static HitlException refusal(Future<?> f) {
-    try {
-      await(f);
-    } catch (HitlException e) {
-      return e;
-    }
-    throw new AssertionError("expected a refusal");
   }
 
   static ApprovalView created(int quantity, String strategy) {

@@ -7,6 +7,8 @@ import static io.hitl.gateway.policy.PolicyTesting.price;
 import static io.hitl.gateway.policy.PolicyTesting.put;
 import static io.hitl.gateway.policy.PolicyTesting.sql;
 import static io.hitl.gateway.policy.PolicyTesting.tickers;
+import static io.hitl.gateway.support.Futures.await;
+import static io.hitl.gateway.support.Futures.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.client.ApprovalStatus;
@@ -26,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,25 +63,6 @@ class EngineClientOverrideGrantTest {
   @AfterAll
   static void stop() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static HitlException refusal(Future<?> f) {
-    try {
-      await(f);
-    } catch (HitlException e) {
-      return e;
-    }
-    throw new AssertionError("expected a refusal");
   }
 
   static ApprovalView created(int quantity, String strategy) {
