@@ -56,7 +56,18 @@ final class ChatService {
   private final ChatStore chat = new ChatStore();
   private final ApprovalStore approvals = new ApprovalStore();
 
-  ChatService(GatewayConfig config, Pool pool, Clock clock, EventBus bus, Journal journal) {
+  /**
+   * How long a click waits before each new try of a decision the approval service refused for load (SEC-099,
+   * nothing committed): a person's click is not load to shed, so it is tried again for about 8 s before the clicker
+   * is told.
+   */
+  static final long[] LOAD_RETRY_MILLIS = {250, 500, 1000, 2000, 4000};
+
+  private final io.vertx.core.Vertx vertx;
+
+  ChatService(io.vertx.core.Vertx vertx, GatewayConfig config, Pool pool, Clock clock, Journal journal) {
+    this.vertx = vertx;
+    EventBus bus = vertx.eventBus();
     this.config = config;
     this.pool = pool;
     this.clock = clock;
@@ -89,7 +100,19 @@ final class ChatService {
     if (reason != null) {
       body.put("reason", reason);
     }
-    return bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, o).map(m -> m.body().getJsonObject("approval"));
+    return retriedForLoad(() -> bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, o), 0)
+      .map(m -> m.body().getJsonObject("approval"));
+  }
+
+  /** {@code send}, sent again after {@link #LOAD_RETRY_MILLIS} while it is refused for load (SEC-099). */
+  private <T> Future<T> retriedForLoad(java.util.function.Supplier<Future<T>> send, int attempt) {
+    return send.get().recover(t -> {
+      if (attempt >= LOAD_RETRY_MILLIS.length
+          || io.hitl.gateway.bus.BusErrors.decode(t).code() != io.hitl.gateway.core.ErrorCode.SEC_099) {
+        return Future.failedFuture(t);
+      }
+      return vertx.timer(LOAD_RETRY_MILLIS[attempt]).compose(x -> retriedForLoad(send, attempt + 1));
+    });
   }
 
   /** Approves with edits and an optional comment, through the same decision path and rules as the API. */
@@ -100,7 +123,8 @@ final class ChatService {
     if (comment != null && !comment.isBlank()) {
       body.put("comment", comment.strip());
     }
-    return bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, options(approver(operator), channel, corr))
+    DeliveryOptions o = options(approver(operator), channel, corr);
+    return retriedForLoad(() -> bus.<JsonObject>request(Addresses.APPROVALS_DECIDE, body, o), 0)
       .map(m -> m.body().getJsonObject("approval"));
   }
 

@@ -63,7 +63,7 @@ public class ChatVerticle extends VerticleBase {
       .setFollowRedirects(false));
     Journal journal = Journal.on(vertx);
     callbacks = new SignedCallbacks(pool, clock);
-    ChatService service = new ChatService(config, pool, clock, vertx.eventBus(), journal);
+    ChatService service = new ChatService(vertx, config, pool, clock, journal);
     FollowUps followUps = new FollowUps(client, config);
     ChatSwitches switches = new ChatSwitches(config, pool, clock, vertx.eventBus());
     SlackFlow slackFlow = new SlackFlow(service, switches, followUps);

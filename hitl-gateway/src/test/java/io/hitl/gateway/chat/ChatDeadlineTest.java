@@ -121,6 +121,38 @@ class ChatDeadlineTest {
     assertThat(decisions(id)).isEqualTo(1);
   }
 
+  /**
+   * A click's decision that the approval service refuses for load (SEC-099, nothing committed) is tried again:
+   * a person's click is not load to shed. Here the first two decide messages are answered SEC-099 on the bus.
+   */
+  @Test
+  void aSlackClickRefusedForLoadIsTriedAgainAndDecidedOnce() {
+    String id = create("SLOAD.T");
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.Handler<io.vertx.core.eventbus.DeliveryContext<Object>> shed = ctx -> {
+      if (io.hitl.gateway.bus.Addresses.APPROVALS_DECIDE.equals(ctx.message().address())
+          && refused.getAndIncrement() < 2) {
+        io.hitl.gateway.bus.BusErrors.fail(ctx.message(), new io.hitl.gateway.core.GatewayException(
+          io.hitl.gateway.core.ErrorCode.SEC_099, "Too much work in flight; try again shortly"));
+        return;
+      }
+      ctx.next();
+    };
+    gw.vertx().eventBus().addInboundInterceptor(shed);
+    try {
+      String responseUrl = fake.url() + "/slack/response/" + UUID.randomUUID();
+      String body = SignedCalls.form(SignedCalls.slackClick("U0ALICE", "hitl_approve", id, responseUrl, "C0X",
+        "1700000000.000002"));
+      assertThat(SignedCalls.slack(gw.port(), SECRET, now(), body).status()).isEqualTo(200);
+      JsonObject a = Poll.until(() -> get(id), v -> "approved".equals(v.getString("status")), WAIT, "the approval");
+      assertThat(a.getString("decided_by")).isEqualTo("alice");
+      assertThat(refused.get()).as("two refusals, then the decision").isEqualTo(3);
+      assertThat(decisions(id)).isEqualTo(1);
+    } finally {
+      gw.vertx().eventBus().removeInboundInterceptor(shed);
+    }
+  }
+
   static Connection lockRow(String id) throws SQLException {
     Connection c = TestDb.jdbc(gw.dbUrl());
     c.setAutoCommit(false);
