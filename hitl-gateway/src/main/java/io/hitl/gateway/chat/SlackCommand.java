@@ -1,9 +1,5 @@
 package io.hitl.gateway.chat;
 
-import io.hitl.gateway.core.GatewayException;
-import io.hitl.gateway.core.StrictJson;
-import io.hitl.gateway.core.UriText;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -19,26 +15,7 @@ public record SlackCommand(String command, String text, String userId, String te
 
   /** Parses the raw form body; IllegalArgumentException (SEC-010) when it is not a slash command. */
   public static SlackCommand parse(byte[] formBody) {
-    String body;
-    try {
-      body = StrictJson.utf8(formBody, "body");
-    } catch (GatewayException e) {
-      throw new IllegalArgumentException("body: is not valid UTF-8");
-    }
-    if (!UriText.queryProblems(body).isEmpty()) {
-      throw new IllegalArgumentException("body: is not a well-formed form encoding");
-    }
-    Map<String, String> f = new HashMap<>();
-    for (String pair : body.split("&", -1)) {
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        continue;
-      }
-      String name = UriText.decode(pair.substring(0, eq), true);
-      if (READ.contains(name) && f.put(name, UriText.decode(pair.substring(eq + 1), true)) != null) {
-        throw new IllegalArgumentException(name + ": form field is given more than once");
-      }
-    }
+    Map<String, String> f = SlackInteraction.formFields(formBody, READ);
     if (f.get("command") == null || f.get("user_id") == null) {
       throw new IllegalArgumentException("command: a slash command needs its command and user_id");
     }

@@ -8,6 +8,7 @@ import io.hitl.gateway.core.UriText;
 import io.hitl.gateway.outbox.SlackMessages;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Slack interaction request: form field `payload` holding JSON. Only `block_actions` from this gateway's
@@ -23,25 +24,7 @@ public record SlackInteraction(String type, String userId, String teamId, String
 
   /** Parses the raw form body; IllegalArgumentException (SEC-010) when there is no readable payload. */
   public static SlackInteraction parse(byte[] formBody) {
-    String payload = null;
-    String body;
-    try {
-      body = StrictJson.utf8(formBody, "body");
-    } catch (GatewayException e) {
-      throw new IllegalArgumentException("body: is not valid UTF-8");
-    }
-    if (!UriText.queryProblems(body).isEmpty()) {
-      throw new IllegalArgumentException("body: is not a well-formed form encoding");
-    }
-    for (String pair : body.split("&", -1)) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && UriText.decode(pair.substring(0, eq), true).equals("payload")) {
-        if (payload != null) {
-          throw new IllegalArgumentException("payload: form field is given more than once");
-        }
-        payload = UriText.decode(pair.substring(eq + 1), true);
-      }
-    }
+    String payload = formFields(formBody, Set.of("payload")).get("payload");
     if (payload == null) {
       throw new IllegalArgumentException("payload: form field is missing");
     }
@@ -121,5 +104,33 @@ public record SlackInteraction(String type, String userId, String teamId, String
       }
     }
     return out;
+  }
+
+  /**
+   * The fields named {@code read} of a Slack form body (UTF-8, well-formed form encoding, each at most once);
+   * IllegalArgumentException (SEC-010) otherwise. Other fields are ignored.
+   */
+  static Map<String, String> formFields(byte[] formBody, Set<String> read) {
+    String body;
+    try {
+      body = StrictJson.utf8(formBody, "body");
+    } catch (GatewayException e) {
+      throw new IllegalArgumentException("body: is not valid UTF-8");
+    }
+    if (!UriText.queryProblems(body).isEmpty()) {
+      throw new IllegalArgumentException("body: is not a well-formed form encoding");
+    }
+    Map<String, String> f = new java.util.HashMap<>();
+    for (String pair : body.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        continue;
+      }
+      String name = UriText.decode(pair.substring(0, eq), true);
+      if (read.contains(name) && f.put(name, UriText.decode(pair.substring(eq + 1), true)) != null) {
+        throw new IllegalArgumentException(name + ": form field is given more than once");
+      }
+    }
+    return f;
   }
 }
