@@ -256,6 +256,7 @@ class DiscordSwitchCommandTest {
     assertThat(text(outcome.getString("content"))).contains("Kill switch engaged on venue XSLOW by alice");
     assertThat(outcome.getJsonArray("components")).isEmpty();
     assertThat(engaged()).hasSize(1);
+    // proving that nothing more arrives needs a wait: a second follow-up would come within this time
     Thread.sleep(300);
     assertThat(fake.calls().stream().filter(c -> c.path().contains(token) || c.path().contains(clickToken)))
       .hasSize(2);

@@ -83,6 +83,7 @@ public final class EventBusClientExample {
     long deadline = System.currentTimeMillis() + patienceMillis;
     try {
       while ((decided = outcome(events, id)).isEmpty() && System.currentTimeMillis() < deadline) {
+        // the example's main thread, not an event loop: it looks at the events it has collected every 50 ms
         Thread.sleep(50);
       }
     } finally {
