@@ -57,7 +57,7 @@ final class PretradeChecks {
 
   /** Counts an admitted order in its windows. */
   Future<Void> count(SqlConnection conn, UUID approvalId, Checked c) {
-    return gate.count(conn, approvalId, c.order(), c.verdict().at());
+    return gate.count(conn, approvalId, c.order(), c.limits(), c.verdict().at());
   }
 
   /** SEC-052: the order breaches a limit and nobody may override it; the problem lists the breaches. */
@@ -117,7 +117,8 @@ final class PretradeChecks {
       return Future.succeededFuture();
     }
     Order order = Order.fromContext(finalParameters);
-    return gate.uncount(conn, a.id()).compose(v -> check(conn, PolicySnapshot.name(a.policy()), p, order))
+    return gate.uncount(conn, a.id(), Order.fromContext(a.context()), order, p.limits())
+      .compose(v -> check(conn, PolicySnapshot.name(a.policy()), p, order))
       .compose(c -> c.admitted() ? count(conn, a.id(), c)
         : Future.failedFuture(breached(c.verdict().breaches(), "The edited order breaches a pre-trade limit.")));
   }

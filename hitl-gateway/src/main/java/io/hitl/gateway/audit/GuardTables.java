@@ -11,6 +11,7 @@ import io.hitl.gateway.core.replay.GuardReplay.PolicyVersion;
 import io.hitl.gateway.store.GuardianStore;
 import io.hitl.gateway.store.LockoutStore;
 import io.hitl.gateway.store.PolicyStore;
+import io.hitl.gateway.store.PretradeStore;
 import io.hitl.gateway.store.SessionStore;
 import io.hitl.gateway.store.SettingsStore;
 import io.hitl.gateway.store.SwitchStore;
@@ -32,6 +33,7 @@ final class GuardTables {
   private final PolicyStore policies = new PolicyStore();
   private final SwitchStore switches = new SwitchStore();
   private final SessionStore sessions = new SessionStore();
+  private final PretradeStore pretrade = new PretradeStore();
 
   /** Every difference between the tables as read on {@code db} and {@code replay}. */
   Future<List<Difference>> compare(SqlClient db, GuardReplay replay) {
@@ -54,10 +56,33 @@ final class GuardTables {
     }).compose(found -> {
       out.addAll(replay.compareSessions(found));
       return allBindings(db, new UUID(0, 0), new LinkedHashMap<>());
-    }).map(found -> {
+    }).compose(found -> {
       out.addAll(replay.compareSessionBindings(found));
+      return pretrade.keptDifferences(db);
+    }).map(kept -> {
+      out.addAll(keptDifferences(kept));
       return out;
     });
+  }
+
+  /**
+   * The kept per-second window totals are sums of the counted orders' rows, not journal projections: each
+   * second that disagrees with its rows is named, orders and notional apart, the rows' figures expected.
+   */
+  static List<Difference> keptDifferences(List<PretradeStore.KeptDifference> kept) {
+    List<Difference> out = new ArrayList<>();
+    for (PretradeStore.KeptDifference k : kept) {
+      String id = k.windowKey() + "@" + k.second();
+      if (k.orders() == null || k.orders() != k.counted()) {
+        out.add(new Difference("pretrade_window_seconds", id, "orders", Long.toString(k.counted()),
+          k.orders() == null ? null : k.orders().toString(), null));
+      }
+      if (k.notional() == null || k.notional().compareTo(k.countedNotional()) != 0) {
+        out.add(new Difference("pretrade_window_seconds", id, "notional", k.countedNotional().toPlainString(),
+          k.notional() == null ? null : k.notional().toPlainString(), null));
+      }
+    }
+    return out;
   }
 
   private Future<List<EngineSession>> allSessions(SqlClient db, UUID after, List<EngineSession> acc) {

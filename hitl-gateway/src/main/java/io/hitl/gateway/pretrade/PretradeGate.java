@@ -28,7 +28,8 @@ import java.util.UUID;
  * The pre-trade limit check inside a create transaction: locks the order's window keys (one statement) and
  * reads the totals, the latest duplicate, the raises in force and the quote behind it (pipelined), applies
  * the raises and asks {@link LimitCheck}, and counts the order once it is admitted. Every node reads and
- * writes the same rows under the same locks, so windows are exact across nodes; nothing is cached.
+ * writes the same rows under the same locks, so windows are exact across nodes; nothing is cached in memory.
+ * A window's total is kept per second in the database and changed only under its key's lock.
  */
 public final class PretradeGate {
   private final PretradeStore store = new PretradeStore();
@@ -98,10 +99,13 @@ public final class PretradeGate {
       at)), at, inForce);
   }
 
-  /** Counts an order in every window and for duplicate checks; call in the transaction that checked it. */
-  public Future<Void> count(SqlConnection conn, UUID approvalId, Order order, Instant at) {
+  /**
+   * Counts an order in every window and for duplicate checks; call in the transaction that checked it under
+   * {@code limits}, whose window keys it holds: the order is added to the kept seconds of those keys.
+   */
+  public Future<Void> count(SqlConnection conn, UUID approvalId, Order order, Limits limits, Instant at) {
     return store.insert(conn, approvalId, at, RollingCap.key(ScopeKind.STRATEGY, order),
-      RollingCap.key(ScopeKind.ACCOUNT, order), Duplicates.key(order), order.notional());
+      RollingCap.key(ScopeKind.ACCOUNT, order), Duplicates.key(order), order.notional(), kept(order, limits));
   }
 
   /**
@@ -111,13 +115,28 @@ public final class PretradeGate {
   public Future<Instant> countAuthorised(SqlConnection conn, UUID approvalId, Order order, Limits limits) {
     return store.lock(conn, new ArrayList<>(keys(order, limits))).compose(v -> {
       Instant at = Times.micros(clock.instant());
-      return count(conn, approvalId, order, at).map(at);
+      return count(conn, approvalId, order, limits, at).map(at);
     });
   }
 
-  /** Takes an order out of the windows (before its edited form is checked in the same transaction). */
-  public Future<Void> uncount(SqlConnection conn, UUID approvalId) {
-    return store.delete(conn, approvalId);
+  /**
+   * Takes an order out of the windows before its edited form is checked in the same transaction: first the
+   * window keys of both forms under {@code limits} (the original's are those its kept seconds belong to),
+   * in one sorted statement, so the kept seconds change only under their key's lock.
+   */
+  public Future<Void> uncount(SqlConnection conn, UUID approvalId, Order original, Order edited, Limits limits) {
+    TreeSet<String> both = keys(original, limits);
+    both.addAll(keys(edited, limits));
+    return store.lock(conn, new ArrayList<>(both)).compose(v -> store.delete(conn, approvalId));
+  }
+
+  /** The window keys an order is kept under: those of the caps in {@code limits} (their locks are held). */
+  private static List<String> kept(Order order, Limits limits) {
+    TreeSet<String> keys = new TreeSet<>();
+    for (RollingCap cap : limits.rolling()) {
+      keys.add(cap.key(order));
+    }
+    return new ArrayList<>(keys);
   }
 
   /** The advisory-lock keys of an order under these limits, sorted so concurrent creates lock in one order. */

@@ -23,7 +23,9 @@ import java.util.UUID;
  * in one statement), so two nodes counting the same strategy or account queue on it and each sees the
  * other's order; then it reads every window total, the latest duplicate, the raises in force and the
  * quote in statements sent together (pipelined) once the locks are held, so each sees every order counted
- * before.
+ * before. A window's total reads the kept per-second totals of its key ({@code pretrade_window_seconds}) for
+ * its whole seconds and the orders' own rows only for the part of a second at its start and for orders not
+ * kept under the key, so it costs at most one row per second that had orders rather than one per order.
  */
 public final class PretradeStore {
   /** The two-key form of the advisory lock: this class id, then the key's hash. */
@@ -31,19 +33,62 @@ public final class PretradeStore {
   /** One lock per key, taken in the array's order (the subquery's ORDER BY keeps it from being reordered). */
   private static final String LOCK = "SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(k.key)) "
     + "FROM (SELECT key FROM unnest($1::text[]) WITH ORDINALITY AS u(key, i) ORDER BY i) k";
-  private static final String TOTALS_BY_STRATEGY = "SELECT count(*) AS n, coalesce(sum(notional), 0) AS total "
-    + "FROM pretrade_orders WHERE strategy_key = $1 AND counted_at > $2";
-  private static final String TOTALS_BY_ACCOUNT = "SELECT count(*) AS n, coalesce(sum(notional), 0) AS total "
-    + "FROM pretrade_orders WHERE account_key = $1 AND counted_at > $2";
+  private static final String TOTALS_BY_STRATEGY = totals("strategy");
+  private static final String TOTALS_BY_ACCOUNT = totals("account");
   private static final String LATEST_SAME = "SELECT counted_at FROM pretrade_orders WHERE duplicate_key = $1 "
     + "AND counted_at > $2 ORDER BY counted_at DESC LIMIT 1";
   private static final String RAISES = "SELECT payload FROM journal WHERE action = 'limit_raised' "
     + "AND target = ANY($1) AND created_at > $2";
   private static final String QUOTE = "SELECT ticker, bid, ask, quoted_at, received_at, source FROM quotes "
     + "WHERE ticker = $1";
-  private static final String DELETE = "DELETE FROM pretrade_orders WHERE approval_id = $1";
-  private static final String INSERT = "INSERT INTO pretrade_orders (approval_id, counted_at, strategy_key, "
-    + "account_key, duplicate_key, notional) VALUES ($1, $2, $3, $4, $5, $6)";
+  /** Takes the order's row out and its kept seconds down by what it added. */
+  private static final String DELETE = "WITH o AS (DELETE FROM pretrade_orders WHERE approval_id = $1 RETURNING *) "
+    + "UPDATE pretrade_window_seconds w SET orders = w.orders - 1, notional = w.notional - coalesce(o.notional, 0) "
+    + "FROM o WHERE w.second = " + second("o.counted_at") + " AND ((o.strategy_kept AND w.window_key = o.strategy_key) "
+    + "OR (o.account_kept AND w.window_key = o.account_key))";
+  /** The order's row, and its second of each key named in $7 (the keys whose advisory lock the caller holds). */
+  private static final String INSERT = "WITH o AS (INSERT INTO pretrade_orders (approval_id, counted_at, strategy_key, "
+    + "account_key, duplicate_key, notional, strategy_kept, account_kept) VALUES ($1, $2, $3, $4, $5, $6, "
+    + "$3 = ANY($7::text[]), $4 = ANY($7::text[]))) "
+    + "INSERT INTO pretrade_window_seconds AS w (window_key, second, orders, notional) "
+    + "SELECT k, " + second("$2::timestamptz") + ", 1, coalesce($6::numeric, 0) FROM unnest($7::text[]) AS k "
+    + "WHERE k IN ($3, $4) ORDER BY k "
+    + "ON CONFLICT (window_key, second) DO UPDATE SET orders = w.orders + 1, notional = w.notional + excluded.notional";
+  /** Every kept second that differs from the rows kept in it (at most 1,000), and the figures the rows give. */
+  private static final String KEPT_DIFFERENCES = "SELECT coalesce(w.window_key, r.window_key) AS window_key, "
+    + "coalesce(w.second, r.second) AS second, w.orders, w.notional, coalesce(r.orders, 0) AS counted, "
+    + "coalesce(r.notional, 0) AS counted_notional FROM pretrade_window_seconds w FULL JOIN ("
+    + "SELECT window_key, second, count(*) AS orders, coalesce(sum(notional), 0) AS notional FROM ("
+    + "SELECT strategy_key AS window_key, " + second("counted_at") + " AS second, notional FROM pretrade_orders "
+    + "WHERE strategy_kept UNION ALL SELECT account_key, " + second("counted_at") + ", notional FROM pretrade_orders "
+    + "WHERE account_kept) k GROUP BY 1, 2) r ON r.window_key = w.window_key AND r.second = w.second "
+    + "WHERE w.orders IS DISTINCT FROM coalesce(r.orders, 0) OR w.notional IS DISTINCT FROM coalesce(r.notional, 0) "
+    + "ORDER BY 1, 2 LIMIT 1000";
+
+  /**
+   * A window's total: the orders in the part of a second after its start (their own rows), then the kept
+   * seconds from the next whole second on, plus the orders from then on that were not kept (counted under a
+   * policy that did not lock this key). $2 is the window's start, $3 the next whole second after it (as a
+   * time and, $4, as epoch seconds).
+   */
+  private static String totals(String kind) {
+    String key = kind + "_key";
+    return "SELECT coalesce(sum(n), 0)::bigint AS n, coalesce(sum(total), 0) AS total FROM ("
+      + "SELECT count(*) AS n, sum(notional) AS total FROM pretrade_orders WHERE " + key + " = $1 AND counted_at > $2 "
+      + "AND counted_at < $3 UNION ALL SELECT count(*), sum(notional) FROM pretrade_orders WHERE " + key + " = $1 "
+      + "AND NOT " + kind + "_kept AND counted_at >= $3 UNION ALL SELECT sum(orders), sum(notional) "
+      + "FROM pretrade_window_seconds WHERE window_key = $1 AND second >= $4) t";
+  }
+
+  /** The whole second a time falls in, in epoch seconds; the same expression everywhere a row meets its second. */
+  private static String second(String time) {
+    return "floor(extract(epoch FROM " + time + "))::bigint";
+  }
+
+  /** A kept second whose figures differ from those of the rows kept in it. */
+  public record KeptDifference(String windowKey, long second, Long orders, BigDecimal notional, long counted,
+      BigDecimal countedNotional) {
+  }
 
   /** The windows to sum: one key each, counted after its {@code since}. */
   public record Window(String key, Instant since) {
@@ -81,11 +126,11 @@ public final class PretradeStore {
    */
   public Future<Facts> facts(SqlClient c, Query q) {
     List<Future<WindowTotals>> strategies = q.strategies().stream()
-      .map(w -> c.preparedQuery(TOTALS_BY_STRATEGY).execute(Tuple.of(w.key(), odt(w.since())))
-        .map(rs -> totals(rs.iterator().next()))).toList();
+      .map(w -> c.preparedQuery(TOTALS_BY_STRATEGY).execute(window(w)).map(rs -> totals(rs.iterator().next())))
+      .toList();
     List<Future<WindowTotals>> accounts = q.accounts().stream()
-      .map(w -> c.preparedQuery(TOTALS_BY_ACCOUNT).execute(Tuple.of(w.key(), odt(w.since())))
-        .map(rs -> totals(rs.iterator().next()))).toList();
+      .map(w -> c.preparedQuery(TOTALS_BY_ACCOUNT).execute(window(w)).map(rs -> totals(rs.iterator().next())))
+      .toList();
     Future<Instant> latest = q.duplicateKey() == null ? Future.succeededFuture()
       : c.preparedQuery(LATEST_SAME).execute(Tuple.of(q.duplicateKey(), odt(q.duplicateSince())))
         .map(rs -> rs.iterator().hasNext() ? instant(rs.iterator().next().getOffsetDateTime("counted_at")) : null);
@@ -106,6 +151,11 @@ public final class PretradeStore {
       accounts.stream().map(Future::result).toList(), latest.result(), raises.result(), quote.result()));
   }
 
+  private static Tuple window(Window w) {
+    long edge = w.since().getEpochSecond() + 1;
+    return Tuple.of(w.key(), odt(w.since()), odt(Instant.ofEpochSecond(edge)), edge);
+  }
+
   private static Quote quote(Row r) {
     return new Quote(r.getString("ticker"), r.getBigDecimal("bid"), r.getBigDecimal("ask"),
       instant(r.getOffsetDateTime("quoted_at")), instant(r.getOffsetDateTime("received_at")), r.getString("source"));
@@ -119,10 +169,24 @@ public final class PretradeStore {
     return c.preparedQuery(DELETE).execute(Tuple.of(approvalId)).mapEmpty();
   }
 
+  /**
+   * Counts an order: its row, and its second of each of {@code keptKeys} (its strategy and/or account window
+   * key, those whose advisory lock the caller holds), in one statement.
+   */
   public Future<Void> insert(SqlClient c, UUID approvalId, Instant at, String strategyKey, String accountKey,
-      String duplicateKey, BigDecimal notional) {
+      String duplicateKey, BigDecimal notional, List<String> keptKeys) {
     return c.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
-      approvalId, odt(at), strategyKey, accountKey, duplicateKey, notional
+      approvalId, odt(at), strategyKey, accountKey, duplicateKey, notional, keptKeys.toArray(new String[0])
     })).mapEmpty();
+  }
+
+  /** The kept seconds that differ from the rows kept in them (for verify), at most 1,000, by key and second. */
+  public Future<List<KeptDifference>> keptDifferences(SqlClient c) {
+    return c.query(KEPT_DIFFERENCES).execute().map(rs -> {
+      List<KeptDifference> out = new ArrayList<>();
+      rs.forEach(r -> out.add(new KeptDifference(r.getString("window_key"), r.getLong("second"), r.getLong("orders"),
+        r.getBigDecimal("notional"), r.getLong("counted"), r.getBigDecimal("counted_notional"))));
+      return out;
+    });
   }
 }

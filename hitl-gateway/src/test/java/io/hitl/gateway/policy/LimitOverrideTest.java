@@ -49,7 +49,9 @@ class LimitOverrideTest {
         .put("re_request", new JsonObject().put("cooldown_seconds", 0)),
       policy("rolling", tickers("ROLL")).put("limits", rolling),
       policy("hard", tickers("HARD")).put("limits", new JsonObject().put("max_quantity", "10")),
-      policy("editable", tickers("EDLM")).put("limits", new JsonObject().put("max_quantity", "500")).put("edits", edits)));
+      policy("editable", tickers("EDLM")).put("limits", new JsonObject().put("max_quantity", "500")
+        .put("rolling", new JsonArray().add(new JsonObject().put("per", "strategy").put("window_seconds", 600)
+          .put("max_orders", 100)))).put("edits", edits)));
   }
 
   static JsonObject order(String ticker, Object quantity, String strategy) {
@@ -241,7 +243,8 @@ class LimitOverrideTest {
 
   @Test
   void anEditThatBreachesALimitIsCaughtAndAnEditInsideThemGetsANewDigest() {
-    JsonObject a = created(order("EDLM", 100, strategy()));
+    String strategy = strategy();
+    JsonObject a = created(order("EDLM", 100, strategy));
     String id = a.getString("request_id");
     Response breaching = approve(id, alice, new JsonObject().put("edits", new JsonObject().put("quantity", 900)));
     assertThat(breaching.status()).as(breaching.body()).isEqualTo(409);
@@ -250,12 +253,21 @@ class LimitOverrideTest {
       .getString("quantity")).isEqualTo("900");
     assertThat(gw.call("GET", "/api/v1/approvals/" + id, admin, null).json().getString("status")).isEqualTo("pending");
     assertThat(counted(id)).as("the original order still counts").isEqualTo(1);
+    assertThat(kept(strategy)).as("the window's kept seconds hold the original order").isEqualTo(List.of("1", "10000"));
     Response inside = approve(id, alice, new JsonObject().put("edits", new JsonObject().put("quantity", 50)));
     assertThat(inside.status()).as(inside.body()).isEqualTo(200);
     assertThat(inside.json().getString("order_digest")).as("an edited order is a new proposal")
       .isNotEqualTo(a.getString("order_digest"));
     assertThat(sql(gw.get(), "SELECT notional FROM pretrade_orders WHERE approval_id = ?::uuid", id))
       .singleElement().satisfies(n -> assertThat(new java.math.BigDecimal(n)).isEqualByComparingTo("5000"));
+    assertThat(kept(strategy)).as("the edited order replaced the original in the kept seconds")
+      .isEqualTo(List.of("1", "5000"));
+  }
+
+  /** A strategy window's orders and notional over all its kept seconds. */
+  static List<String> kept(String strategy) {
+    return sql(gw.get(), "SELECT sum(orders) || ',' || trim_scale(sum(notional)) FROM pretrade_window_seconds "
+      + "WHERE window_key = 'strategy:' || ?", strategy).stream().flatMap(x -> List.of(x.split(",")).stream()).toList();
   }
 
   @Test

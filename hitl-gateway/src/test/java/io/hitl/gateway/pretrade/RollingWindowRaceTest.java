@@ -65,6 +65,11 @@ class RollingWindowRaceTest {
 
   /** Each order in its own transaction on one of the nodes: check, and count it when admitted. */
   List<Boolean> race(List<Order> orders, Limits limits) throws Exception {
+    return race(orders, orders.stream().map(o -> limits).toList());
+  }
+
+  /** The same, each order under its own policy's limits. */
+  List<Boolean> race(List<Order> orders, List<Limits> limitsOf) throws Exception {
     PretradeGate gateA = new PretradeGate(Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC));
     PretradeGate gateB = new PretradeGate(Duration.ofSeconds(5), Clock.fixed(NOW.plusMillis(3), ZoneOffset.UTC));
     List<Future<Boolean>> all = new ArrayList<>();
@@ -72,8 +77,9 @@ class RollingWindowRaceTest {
       Order o = orders.get(i);
       Pool pool = i % 2 == 0 ? nodeA : nodeB;
       PretradeGate gate = i % 2 == 0 ? gateA : gateB;
+      Limits limits = limitsOf.get(i);
       all.add(pool.withTransaction(conn -> gate.check(conn, o, limits, null).compose(v -> v.admitted()
-        ? gate.count(conn, UUID.randomUUID(), o, v.at()).map(true) : Future.succeededFuture(false))));
+        ? gate.count(conn, UUID.randomUUID(), o, limits, v.at()).map(true) : Future.succeededFuture(false))));
     }
     Future.all(all).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return all.stream().map(Future::result).toList();
@@ -98,6 +104,37 @@ class RollingWindowRaceTest {
     List<Boolean> admitted = race(orders, new Limits(null, null, null, null, List.of(cap)));
     assertThat(admitted.stream().filter(b -> b).count()).isEqualTo(7);
     assertThat(counted("strategy_key = 'strategy:momo'")).isEqualTo(7);
+  }
+
+  /**
+   * Orders counted under a policy that caps only their account (so it never locks their strategy's key, and
+   * they are not kept in the strategy's seconds) still count in the strategy's window of another policy.
+   */
+  @Test
+  void ordersCountedUnderAnotherPolicysCapsCountInTheStrategysWindowToo() throws Exception {
+    Limits perAccount = new Limits(null, null, null, null, List.of(new RollingCap(ScopeKind.ACCOUNT,
+      Duration.ofHours(1), null, 1000)));
+    Limits perStrategy = new Limits(null, null, null, null, List.of(new RollingCap(ScopeKind.STRATEGY,
+      Duration.ofMinutes(1), null, 7)));
+    List<Order> orders = new ArrayList<>();
+    List<Limits> limitsOf = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      orders.add(new Order("XNAS", "momo", "acct-1", null, "AAPL", "BUY", BigDecimal.valueOf(i + 1), BigDecimal.TEN));
+      limitsOf.add(perAccount);
+    }
+    assertThat(race(orders, limitsOf)).containsOnly(true);
+    orders.clear();
+    limitsOf.clear();
+    for (int i = 0; i < 30; i++) {
+      orders.add(new Order("XNAS", "momo", "acct-" + i, null, "AAPL", "BUY", BigDecimal.valueOf(i + 1),
+        BigDecimal.TEN));
+      limitsOf.add(i % 3 == 0 ? perAccount : perStrategy);
+    }
+    List<Boolean> admitted = race(orders, limitsOf);
+    assertThat(admitted.stream().filter(b -> b).count()).as("10 under the account cap; under the strategy cap 7 less "
+      + "the 5 counted before and those of the 10 that committed before them").isBetween(10L, 12L);
+    assertThat(counted("strategy_key = 'strategy:momo' AND NOT strategy_kept")).isEqualTo(15);
+    assertThat(counted("strategy_key = 'strategy:momo' AND strategy_kept")).isBetween(0L, 2L);
   }
 
   @Test
