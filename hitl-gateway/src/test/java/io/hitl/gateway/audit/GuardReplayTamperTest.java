@@ -193,4 +193,40 @@ class GuardReplayTamperTest {
       assertThat(x.getString("field")).isEqualTo("document");
     });
   }
+
+  /**
+   * A window's kept seconds lowered behind the gateway's back let an order past a cap of two: verify names
+   * the second with the figures the counted orders give.
+   */
+  @Test
+  void aLoweredWindowTotalLetsAnOrderPastItsCapAndIsNamed() throws Exception {
+    JsonObject cap = new JsonObject().put("rolling", new JsonArray().add(new JsonObject().put("per", "strategy")
+      .put("window_seconds", 600).put("max_orders", 2)));
+    assertThat(gw.call("PUT", "/api/v1/policies", admin, new JsonObject().put("policies", new JsonArray()
+      .add(new JsonObject().put("name", "capped").put("match", new JsonObject().put("tickers", new JsonArray()
+        .add("7203.T"))).put("limits", cap))).put("default", new JsonObject())).status()).isEqualTo(201);
+    for (int i = 1; i <= 2; i++) {
+      Response r = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", i));
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+    Response third = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", 3));
+    assertThat(third.status()).as("no one may override this cap").isEqualTo(409);
+    assertThat(third.json().getString("code")).isEqualTo("SEC-052");
+    JsonObject clean = verify();
+    assertThat(clean.getBoolean("valid")).as(clean.encodePrettily()).isTrue();
+
+    sql("UPDATE pretrade_window_seconds SET orders = 0 WHERE window_key = 'strategy:momentum'");
+    assertThat(gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", 4)).status())
+      .as("the gateway trusts its kept totals").isEqualTo(201);
+    JsonObject report = verify();
+    assertThat(report.getBoolean("valid")).isFalse();
+    List<JsonObject> kept = differences(report).stream()
+      .filter(x -> x.getString("table").equals("pretrade_window_seconds")).toList();
+    assertThat(kept).isNotEmpty().allSatisfy(x -> {
+      assertThat(x.getString("id")).startsWith("strategy:momentum@");
+      assertThat(x.getString("field")).isEqualTo("orders");
+    });
+    assertThat(kept.stream().mapToLong(x -> Long.parseLong(x.getString("expected")) - Long.parseLong(x.getString("found")))
+      .sum()).as("the two orders the edit hid").isEqualTo(2);
+  }
 }
