@@ -16,10 +16,14 @@ record SwitchCommand(Verb verb, ScopeKind scope, String value, UUID switchId, St
   static final String NAME = "hitl-switch";
   static final String KINDS = String.join(", ", Arrays.stream(ScopeKind.values()).map(ScopeKind::json).toList());
   static final String USAGE = "Usage: /" + NAME + " engage <" + String.join("|", Arrays.stream(ScopeKind.values())
-    .map(ScopeKind::json).toList()) + "> <value> <reason…> · /" + NAME + " release <switch id> [reason…] · /" + NAME
-    + " list";
+    .map(ScopeKind::json).toList()) + "> <value or \"value with spaces\"> <reason…> · /" + NAME
+    + " release <switch id> [reason…] · /" + NAME + " list";
 
   enum Verb { ENGAGE, RELEASE, LIST, HELP }
+
+  /** Quotes that may open and close a value holding spaces: straight, and the curly pair chat clients substitute. */
+  private static final String OPENING_QUOTES = "\"\u201C";
+  private static final String CLOSING_QUOTES = "\"\u201D";
 
   /** Slack's text after the command; IllegalArgumentException with a readable message when it is not a command. */
   static SwitchCommand parse(String text) {
@@ -36,8 +40,14 @@ record SwitchCommand(Verb verb, ScopeKind scope, String value, UUID switchId, St
           throw new IllegalArgumentException("list takes nothing after it");
         }
         return new SwitchCommand(Verb.LIST, null, null, null, null);
-      case "engage":
+      case "engage": {
+        String[] head = t.split("\\s+", 3);
+        String rest = head.length > 2 ? head[2] : null;
+        if (rest != null && OPENING_QUOTES.indexOf(rest.charAt(0)) >= 0) {
+          return quoted(head[1], rest);
+        }
         return engage(word(words, 1), word(words, 2), words.length > 3 ? words[3] : null);
+      }
       case "release": {
         String[] r = t.split("\\s+", 3);
         return release(word(r, 1), r.length > 2 ? r[2] : null);
@@ -62,6 +72,28 @@ record SwitchCommand(Verb verb, ScopeKind scope, String value, UUID switchId, St
       default:
         throw new IllegalArgumentException("unknown subcommand '" + subcommand + "'");
     }
+  }
+
+  /**
+   * An engage whose value is in quotes, so it may hold spaces (`engage desk "fx options" reason`): straight
+   * quotes, or the curly ones a chat client may type in their place. No escapes: the value ends at the first
+   * closing quote, and a reason must follow it after a space.
+   */
+  private static SwitchCommand quoted(String scope, String rest) {
+    int close = -1;
+    for (int i = 1; i < rest.length() && close < 0; i++) {
+      if (CLOSING_QUOTES.indexOf(rest.charAt(i)) >= 0) {
+        close = i;
+      }
+    }
+    if (close < 0) {
+      throw new IllegalArgumentException("the value's closing quote is missing: engage <scope> \"<value>\" <reason…>");
+    }
+    String after = rest.substring(close + 1);
+    if (!after.isEmpty() && !Character.isWhitespace(after.charAt(0))) {
+      throw new IllegalArgumentException("put a space between the quoted value and the reason");
+    }
+    return engage(scope, rest.substring(1, close), after);
   }
 
   private static SwitchCommand engage(String scope, String value, String reason) {
