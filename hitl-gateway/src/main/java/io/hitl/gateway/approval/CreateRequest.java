@@ -21,6 +21,7 @@ import io.hitl.gateway.core.policy.PolicyRules;
 import io.hitl.gateway.core.policy.PolicySnapshot;
 import io.hitl.gateway.policy.PolicyCache;
 import io.hitl.gateway.core.session.SessionRules;
+import io.hitl.gateway.core.pretrade.CountedOrder;
 import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.core.pretrade.Order;
 import io.hitl.gateway.core.pretrade.OrderDigest;
@@ -200,7 +201,11 @@ final class CreateRequest {
     }
     Map<String, Object> details = new LinkedHashMap<>(extra);
     if (g.checked() != null) {
-      details.put("order_digest", OrderDigest.of(g.checked().order()));
+      details.put(CountedOrder.ORDER_DIGEST, OrderDigest.of(g.checked().order()));
+      if (g.checked().admitted()) {
+        // verify re-derives the counted order's row from this (io.hitl.gateway.core.pretrade.CountedOrder)
+        details.put(CountedOrder.COUNTED_AT, Times.format(g.checked().verdict().at()));
+      }
     }
     if (g.override()) {
       details.put(LimitOverride.SNAPSHOT_KEY, g.row().policy().get(LimitOverride.SNAPSHOT_KEY));

@@ -170,9 +170,9 @@ final class DecideRequest {
     Change c = Change.of(a).withProgress(Progress.of(after.row(), approvers, r.verdict().superApproval()))
       .answered(ReadRequests.answer(after.row(), approvers, w.operatorsOf(a), acks));
     // an edited order is a new proposal: it is checked against the limits again before it is approved
-    Future<Void> checked = finalParameters == null ? Future.succeededFuture()
+    Future<Instant> recounted = finalParameters == null ? Future.succeededFuture()
       : w.pretrade().edited(conn, a, finalParameters);
-    return checked.compose(v -> w.writer().persist(conn, c, r.transition())).compose(done -> !approved
+    return recounted.compose(at -> w.writer().persist(conn, c, r.transition()).compose(done -> !approved
       || breaches == null ? Future.succeededFuture(done)
       : w.pretrade().granted(conn, a, grant, breaches, finalParameters == null, ballot.actor().subject(), corr, now)
         .map(entries -> {
@@ -181,7 +181,10 @@ final class DecideRequest {
             out = out.with(e, done.approval());
           }
           return out;
-        }));
+        }))
+      // the edited order's count is journaled last, so verify takes it as the latest count of the request
+      .map(done -> at == null ? done : done.with(PretradeChecks.recounted(a, finalParameters, at,
+        ballot.actor().subject(), corr, now), done.approval())));
   }
 
   /** The approver's grant on a limit-override request; a grant on any other request is SEC-053. */

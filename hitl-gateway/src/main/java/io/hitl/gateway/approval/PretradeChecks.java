@@ -8,6 +8,7 @@ import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.policy.PolicySnapshot;
 import io.hitl.gateway.core.pretrade.Breach;
+import io.hitl.gateway.core.pretrade.CountedOrder;
 import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.core.pretrade.Limits;
 import io.hitl.gateway.core.pretrade.Order;
@@ -94,7 +95,9 @@ final class PretradeChecks {
         payload.put("raise_seconds", grant.seconds());
         payload.put("raises", raises.stream().map(LimitOverride.Raise::payload).toList());
       }
-      payload.put("counted_at", Times.format(at));
+      if (p != null && countOrder) {
+        payload.put(CountedOrder.COUNTED_AT, Times.format(at));
+      }
       out.add(JournalEntry.of(a.id(), a.id().toString(), by, LimitOverride.GRANTED_ACTION, null, null, payload, corr,
         null, now));
       for (LimitOverride.Raise r : raises) {
@@ -109,9 +112,9 @@ final class PretradeChecks {
   /**
    * An approval with edits of a request held to limits: the request's own count is taken out and the edited
    * order checked as a new one; a breach refuses the approval (SEC-052, rolled back with it), else the
-   * edited order is counted in place of the original.
+   * edited order is counted in place of the original, at the time returned (null: no limits, nothing counted).
    */
-  Future<Void> edited(SqlConnection conn, Approval a, Map<String, Object> finalParameters) {
+  Future<Instant> edited(SqlConnection conn, Approval a, Map<String, Object> finalParameters) {
     PretradePolicy p = PolicySnapshot.pretrade(a.policy());
     if (p == null || !ApprovalTypes.TRADE_EXECUTION.equals(a.type())) {
       return Future.succeededFuture();
@@ -119,7 +122,17 @@ final class PretradeChecks {
     Order order = Order.fromContext(finalParameters);
     return gate.uncount(conn, a.id(), Order.fromContext(a.context()), order, p.limits())
       .compose(v -> check(conn, PolicySnapshot.name(a.policy()), p, order))
-      .compose(c -> c.admitted() ? count(conn, a.id(), c)
+      .compose(c -> c.admitted() ? count(conn, a.id(), c).map(c.verdict().at())
         : Future.failedFuture(breached(c.verdict().breaches(), "The edited order breaches a pre-trade limit.")));
+  }
+
+  /** The journal entry of an edited order counted in place of the original at {@code at}, for verify. */
+  static JournalEntry recounted(Approval a, Map<String, Object> finalParameters, Instant at, String by, String corr,
+      Instant now) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put(CountedOrder.COUNTED_AT, Times.format(at));
+    payload.put(CountedOrder.ORDER_DIGEST, OrderDigest.of(Order.fromContext(finalParameters)));
+    return JournalEntry.of(a.id(), a.id().toString(), by, CountedOrder.RECOUNTED_ACTION, null, null, payload, corr,
+      null, now);
   }
 }

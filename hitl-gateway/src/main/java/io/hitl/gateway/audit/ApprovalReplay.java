@@ -7,9 +7,11 @@ import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.machine.ApprovalEntry;
 import io.hitl.gateway.core.machine.Mismatch;
 import io.hitl.gateway.core.machine.RowCheck;
+import io.hitl.gateway.core.pretrade.CountedOrder;
 import io.hitl.gateway.store.AcknowledgementStore;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.HistoryStore;
+import io.hitl.gateway.store.PretradeStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -37,6 +39,8 @@ final class ApprovalReplay {
   private final HistoryStore histories = new HistoryStore();
   private final AcknowledgementStore acknowledgements = new AcknowledgementStore();
   static final String ACKNOWLEDGEMENTS = "approval_acknowledgements";
+  static final String COUNTED = "pretrade_orders";
+  private final PretradeStore pretrade = new PretradeStore();
 
   /**
    * What the replay found. {@code notReplayable} requests were created before entries carried the whole row
@@ -69,13 +73,16 @@ final class ApprovalReplay {
   /** Runs inside the caller's snapshot; entries up to seq {@code archived} were archived (0 for none). */
   Future<Result> run(SqlClient db, long archived) {
     State s = new State();
-    return page(db, s, archived).compose(v -> db.preparedQuery(MISSING_ROWS).execute(Tuple.of(MAX_REPORTED))
-      .map(rs -> {
-        rs.forEach(r -> s.add(new Mismatch(Mismatch.APPROVALS, r.getUUID(0).toString(), Mismatch.ROW, "present",
-          "absent", r.getLong(1))));
-        return new Result(s.replayed, s.notReplayable, s.archived, s.mismatchCount, List.copyOf(s.mismatches),
-          List.copyOf(s.failures));
-      }));
+    return page(db, s, archived).compose(v -> pretrade.orphans(db, MAX_REPORTED)).compose(orphans -> {
+      // a counted order whose request has no row: no journal counts it
+      orphans.forEach(id -> s.add(new Mismatch(COUNTED, id.toString(), Mismatch.ROW, "absent", "present", 0)));
+      return db.preparedQuery(MISSING_ROWS).execute(Tuple.of(MAX_REPORTED));
+    }).map(rs -> {
+      rs.forEach(r -> s.add(new Mismatch(Mismatch.APPROVALS, r.getUUID(0).toString(), Mismatch.ROW, "present",
+        "absent", r.getLong(1))));
+      return new Result(s.replayed, s.notReplayable, s.archived, s.mismatchCount, List.copyOf(s.mismatches),
+        List.copyOf(s.failures));
+    });
   }
 
   private Future<Void> page(SqlClient db, State s, long archived) {
@@ -84,16 +91,18 @@ final class ApprovalReplay {
         return Future.succeededFuture();
       }
       List<UUID> ids = rows.stream().map(Approval::id).toList();
-      return histories.histories(db, ids).compose(h -> acknowledgements.byRequests(db, ids).compose(acks -> {
-        for (Approval row : rows) {
-          HistoryStore.History one = h.getOrDefault(row.id(), new HistoryStore.History(List.of(), List.of()));
-          if (check(s, row, one, archived)) {
-            checkAcknowledgements(s, row, one.entries(), acks.getOrDefault(row.id(), List.of()));
+      return histories.histories(db, ids).compose(h -> acknowledgements.byRequests(db, ids).compose(acks ->
+        pretrade.countedOf(db, ids).compose(counted -> pretrade.countsOf(db, ids).compose(counts -> {
+          for (Approval row : rows) {
+            HistoryStore.History one = h.getOrDefault(row.id(), new HistoryStore.History(List.of(), List.of()));
+            if (check(s, row, one, archived)) {
+              checkAcknowledgements(s, row, one.entries(), acks.getOrDefault(row.id(), List.of()));
+              checkCounted(s, row, one.entries(), counts.getOrDefault(row.id(), List.of()), counted.get(row.id()));
+            }
+            s.after = row.id();
           }
-          s.after = row.id();
-        }
-        return rows.size() < PAGE ? Future.succeededFuture() : page(db, s, archived);
-      }));
+          return rows.size() < PAGE ? Future.succeededFuture() : page(db, s, archived);
+        }))));
     });
   }
 
@@ -125,11 +134,50 @@ final class ApprovalReplay {
   }
 
   private static void compare(State s, String id, String field, Object want, Object got, long seq) {
+    compare(s, ACKNOWLEDGEMENTS, id, field, want, got, seq);
+  }
+
+  private static void compare(State s, String table, String id, String field, Object want, Object got, long seq) {
     String w = CanonicalJson.write(want);
     String g = CanonicalJson.write(got);
     if (!w.equals(g)) {
-      s.add(new Mismatch(ACKNOWLEDGEMENTS, id, field, w, g, seq));
+      s.add(new Mismatch(table, id, field, w, g, seq));
     }
+  }
+
+  /**
+   * The request's counted order (`pretrade_orders`) against what its journal says (CountedOrder): a row the
+   * journal does not count, a count with no row, and each field that differs are named. A deleted or back-dated
+   * row would let later orders past a cap; the kept seconds are checked against the rows separately.
+   */
+  private static void checkCounted(State s, Approval row, List<JournalEntry> entries, List<CountedOrder.Count> counts,
+      PretradeStore.Counted found) {
+    CountedOrder want = CountedOrder.expected(row, entries, counts);
+    String id = row.id().toString();
+    if (want == null) {
+      if (found != null) {
+        s.add(new Mismatch(COUNTED, id, Mismatch.ROW, "absent", "present", row.journalSeq()));
+      }
+      return;
+    }
+    if (found == null) {
+      s.add(new Mismatch(COUNTED, id, Mismatch.ROW, "present", "absent", want.seq()));
+      return;
+    }
+    if (want.countedAt() != null) {
+      compare(s, COUNTED, id, "counted_at", Times.format(want.countedAt()), Times.format(found.countedAt()), want.seq());
+    }
+    compare(s, COUNTED, id, "strategy_key", want.strategyKey(), found.strategyKey(), want.seq());
+    compare(s, COUNTED, id, "account_key", want.accountKey(), found.accountKey(), want.seq());
+    compare(s, COUNTED, id, "duplicate_key", want.duplicateKey(), found.duplicateKey(), want.seq());
+    compare(s, COUNTED, id, "notional", plain(want.notional()), plain(found.notional()), want.seq());
+    compare(s, COUNTED, id, "strategy_kept", want.strategyKept(), found.strategyKept(), want.seq());
+    compare(s, COUNTED, id, "account_kept", want.accountKept(), found.accountKept(), want.seq());
+  }
+
+  /** A decimal as its plain text without trailing zeros (the column's scale is not the order's). */
+  private static String plain(java.math.BigDecimal d) {
+    return d == null ? null : d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
   }
 
   /** Folds and compares one request; false when its history cannot be folded (archived or before V14). */

@@ -5,6 +5,8 @@ import static io.hitl.gateway.store.Json.odt;
 
 import io.hitl.gateway.core.Decimals;
 import io.hitl.gateway.core.guard.Quote;
+import io.hitl.gateway.core.pretrade.CountedOrder;
+import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.core.pretrade.WindowTotals;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -54,6 +56,12 @@ public final class PretradeStore {
     + "SELECT k, " + second("$2::timestamptz") + ", 1, coalesce($6::numeric, 0) FROM unnest($7::text[]) AS k "
     + "WHERE k IN ($3, $4) ORDER BY k "
     + "ON CONFLICT (window_key, second) DO UPDATE SET orders = w.orders + 1, notional = w.notional + excluded.notional";
+  private static final String COUNTED_OF = "SELECT approval_id, counted_at, strategy_key, account_key, duplicate_key, "
+    + "notional, strategy_kept, account_kept FROM pretrade_orders WHERE approval_id = ANY($1)";
+  private static final String COUNTS_OF = "SELECT approval_id, seq, action, payload->>'counted_at' AS counted_at "
+    + "FROM journal WHERE approval_id = ANY($1) AND action = ANY($2) AND payload->>'counted_at' IS NOT NULL ORDER BY seq";
+  private static final String ORPHANS = "SELECT p.approval_id FROM pretrade_orders p WHERE NOT EXISTS "
+    + "(SELECT 1 FROM approvals a WHERE a.id = p.approval_id) ORDER BY p.approval_id LIMIT $1";
   /** Every kept second that differs from the rows kept in it (at most 1,000), and the figures the rows give. */
   private static final String KEPT_DIFFERENCES = "SELECT coalesce(w.window_key, r.window_key) AS window_key, "
     + "coalesce(w.second, r.second) AS second, w.orders, w.notional, coalesce(r.orders, 0) AS counted, "
@@ -178,6 +186,46 @@ public final class PretradeStore {
     return c.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
       approvalId, odt(at), strategyKey, accountKey, duplicateKey, notional, keptKeys.toArray(new String[0])
     })).mapEmpty();
+  }
+
+  /** A counted order's row as stored (for verify). */
+  public record Counted(UUID approvalId, Instant countedAt, String strategyKey, String accountKey, String duplicateKey,
+      BigDecimal notional, boolean strategyKept, boolean accountKept) {
+  }
+
+  /** The counted rows of these requests, by request id (for verify). */
+  public Future<Map<UUID, Counted>> countedOf(SqlClient c, List<UUID> approvalIds) {
+    return c.preparedQuery(COUNTED_OF).execute(Tuple.of(approvalIds.toArray(new UUID[0]))).map(rs -> {
+      Map<UUID, Counted> out = new java.util.LinkedHashMap<>();
+      rs.forEach(r -> out.put(r.getUUID("approval_id"), new Counted(r.getUUID("approval_id"),
+        instant(r.getOffsetDateTime("counted_at")), r.getString("strategy_key"), r.getString("account_key"),
+        r.getString("duplicate_key"), r.getBigDecimal("notional"), r.getBoolean("strategy_kept"),
+        r.getBoolean("account_kept"))));
+      return out;
+    });
+  }
+
+  /**
+   * The counts journaled after these requests were created (limit-override grants and recounts of edited
+   * orders), by request id in seq order (for verify).
+   */
+  public Future<Map<UUID, List<CountedOrder.Count>>> countsOf(SqlClient c, List<UUID> approvalIds) {
+    return c.preparedQuery(COUNTS_OF).execute(Tuple.from(new Object[] {approvalIds.toArray(new UUID[0]),
+      new String[] {LimitOverride.GRANTED_ACTION, CountedOrder.RECOUNTED_ACTION}})).map(rs -> {
+        Map<UUID, List<CountedOrder.Count>> out = new java.util.HashMap<>();
+        rs.forEach(r -> out.computeIfAbsent(r.getUUID("approval_id"), k -> new ArrayList<>()).add(
+          new CountedOrder.Count(r.getLong("seq"), r.getString("action"), Instant.parse(r.getString("counted_at")))));
+        return out;
+      });
+  }
+
+  /** Counted rows whose request has no row at all (for verify), at most {@code limit}, by request id. */
+  public Future<List<UUID>> orphans(SqlClient c, int limit) {
+    return c.preparedQuery(ORPHANS).execute(Tuple.of(limit)).map(rs -> {
+      List<UUID> out = new ArrayList<>();
+      rs.forEach(r -> out.add(r.getUUID(0)));
+      return out;
+    });
   }
 
   /** The kept seconds that differ from the rows kept in them (for verify), at most 1,000, by key and second. */

@@ -229,4 +229,51 @@ class GuardReplayTamperTest {
     assertThat(kept.stream().mapToLong(x -> Long.parseLong(x.getString("expected")) - Long.parseLong(x.getString("found")))
       .sum()).as("the two orders the edit hid").isEqualTo(2);
   }
+
+  /**
+   * The counted orders are checked against the journal: a row deleted with its kept second lowered to match (so
+   * the window totals agree with the rows), a row back-dated out of its window and a forged row are each named,
+   * and the deletion is shown to let an order past a cap of two first.
+   */
+  @Test
+  void aDeletedBackDatedOrForgedCountedOrderIsNamedAgainstTheJournal() throws Exception {
+    JsonObject cap = new JsonObject().put("rolling", new JsonArray().add(new JsonObject().put("per", "strategy")
+      .put("window_seconds", 600).put("max_orders", 2)));
+    assertThat(gw.call("PUT", "/api/v1/policies", admin, new JsonObject().put("policies", new JsonArray()
+      .add(new JsonObject().put("name", "capped").put("match", new JsonObject().put("tickers", new JsonArray()
+        .add("7203.T"))).put("limits", cap))).put("default", new JsonObject())).status()).isEqualTo(201);
+    String[] ids = new String[2];
+    for (int i = 0; i < 2; i++) {
+      Response r = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", i + 1));
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      ids[i] = r.json().getString("request_id");
+    }
+    JsonObject clean = verify();
+    assertThat(clean.getBoolean("valid")).as(clean.encodePrettily()).isTrue();
+
+    sql("WITH o AS (DELETE FROM pretrade_orders WHERE approval_id = '" + ids[0] + "' RETURNING *) "
+      + "UPDATE pretrade_window_seconds w SET orders = w.orders - 1, notional = w.notional - coalesce(o.notional, 0) "
+      + "FROM o WHERE w.window_key = o.strategy_key AND w.second = floor(extract(epoch FROM o.counted_at))::bigint");
+    assertThat(gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", 3)).status())
+      .as("the window lost an order: a third fits under the cap of two").isEqualTo(201);
+    JsonObject deleted = verify();
+    assertThat(deleted.getBoolean("valid")).isFalse();
+    assertThat(differences(deleted)).as("the kept seconds agree with the rows left").isEmpty();
+    assertThat(counted(deleted, ids[0])).containsExactly("(row)=present/absent");
+
+    sql("UPDATE pretrade_orders SET counted_at = counted_at - interval '1 hour' WHERE approval_id = '" + ids[1] + "'",
+      "INSERT INTO pretrade_orders (approval_id, counted_at, strategy_key, account_key, duplicate_key, notional) "
+        + "VALUES ('00000000-0000-4000-8000-000000000001', now(), 'strategy:momentum', 'account:-', 'forged', 1)");
+    JsonObject report = verify();
+    assertThat(counted(report, ids[1])).singleElement().asString().startsWith("counted_at=");
+    assertThat(counted(report, "00000000-0000-4000-8000-000000000001")).containsExactly("(row)=absent/present");
+  }
+
+  /** What verify names about the counted order of request {@code id}: field=expected/found. */
+  static List<String> counted(JsonObject report, String id) {
+    return report.getJsonObject("replay").getJsonArray("mismatches").stream().map(JsonObject.class::cast)
+      .filter(m -> m.getString("table").equals("pretrade_orders") && m.getString("id").equals(id))
+      .map(m -> m.getString("field") + "=" + (m.getString("field").equals("(row)")
+        ? m.getString("expected") + "/" + m.getString("found") : m.getString("expected"))).toList();
+  }
 }

@@ -262,6 +262,8 @@ class LimitOverrideTest {
       .singleElement().satisfies(n -> assertThat(new java.math.BigDecimal(n)).isEqualByComparingTo("5000"));
     assertThat(kept(strategy)).as("the edited order replaced the original in the kept seconds")
       .isEqualTo(List.of("1", "5000"));
+    JsonObject verify = gw.call("GET", "/api/v1/audit/verify", admin, null).json();
+    assertThat(verify.getBoolean("valid")).as("the edited order's count replays with the journal: %s", verify).isTrue();
   }
 
   /** A strategy window's orders and notional over all its kept seconds. */
