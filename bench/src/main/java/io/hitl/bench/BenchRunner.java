@@ -410,17 +410,27 @@ public final class BenchRunner {
       "creates/s without limits", five / none, "< 10 %", extra < 10, details);
   }
 
+  /** A gateway's own data directory, embedded PostgreSQL port and settings (the phase's own HTTP port too). */
+  private record Own(Path data, int dbPort, Map<String, String> settings) {
+  }
+
+  /** {@code settings} given a data directory (named {@code prefix}…) and ports of their own. */
+  private Own own(String prefix, Map<String, String> settings) throws Exception {
+    Path data = Files.createTempDirectory(out.toAbsolutePath(), prefix);
+    int port = freePort();
+    settings.put("HITL_DATA_DIR", data.toString());
+    settings.put("HITL_EMBEDDED_DB_PORT", String.valueOf(port));
+    settings.put("HITL_HTTP_PORT", String.valueOf(freePort()));
+    return new Own(data, port, settings);
+  }
+
   /**
    * A gateway of its own, on its own embedded PostgreSQL, with Slack configured against a local fake: the
    * other phases measure a gateway without chat, and its outbox rows would follow them from one run to the next.
    */
   private void chat(Path log) throws Exception {
-    Path data = Files.createTempDirectory(out.toAbsolutePath(), "chat-data-");
     try (FakeSlack slack = ChatAck.fakeSlack()) {
-      Map<String, String> settings = ChatAck.settings(env, slack);
-      settings.put("HITL_DATA_DIR", data.toString());
-      settings.put("HITL_EMBEDDED_DB_PORT", String.valueOf(freePort()));
-      settings.put("HITL_HTTP_PORT", String.valueOf(freePort()));
+      Map<String, String> settings = own("chat-data-", ChatAck.settings(env, slack)).settings();
       try (GatewayProcess gw = GatewayProcess.start(jar, settings, "1g", log);
            Load load = new Load(gw.httpPort, 128);
            Load clicks = new Load(gw.httpPort, 32)) {
@@ -439,17 +449,12 @@ public final class BenchRunner {
    * as the gateway, so the first start creates the schema and the seed goes in before it stops.
    */
   private void restart(Path log, int pending) throws Exception {
-    Path data = Files.createTempDirectory(out.toAbsolutePath(), "restart-data-");
-    int port = freePort();
-    Map<String, String> settings = new HashMap<>(env);
-    settings.put("HITL_DATA_DIR", data.toString());
-    settings.put("HITL_EMBEDDED_DB_PORT", String.valueOf(port));
-    settings.put("HITL_HTTP_PORT", String.valueOf(freePort()));
-    try (GatewayProcess gw = GatewayProcess.start(jar, settings, "1g", log)) {
-      Seeder.pending(jdbc(port), pending, Instant.now().plusSeconds(7200), 3_600_000);
+    Own own = own("restart-data-", new HashMap<>(env));
+    try (GatewayProcess gw = GatewayProcess.start(jar, own.settings(), "1g", log)) {
+      Seeder.pending(jdbc(own.dbPort()), pending, Instant.now().plusSeconds(7200), 3_600_000);
     }
-    try (GatewayProcess gw = GatewayProcess.start(jar, settings, "1g", log)) {
-      long now = Seeder.count(jdbc(port), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
+    try (GatewayProcess gw = GatewayProcess.start(jar, own.settings(), "1g", log)) {
+      long now = Seeder.count(jdbc(own.dbPort()), "SELECT count(*) FROM approvals WHERE status = 'PENDING'");
       if (now != pending) {
         throw new IllegalStateException(now + " pending after the restart, " + pending + " seeded; see " + log);
       }
@@ -464,14 +469,9 @@ public final class BenchRunner {
    * incremental run.
    */
   private void verify(Path log) throws Exception {
-    Path data = Files.createTempDirectory(out.toAbsolutePath(), "verify-data-");
-    int port = freePort();
-    Map<String, String> settings = new HashMap<>(env);
-    settings.put("HITL_DATA_DIR", data.toString());
-    settings.put("HITL_EMBEDDED_DB_PORT", String.valueOf(port));
-    settings.put("HITL_HTTP_PORT", String.valueOf(freePort()));
-    new VerifyPhase(Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure).run(jar, settings,
-      data.resolve("checkpoints"), jdbc(port), Integer.getInteger("bench.verifyEntries", quick ? 100_000 : 10_000_000),
+    Own own = own("verify-data-", new HashMap<>(env));
+    new VerifyPhase(Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure).run(jar, own.settings(),
+      own.data().resolve("checkpoints"), jdbc(own.dbPort()), Integer.getInteger("bench.verifyEntries", quick ? 100_000 : 10_000_000),
       quick ? 10_000 : 100_000, log);
   }
 

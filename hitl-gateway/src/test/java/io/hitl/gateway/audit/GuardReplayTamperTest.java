@@ -200,15 +200,7 @@ class GuardReplayTamperTest {
    */
   @Test
   void aLoweredWindowTotalLetsAnOrderPastItsCapAndIsNamed() throws Exception {
-    JsonObject cap = new JsonObject().put("rolling", new JsonArray().add(new JsonObject().put("per", "strategy")
-      .put("window_seconds", 600).put("max_orders", 2)));
-    assertThat(gw.call("PUT", "/api/v1/policies", admin, new JsonObject().put("policies", new JsonArray()
-      .add(new JsonObject().put("name", "capped").put("match", new JsonObject().put("tickers", new JsonArray()
-        .add("7203.T"))).put("limits", cap))).put("default", new JsonObject())).status()).isEqualTo(201);
-    for (int i = 1; i <= 2; i++) {
-      Response r = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", i));
-      assertThat(r.status()).as(r.body()).isEqualTo(201);
-    }
+    twoOrdersUnderACapOfTwo();
     Response third = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", 3));
     assertThat(third.status()).as("no one may override this cap").isEqualTo(409);
     assertThat(third.json().getString("code")).isEqualTo("SEC-052");
@@ -237,17 +229,7 @@ class GuardReplayTamperTest {
    */
   @Test
   void aDeletedBackDatedOrForgedCountedOrderIsNamedAgainstTheJournal() throws Exception {
-    JsonObject cap = new JsonObject().put("rolling", new JsonArray().add(new JsonObject().put("per", "strategy")
-      .put("window_seconds", 600).put("max_orders", 2)));
-    assertThat(gw.call("PUT", "/api/v1/policies", admin, new JsonObject().put("policies", new JsonArray()
-      .add(new JsonObject().put("name", "capped").put("match", new JsonObject().put("tickers", new JsonArray()
-        .add("7203.T"))).put("limits", cap))).put("default", new JsonObject())).status()).isEqualTo(201);
-    String[] ids = new String[2];
-    for (int i = 0; i < 2; i++) {
-      Response r = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", i + 1));
-      assertThat(r.status()).as(r.body()).isEqualTo(201);
-      ids[i] = r.json().getString("request_id");
-    }
+    String[] ids = twoOrdersUnderACapOfTwo();
     JsonObject clean = verify();
     assertThat(clean.getBoolean("valid")).as(clean.encodePrettily()).isTrue();
 
@@ -275,5 +257,21 @@ class GuardReplayTamperTest {
       .filter(m -> m.getString("table").equals("pretrade_orders") && m.getString("id").equals(id))
       .map(m -> m.getString("field") + "=" + (m.getString("field").equals("(row)")
         ? m.getString("expected") + "/" + m.getString("found") : m.getString("expected"))).toList();
+  }
+
+  /** Policy "capped" (7203.T, at most 2 orders per strategy in 600 s), then two orders of the test trade's strategy. */
+  String[] twoOrdersUnderACapOfTwo() {
+    JsonObject cap = new JsonObject().put("rolling", new JsonArray().add(new JsonObject().put("per", "strategy")
+      .put("window_seconds", 600).put("max_orders", 2)));
+    assertThat(gw.call("PUT", "/api/v1/policies", admin, new JsonObject().put("policies", new JsonArray()
+      .add(new JsonObject().put("name", "capped").put("match", new JsonObject().put("tickers", new JsonArray()
+        .add("7203.T"))).put("limits", cap))).put("default", new JsonObject())).status()).isEqualTo(201);
+    String[] ids = new String[2];
+    for (int i = 0; i < 2; i++) {
+      Response r = gw.call("POST", "/api/v1/approvals/trade", engine, TestGateway.trade().put("quantity", i + 1));
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      ids[i] = r.json().getString("request_id");
+    }
+    return ids;
   }
 }
