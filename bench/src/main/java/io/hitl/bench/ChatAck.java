@@ -113,7 +113,7 @@ final class ChatAck {
       throw new IllegalStateException("background creates answered " + creates.other() + " of " + loadCount + "; see "
         + log);
     }
-    int decided = verify(port, ids);
+    int decided = verify(port, ids, slack);
     if (slack.refused.get() > 0) {
       throw new IllegalStateException("the fake Slack refused " + slack.refused.get() + " calls (token, channel or "
         + "method); see " + log);
@@ -173,7 +173,7 @@ final class ChatAck {
    * Reads every clicked request back until it is decided (the decision follows the acknowledgement) and checks
    * it was decided as clicked, through Slack, by the operator the clicker is mapped to.
    */
-  private int verify(int port, List<String> ids) throws Exception {
+  private int verify(int port, List<String> ids, FakeSlack slack) throws Exception {
     // a client of its own: the load's connections are not needed any more, and this check is not measured
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     String base = "http://127.0.0.1:" + port + "/api/v1/approvals/";
@@ -190,7 +190,8 @@ final class ChatAck {
         JsonObject a = new JsonObject(r.body());
         if ("pending".equals(a.getString("status"))) {
           if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("request " + ids.get(i) + " still pending 120 s after its Slack click");
+            throw new IllegalStateException("request " + ids.get(i) + " still pending 120 s after its Slack click; "
+              + "the clicker was told: " + slack.said.getOrDefault(String.valueOf(i), "nothing"));
           }
           Thread.sleep(50);
           continue;

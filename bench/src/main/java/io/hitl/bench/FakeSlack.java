@@ -20,6 +20,8 @@ final class FakeSlack implements AutoCloseable {
   final AtomicLong posts = new AtomicLong();
   final AtomicLong updates = new AtomicLong();
   final AtomicLong responses = new AtomicLong();
+  /** What each response_url was told (by its number), for a run that has to say why a click did not decide. */
+  final java.util.Map<String, String> said = new java.util.concurrent.ConcurrentHashMap<>();
   final AtomicLong refused = new AtomicLong();
   final AtomicLong callbacks = new AtomicLong();
   private final AtomicLong ts = new AtomicLong(1_700_000_000_000_000L);
@@ -65,6 +67,7 @@ final class FakeSlack implements AutoCloseable {
       }
       if (path.startsWith("/response/")) {
         responses.incrementAndGet();
+        said.merge(path.substring("/response/".length()), body.getString("text", body.encode()), (x, y) -> x + " | " + y);
         answer(req, 200, new JsonObject().put("ok", true));
         return;
       }

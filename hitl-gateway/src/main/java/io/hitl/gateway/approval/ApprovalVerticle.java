@@ -380,7 +380,7 @@ public class ApprovalVerticle extends VerticleBase {
     }
     boolean[] full = {false};
     BusReplies.answer(msg, actor -> {
-      if (!inFlight.tryEnter()) {
+      if (!(Addresses.APPROVALS_DECIDE.equals(msg.address()) ? inFlight.tryEnterDecision() : inFlight.tryEnter())) {
         // answered before any work or database call: the caller hears "retry after a second" at once
         full[0] = true;
         return Future.failedFuture(DbFailures.overloaded());

@@ -52,6 +52,49 @@ class InFlightProperties {
     assertThat(gate.refused()).isEqualTo(Math.max(0, arrivals - bound));
   }
 
+  /**
+   * Arrivals of engines' requests ({@code 0}), people's decisions ({@code 1}) and answers ({@code 2}, the oldest
+   * admitted): requests never pass the bound, decisions never pass the bound plus the reserve, and a decision is
+   * refused only when that is reached, however many requests hold the bound.
+   */
+  @Property
+  void decisionsUseTheReserveThatRequestsCannotTake(@ForAll @IntRange(min = 1, max = 40) int bound,
+      @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 2) Integer> script) {
+    InFlight gate = new InFlight(bound);
+    int reserve = Math.max(1, bound / 4);
+    assertThat(gate.reserve()).isEqualTo(reserve);
+    int held = 0;
+    for (int step : script) {
+      int before = gate.current();
+      if (step == 0) {
+        boolean in = gate.tryEnter();
+        assertThat(in).isEqualTo(before < bound);
+        held += in ? 1 : 0;
+      } else if (step == 1) {
+        boolean in = gate.tryEnterDecision();
+        assertThat(in).isEqualTo(before < bound + reserve);
+        held += in ? 1 : 0;
+      } else if (held > 0) {
+        gate.leave();
+        held--;
+      }
+      assertThat(gate.current()).isEqualTo(held).isLessThanOrEqualTo(bound + reserve);
+    }
+  }
+
+  @Example
+  void aFullBoundOfRequestsLeavesRoomForDecisions() {
+    InFlight gate = new InFlight(8);
+    for (int i = 0; i < 8; i++) {
+      assertThat(gate.tryEnter()).isTrue();
+    }
+    assertThat(gate.tryEnter()).as("an engine's request past the bound").isFalse();
+    assertThat(gate.tryEnterDecision()).as("a person's decision").isTrue();
+    assertThat(gate.tryEnterDecision()).isTrue();
+    assertThat(gate.tryEnterDecision()).as("past the reserve of 2").isFalse();
+    assertThat(new InFlight(0).reserve()).isZero();
+  }
+
   @Example
   void noBoundAdmitsEverything() {
     InFlight gate = new InFlight(0);
