@@ -2,6 +2,7 @@ package io.hitl.gateway.audit;
 
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.CanonicalJson;
+import io.hitl.gateway.core.Decimals;
 import io.hitl.gateway.core.Times;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.machine.ApprovalEntry;
@@ -91,18 +92,23 @@ final class ApprovalReplay {
         return Future.succeededFuture();
       }
       List<UUID> ids = rows.stream().map(Approval::id).toList();
-      return histories.histories(db, ids).compose(h -> acknowledgements.byRequests(db, ids).compose(acks ->
-        pretrade.countedOf(db, ids).compose(counted -> pretrade.countsOf(db, ids).compose(counts -> {
-          for (Approval row : rows) {
-            HistoryStore.History one = h.getOrDefault(row.id(), new HistoryStore.History(List.of(), List.of()));
-            if (check(s, row, one, archived)) {
-              checkAcknowledgements(s, row, one.entries(), acks.getOrDefault(row.id(), List.of()));
-              checkCounted(s, row, one.entries(), counts.getOrDefault(row.id(), List.of()), counted.get(row.id()));
-            }
-            s.after = row.id();
+      // the page's four reads are independent: sent together, they cost one round trip instead of four
+      var h = histories.histories(db, ids);
+      var acks = acknowledgements.byRequests(db, ids);
+      var counted = pretrade.countedOf(db, ids);
+      var counts = pretrade.countsOf(db, ids);
+      return Future.all(h, acks, counted, counts).compose(all -> {
+        for (Approval row : rows) {
+          HistoryStore.History one = h.result().getOrDefault(row.id(), new HistoryStore.History(List.of(), List.of()));
+          if (check(s, row, one, archived)) {
+            checkAcknowledgements(s, row, one.entries(), acks.result().getOrDefault(row.id(), List.of()));
+            checkCounted(s, row, one.entries(), counts.result().getOrDefault(row.id(), List.of()),
+              counted.result().get(row.id()));
           }
-          return rows.size() < PAGE ? Future.succeededFuture() : page(db, s, archived);
-        }))));
+          s.after = row.id();
+        }
+        return rows.size() < PAGE ? Future.succeededFuture() : page(db, s, archived);
+      });
     });
   }
 
@@ -170,14 +176,10 @@ final class ApprovalReplay {
     compare(s, COUNTED, id, "strategy_key", want.strategyKey(), found.strategyKey(), want.seq());
     compare(s, COUNTED, id, "account_key", want.accountKey(), found.accountKey(), want.seq());
     compare(s, COUNTED, id, "duplicate_key", want.duplicateKey(), found.duplicateKey(), want.seq());
-    compare(s, COUNTED, id, "notional", plain(want.notional()), plain(found.notional()), want.seq());
+    compare(s, COUNTED, id, "notional", want.notional() == null ? null : Decimals.text(want.notional()),
+      found.notional() == null ? null : Decimals.text(found.notional()), want.seq());
     compare(s, COUNTED, id, "strategy_kept", want.strategyKept(), found.strategyKept(), want.seq());
     compare(s, COUNTED, id, "account_kept", want.accountKept(), found.accountKept(), want.seq());
-  }
-
-  /** A decimal as its plain text without trailing zeros (the column's scale is not the order's). */
-  private static String plain(java.math.BigDecimal d) {
-    return d == null ? null : d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
   }
 
   /** Folds and compares one request; false when its history cannot be folded (archived or before V14). */

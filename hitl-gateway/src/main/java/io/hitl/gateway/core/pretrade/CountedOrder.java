@@ -3,6 +3,7 @@ package io.hitl.gateway.core.pretrade;
 import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.ApprovalTypes;
 import io.hitl.gateway.core.JournalEntry;
+import io.hitl.gateway.core.machine.ApprovalEntry;
 import io.hitl.gateway.core.policy.PolicySnapshot;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -50,7 +51,7 @@ public record CountedOrder(Instant countedAt, long seq, String strategyKey, Stri
     boolean recounted = false;
     for (JournalEntry e : entries) {
       Map<String, Object> p = e.payload() == null ? Map.of() : e.payload();
-      if ("created".equals(e.action()) && p.get(ORDER_DIGEST) != null) {
+      if (ApprovalEntry.CREATED.equals(e.action()) && p.get(ORDER_DIGEST) != null) {
         if (p.get(COUNTED_AT) instanceof String s) {
           counted = true;
           at = Instant.parse(s);
