@@ -10,6 +10,7 @@ import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.JournalEntry;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.Role;
+import io.hitl.gateway.core.guard.DecisionGuards;
 import io.hitl.gateway.core.guard.GuardianState;
 import io.hitl.gateway.core.machine.ApprovalMachine;
 import io.hitl.gateway.core.machine.ApprovalState;
@@ -24,6 +25,7 @@ import io.hitl.gateway.core.pretrade.ScopedSwitch;
 import io.hitl.gateway.core.pretrade.ScopedSwitches;
 import io.hitl.gateway.store.AcknowledgementStore;
 import io.hitl.gateway.store.ApprovalStore;
+import io.hitl.gateway.store.HistoryStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
@@ -33,6 +35,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -88,12 +91,18 @@ final class DecideRequest {
       return w.refusals().refused(e, id, actor, "decision_refused", attempt, corr);
     }
     DecisionRules.Ballot ballot = new DecisionRules.Ballot(actor, decision, why);
-    return w.guards().prefetch(w.pool(), id, decision).compose(ready -> w.commitBy(actor, conn -> w.guards()
-      .guardianShared(conn).compose(guardian -> w.guards().switchesShared(conn).map(guardian))
-      .compose(guardian -> approvals.findForUpdate(conn, id).compose(found -> found == null
+    return w.guards().prefetch(w.pool(), id, decision).compose(ready -> w.commitBy(actor, conn -> {
+      // the locks (Guardian, switches, the row) and the reads under them sent together, in the order they are
+      // taken: the connection runs each once the one before it has returned, and the first failure is reported
+      Future<GuardianState> guardian = w.guards().guardianShared(conn);
+      Future<Void> switches = w.guards().switchesShared(conn);
+      Future<Approval> row = approvals.findForUpdate(conn, id);
+      Future<HistoryStore.History> history = w.integrity().history(conn, id);
+      return guardian.compose(g -> switches.compose(v -> row).compose(found -> found == null
         ? Future.failedFuture(WritePath.notFound(id))
-        : w.integrity().checked(conn, found, corr, now, s -> decided(conn, guardian, s, ballot, note, edits, override,
-          channel, corr, now))))))
+        : w.integrity().checked(conn, found, history, corr, now, s -> decided(conn, g, s, ballot, note, edits,
+          override, channel, corr, now))));
+    }))
       .transform(ar -> {
         if (ar.failed()) {
           return w.refusals().refused(ar.cause(), id, actor, "decision_refused", attempt, corr);
@@ -117,8 +126,13 @@ final class DecideRequest {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return w.guards().decisionFacts(conn, guardian, a, ballot.decision(), now)
-      .compose(facts -> acknowledgedBy(conn, a).compose(acks -> {
+    // the decision's reads sent together: the guards' facts, the acknowledgements, and (for an approval) the
+    // switch that would stop the order as asked, judged below unless edits change the order
+    Future<DecisionGuards> guards = w.guards().decisionFacts(conn, guardian, a, ballot.decision(), now);
+    Future<List<AcknowledgementStore.Acknowledgement>> acknowledged = acknowledgedBy(conn, a);
+    Future<Optional<ScopedSwitch>> stopsAsked = ballot.decision() == Decision.APPROVE
+      ? w.guards().stoppedByAsked(conn, a) : null;
+    return guards.compose(facts -> acknowledged.compose(acks -> {
         Set<String> personas = new HashSet<>();
         acks.forEach(x -> personas.add(x.persona()));
         ApprovalMachine.Result r = ApprovalMachine.decision(s, ballot, channel, note, edits, now, w.operatorsOf(a),
@@ -133,7 +147,9 @@ final class DecideRequest {
         boolean approved = after.row().status() == ApprovalStatus.APPROVED;
         if (ballot.decision() == Decision.APPROVE) {
           Map<String, Object> edited = approved ? finalParameters(after.row()) : null;
-          return w.guards().stoppedBy(conn, a, edited != null ? edited : a.context()).compose(stop -> stop.isPresent()
+          Future<Optional<ScopedSwitch>> stops = edited == null && stopsAsked != null ? stopsAsked
+            : w.guards().stoppedBy(conn, a, edited != null ? edited : a.context());
+          return stops.compose(stop -> stop.isPresent()
             ? stopped(conn, s, stop.get(), corr, now)
             : approve(conn, s, r, after, approved, breaches, grant, override, acks, corr, now, ballot));
         }

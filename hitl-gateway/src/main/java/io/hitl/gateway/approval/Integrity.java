@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,21 @@ final class Integrity {
    */
   Future<Change> checked(SqlConnection conn, Approval locked, String corr, Instant now,
       Function<ApprovalState, Future<Change>> then) {
-    return histories.history(conn, locked.id()).compose(h -> {
+    return checked(conn, locked, histories.history(conn, locked.id()), corr, now, then);
+  }
+
+  /**
+   * The request's journal entries and votes, read in the caller's transaction; sent right after the statement
+   * that locks the row (without waiting for it), the read still runs once the lock is held.
+   */
+  Future<HistoryStore.History> history(SqlConnection conn, UUID id) {
+    return histories.history(conn, id);
+  }
+
+  /** As {@link #checked(SqlConnection, Approval, String, Instant, Function)} with the history read under the lock. */
+  Future<Change> checked(SqlConnection conn, Approval locked, Future<HistoryStore.History> history, String corr,
+      Instant now, Function<ApprovalState, Future<Change>> then) {
+    return history.compose(h -> {
       RowCheck check = RowCheck.of(locked, h.entries(), h.votes());
       if (check.ok()) {
         return then.apply(stateOf(locked, h, check));

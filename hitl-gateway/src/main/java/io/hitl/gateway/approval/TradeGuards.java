@@ -5,13 +5,17 @@ import io.hitl.gateway.core.Approval;
 import io.hitl.gateway.core.ApprovalStatus;
 import io.hitl.gateway.core.Decimals;
 import io.hitl.gateway.core.Decision;
+import io.hitl.gateway.core.ErrorCode;
+import io.hitl.gateway.core.GatewayException;
 import io.hitl.gateway.core.NewRequest;
 import io.hitl.gateway.core.ApprovalTypes;
 import io.hitl.gateway.core.guard.Admission;
 import io.hitl.gateway.core.guard.DecisionGuards;
 import io.hitl.gateway.core.guard.GuardianState;
+import io.hitl.gateway.core.guard.Lockout;
 import io.hitl.gateway.core.guard.MarketCheck;
 import io.hitl.gateway.core.guard.PostTradeSnapshot;
+import io.hitl.gateway.core.guard.Quote;
 import io.hitl.gateway.core.guard.TradeLifecycle;
 import io.hitl.gateway.core.guard.TradeState;
 import io.hitl.gateway.core.JournalEntry;
@@ -156,6 +160,14 @@ final class TradeGuards {
     return switches.matching(conn, orders).map(found -> ScopedSwitches.stoppingSwitch(found, orders));
   }
 
+  /**
+   * {@link #stoppedBy} for the request's own order, sent now (with the decision's other reads) and judged later;
+   * null for other request types. The switches cannot change meanwhile: the caller holds {@link #switchesShared}.
+   */
+  Future<Optional<ScopedSwitch>> stoppedByAsked(SqlConnection conn, Approval a) {
+    return a.isTrade() ? stoppedBy(conn, a, a.context()) : null;
+  }
+
   /** Asks the remote quote source before an approval of a trade, outside any transaction (it may be slow). */
   Future<Void> prefetch(SqlClient pool, UUID id, Decision d) {
     if (remoteQuotes == null || d != Decision.APPROVE) {
@@ -177,8 +189,10 @@ final class TradeGuards {
     if (ticker == null || d != Decision.APPROVE) {
       return Future.succeededFuture(new DecisionGuards(g, null, null, quoteMaxAge, config.slippageMaxPercent));
     }
-    return lockouts.activeFor(conn, ticker, now).compose(lockout -> quotes.latest(conn, ticker)
-      .map(q -> new DecisionGuards(g, lockout, q, quoteMaxAge, config.slippageMaxPercent)));
+    // both reads sent together (one round trip)
+    Future<Lockout> lockout = lockouts.activeFor(conn, ticker, now);
+    Future<Quote> quote = quotes.latest(conn, ticker);
+    return lockout.compose(l -> quote.map(q -> new DecisionGuards(g, l, q, quoteMaxAge, config.slippageMaxPercent)));
   }
 
   /** A trade request opens its trade: PENDING → AWAITING_APPROVAL. */
@@ -203,24 +217,26 @@ final class TradeGuards {
       return Future.succeededFuture(c);
     }
     TradeState to = done.status() == ApprovalStatus.APPROVED ? TradeState.ACCEPTED : TradeState.REJECTED;
-    return trades.byApprovalForUpdate(conn, done.id()).compose(t -> {
+    // the quote for an accepted trade's snapshot is read with the trade's row (one round trip): the ticker is the
+    // request's, which is the trade's
+    String ticker = DecisionGuards.tickerOf(done);
+    Future<TradeStore.Trade> locked = trades.byApprovalForUpdate(conn, done.id());
+    Future<Quote> quote = to == TradeState.ACCEPTED && ticker != null ? quotes.latest(conn, ticker) : null;
+    return locked.compose(t -> {
       if (t == null || t.state() != TradeState.AWAITING_APPROVAL) {
         return Future.succeededFuture(c);
       }
-      return trades.move(conn, t.tradeId(), t.state(), to, now).compose(ok -> {
-        if (!ok) {
-          return Future.succeededFuture(c);
-        }
-        Change moved = c.with(TradeLifecycle.entry(done.id(), t.tradeId(), t.ticker(), t.state(), to, done.decidedBy(),
-          corr, now, Map.of()), done);
-        if (to != TradeState.ACCEPTED) {
-          return Future.succeededFuture(moved);
-        }
-        String snapshotCorr = corr != null ? corr : done.correlationId();
-        return quotes.latest(conn, t.ticker())
-          .compose(q -> trades.insertSnapshot(conn, PostTradeSnapshot.of(done, t.tradeId(), q, now, snapshotCorr)))
-          .map(v -> moved);
-      });
+      // the row is locked and awaits approval, so the move succeeds: an accepted trade's snapshot goes out with it
+      Future<Boolean> move = trades.move(conn, t.tradeId(), t.state(), to, now);
+      String snapshotCorr = corr != null ? corr : done.correlationId();
+      Future<Void> snapshot = to != TradeState.ACCEPTED ? Future.succeededFuture()
+        : (quote != null && t.ticker().equals(ticker) ? quote : quotes.latest(conn, t.ticker()))
+          .compose(q -> trades.insertSnapshot(conn, PostTradeSnapshot.of(done, t.tradeId(), q, now, snapshotCorr)));
+      return move.compose(ok -> ok
+        ? snapshot.map(v -> c.with(TradeLifecycle.entry(done.id(), t.tradeId(), t.ticker(), t.state(), to,
+          done.decidedBy(), corr, now, Map.of()), done))
+        : Future.failedFuture(new GatewayException(ErrorCode.SEC_012, "Trade " + t.tradeId()
+          + " changed concurrently")));
     });
   }
 

@@ -46,9 +46,11 @@ final class TransitionWriter {
         .map(next);
     }
     if (typed instanceof ApprovalEntry.Decided d) {
+      // the ballot and the terminal write sent together (one round trip); the ballot's failure is the one reported
       Future<?> ballot = d.vote() == null ? Future.succeededFuture()
         : approvals.insertVote(conn, after.id(), d.decidedBy(), d.vote(), d.channel(), d.comment(), d.decidedAt());
-      return ballot.compose(x -> approvals.updateTerminal(conn, after)).compose(won -> won
+      Future<Boolean> terminal = approvals.updateTerminal(conn, after);
+      return ballot.compose(x -> terminal).compose(won -> won
         ? guards.decided(conn, next, after, e.correlationId(), e.createdAt())
         : Future.failedFuture(new GatewayException(ErrorCode.SEC_012,
           "Request " + after.id() + " was decided concurrently")));

@@ -78,7 +78,11 @@ public final class GuardianStore {
 
   /** The state, with the shared lock held until the transaction ends; the read comes after the wait. */
   public Future<GuardianState> shared(SqlClient c) {
-    return c.query(LOCK_SHARED).execute().compose(v -> get(c));
+    // sent together (one round trip): the connection runs the read once the lock statement has returned, and the
+    // lock's failure (a time-out, a deadlock) is the one reported, not the aborted read behind it
+    Future<?> locked = c.query(LOCK_SHARED).execute();
+    Future<GuardianState> read = get(c);
+    return locked.compose(v -> read);
   }
 
   /** The state, with the exclusive lock and the row lock held until the transaction ends. */
