@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditService {
   private static final Logger LOG = LoggerFactory.getLogger(AuditService.class);
   private static final int BATCH = 1000;
+  /** How many worker threads hash one page of the journal side by side: one per core. */
+  private static final int HASH_SHARES = Math.max(1, Runtime.getRuntime().availableProcessors());
   private static final int MAX_REPORTED = 100;
   private final Vertx vertx;
   private final Pool pool;
@@ -178,6 +180,15 @@ public final class AuditService {
   }
 
   private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+    return blocking(work, true);
+  }
+
+  /** On a worker thread, beside other such work (not queued behind it). */
+  private <T> Future<T> blockingUnordered(java.util.concurrent.Callable<T> work) {
+    return blocking(work, false);
+  }
+
+  private <T> Future<T> blocking(java.util.concurrent.Callable<T> work, boolean ordered) {
     if (vertx == null) {
       try {
         return Future.succeededFuture(work.call());
@@ -185,7 +196,7 @@ public final class AuditService {
         return Future.failedFuture(e);
       }
     }
-    return vertx.executeBlocking(work, true);
+    return vertx.executeBlocking(work, ordered);
   }
 
   private Future<Void> crossAnchor(ChainState s, Anchor a, Path archiveDir) {
@@ -235,23 +246,58 @@ public final class AuditService {
   }
 
   private void verifyJournal(ChainState s, Promise<Report> p) {
-    journal.pageAfter(s.db, s.chain.lastSeq(), BATCH).onFailure(p::fail).onSuccess(page -> {
-      for (JournalEntry e : page) {
-        s.chain.accept(e);
-        s.accepted(e);
+    verifyPage(s, p, journal.pageAfter(s.db, s.chain.lastSeq(), BATCH));
+  }
+
+  /**
+   * One page of the live journal: the next page is asked for before this one is checked (the database reads
+   * it while the gateway hashes), and the entries' own hashes are computed on worker threads, a share of the
+   * page each, side by side; the links, the order and the replay are then checked here, entry by entry.
+   */
+  private void verifyPage(ChainState s, Promise<Report> p, Future<List<JournalEntry>> asked) {
+    asked.onFailure(p::fail).onSuccess(page -> {
+      Future<List<JournalEntry>> next = page.size() == BATCH
+        ? journal.pageAfter(s.db, page.get(page.size() - 1).seq(), BATCH) : null;
+      ownHashes(page).onFailure(p::fail).onSuccess(matches -> {
+        for (int i = 0; i < page.size(); i++) {
+          s.chain.accept(page.get(i), "", matches[i]);
+          s.accepted(page.get(i));
+        }
+        if (next != null) {
+          verifyPage(s, p, next);
+        } else {
+          endOfJournal(s, p);
+        }
+      });
+    });
+  }
+
+  /** {@link ChainCheck#ownHashMatches} of every entry of a page, computed in {@link #HASH_SHARES} shares at once. */
+  private Future<boolean[]> ownHashes(List<JournalEntry> page) {
+    boolean[] matches = new boolean[page.size()];
+    int share = Math.max(1, (page.size() + HASH_SHARES - 1) / HASH_SHARES);
+    List<Future<Object>> shares = new ArrayList<>();
+    for (int from = 0; from < page.size(); from += share) {
+      int start = from;
+      int end = Math.min(page.size(), from + share);
+      shares.add(blockingUnordered(() -> {
+        for (int i = start; i < end; i++) {
+          matches[i] = ChainCheck.ownHashMatches(page.get(i));
+        }
+        return null;
+      }));
+    }
+    return Future.all(shares).map(matches);
+  }
+
+  private void endOfJournal(ChainState s, Promise<Report> p) {
+    journal.head(s.db).onFailure(p::fail).onSuccess(head -> {
+      if (head.seq() != s.chain.lastSeq() || !Hashing.same(head.hash(), s.chain.lastHash())) {
+        s.chain.fail(s.chain.lastSeq() + 1, "the journal ends at seq " + s.chain.lastSeq()
+          + " but its head is at seq " + head.seq() + " (the newest entries were removed)");
       }
-      if (page.size() == BATCH) {
-        verifyJournal(s, p);
-      } else {
-        journal.head(s.db).onFailure(p::fail).onSuccess(head -> {
-          if (head.seq() != s.chain.lastSeq() || !Hashing.same(head.hash(), s.chain.lastHash())) {
-            s.chain.fail(s.chain.lastSeq() + 1, "the journal ends at seq " + s.chain.lastSeq()
-              + " but its head is at seq " + head.seq() + " (the newest entries were removed)");
-          }
-          s.checkpoints.end(Math.max(head.seq(), s.chain.lastSeq()));
-          verifyGuards(s, p);
-        });
-      }
+      s.checkpoints.end(Math.max(head.seq(), s.chain.lastSeq()));
+      verifyGuards(s, p);
     });
   }
 

@@ -30,13 +30,26 @@ public final class ChainCheck {
 
   /** As {@link #accept(JournalEntry)}, naming where the entry was read ({@code "archive x: "}) in the problem. */
   public String accept(JournalEntry e, String where) {
+    return accept(e, where, ownHashMatches(e));
+  }
+
+  /**
+   * Whether an entry's hash is the one its prev_hash, seq and content give (the costly part of a check, which
+   * needs nothing from the entries before it, so it can be computed for many entries at once, on other threads).
+   */
+  public static boolean ownHashMatches(JournalEntry e) {
+    return Hashing.same(e.hash(), Hashing.chainHash(e.prevHash(), e.seq(), Hashing.contentHash(e)));
+  }
+
+  /** As {@link #accept(JournalEntry, String)}, with {@link #ownHashMatches} already computed for {@code e}. */
+  public String accept(JournalEntry e, String where, boolean ownHashMatches) {
     checked++;
     String p = null;
     if (e.seq() != lastSeq + 1) {
       p = "seq " + e.seq() + " follows " + lastSeq + " (entries were removed or reordered)";
     } else if (!Hashing.same(e.prevHash(), lastHash)) {
       p = "prev_hash does not match the entry before it (an entry was removed or reordered)";
-    } else if (!Hashing.same(e.hash(), Hashing.chainHash(e.prevHash(), e.seq(), Hashing.contentHash(e)))) {
+    } else if (!ownHashMatches) {
       p = "content does not match its hash (the entry was edited)";
     }
     if (p != null) {
