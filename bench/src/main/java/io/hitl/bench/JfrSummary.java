@@ -12,7 +12,9 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where the gateway's CPU time went in a flight recording (bench -Dbench.jfr=DIR): execution samples grouped
  * by the nearest frame in a known library or in the gateway, and the gateway methods nearest the top.
- *   java -cp bench/target/hitl-bench.jar io.hitl.bench.JfrSummary target/bench/jfr/gateway-PORT.jfr
+ *   java -cp bench/target/hitl-bench.jar io.hitl.bench.JfrSummary target/bench/jfr/gateway-PORT.jfr [SECONDS]
+ * With SECONDS, only the samples of the recording's last SECONDS count (a phase that runs last, such as the
+ * decisions of {@code --phases=decisions} or the expiries of {@code --phases=expiry}).
  */
 public final class JfrSummary {
   private static final Map<String, String> AREAS = new LinkedHashMap<>();
@@ -47,8 +49,13 @@ public final class JfrSummary {
     Map<String, Integer> areas = new TreeMap<>();
     Map<String, Integer> methods = new TreeMap<>();
     int samples = 0;
-    for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
-      if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+    List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0])).stream()
+      .filter(e -> e.getEventType().getName().equals("jdk.ExecutionSample") && e.getStackTrace() != null).toList();
+    java.time.Instant end = events.stream().map(RecordedEvent::getStartTime).max(java.time.Instant::compareTo)
+      .orElse(java.time.Instant.EPOCH);
+    java.time.Instant from = args.length > 1 ? end.minusSeconds(Long.parseLong(args[1])) : java.time.Instant.MIN;
+    for (RecordedEvent e : events) {
+      if (e.getStartTime().isBefore(from)) {
         continue;
       }
       samples++;
@@ -58,7 +65,7 @@ public final class JfrSummary {
         .ifPresent(f -> methods.merge(simple(type(f)) + "." + method(f), 1, Integer::sum));
     }
     int n = samples;
-    System.out.println(n + " execution samples");
+    System.out.println(n + " execution samples" + (args.length > 1 ? " in the last " + args[1] + " s, to " + end : ""));
     System.out.println("| where | samples | share |\n|---|---|---|");
     print(areas, n, 20);
     System.out.println("\n| nearest gateway method | samples | share |\n|---|---|---|");
