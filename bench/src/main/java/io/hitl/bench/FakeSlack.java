@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,7 +23,7 @@ final class FakeSlack implements AutoCloseable {
   final AtomicLong updates = new AtomicLong();
   final AtomicLong responses = new AtomicLong();
   /** What each response_url was told (by its number), for a run that has to say why a click did not decide. */
-  final java.util.Map<String, String> said = new java.util.concurrent.ConcurrentHashMap<>();
+  final Map<String, String> said = new ConcurrentHashMap<>();
   final AtomicLong refused = new AtomicLong();
   final AtomicLong callbacks = new AtomicLong();
   private final AtomicLong ts = new AtomicLong(1_700_000_000_000_000L);

@@ -1,6 +1,7 @@
 package io.hitl.bench;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,9 @@ public final class JfrSummary {
     int samples = 0;
     List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0])).stream()
       .filter(e -> e.getEventType().getName().equals("jdk.ExecutionSample") && e.getStackTrace() != null).toList();
-    java.time.Instant end = events.stream().map(RecordedEvent::getStartTime).max(java.time.Instant::compareTo)
-      .orElse(java.time.Instant.EPOCH);
-    java.time.Instant from = args.length > 1 ? end.minusSeconds(Long.parseLong(args[1])) : java.time.Instant.MIN;
+    Instant end = events.stream().map(RecordedEvent::getStartTime).max(Instant::compareTo)
+      .orElse(Instant.EPOCH);
+    Instant from = args.length > 1 ? end.minusSeconds(Long.parseLong(args[1])) : Instant.MIN;
     for (RecordedEvent e : events) {
       if (e.getStartTime().isBefore(from)) {
         continue;

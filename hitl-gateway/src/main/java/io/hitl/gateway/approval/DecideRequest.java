@@ -131,7 +131,7 @@ final class DecideRequest {
     Future<DecisionGuards> guards = w.guards().decisionFacts(conn, guardian, a, ballot.decision(), now);
     Future<List<AcknowledgementStore.Acknowledgement>> acknowledged = acknowledgedBy(conn, a);
     Future<Optional<ScopedSwitch>> stopsAsked = ballot.decision() == Decision.APPROVE
-      ? w.guards().stoppedByAsked(conn, a) : null;
+      ? w.guards().stoppedBy(conn, a, a.context()) : null;
     return guards.compose(facts -> acknowledged.compose(acks -> {
         Set<String> personas = new HashSet<>();
         acks.forEach(x -> personas.add(x.persona()));
@@ -147,8 +147,7 @@ final class DecideRequest {
         boolean approved = after.row().status() == ApprovalStatus.APPROVED;
         if (ballot.decision() == Decision.APPROVE) {
           Map<String, Object> edited = approved ? finalParameters(after.row()) : null;
-          Future<Optional<ScopedSwitch>> stops = edited == null && stopsAsked != null ? stopsAsked
-            : w.guards().stoppedBy(conn, a, edited != null ? edited : a.context());
+          Future<Optional<ScopedSwitch>> stops = edited == null ? stopsAsked : w.guards().stoppedBy(conn, a, edited);
           return stops.compose(stop -> stop.isPresent()
             ? stopped(conn, s, stop.get(), corr, now)
             : approve(conn, s, r, after, approved, breaches, grant, override, acks, corr, now, ballot));

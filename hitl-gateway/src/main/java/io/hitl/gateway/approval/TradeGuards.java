@@ -160,14 +160,6 @@ final class TradeGuards {
     return switches.matching(conn, orders).map(found -> ScopedSwitches.stoppingSwitch(found, orders));
   }
 
-  /**
-   * {@link #stoppedBy} for the request's own order, sent now (with the decision's other reads) and judged later;
-   * null for other request types. The switches cannot change meanwhile: the caller holds {@link #switchesShared}.
-   */
-  Future<Optional<ScopedSwitch>> stoppedByAsked(SqlConnection conn, Approval a) {
-    return a.isTrade() ? stoppedBy(conn, a, a.context()) : null;
-  }
-
   /** Asks the remote quote source before an approval of a trade, outside any transaction (it may be slow). */
   Future<Void> prefetch(SqlClient pool, UUID id, Decision d) {
     if (remoteQuotes == null || d != Decision.APPROVE) {
