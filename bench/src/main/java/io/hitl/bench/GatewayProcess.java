@@ -66,6 +66,34 @@ final class GatewayProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * CPU seconds the gateway's JIT compiler threads have used so far, read from /proc (Linux; user and system
+   * time of each thread named {@code C1/C2 CompilerThread}); 0 where /proc cannot be read. A compiler thread
+   * that exits takes its time with it, so only the growth over a short interval means anything.
+   */
+  double compilerCpuSeconds() {
+    Path tasks = Path.of("/proc", String.valueOf(pid()), "task");
+    long ticks = 0;
+    try (java.nio.file.DirectoryStream<Path> all = java.nio.file.Files.newDirectoryStream(tasks)) {
+      for (Path task : all) {
+        try {
+          if (!java.nio.file.Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            continue;
+          }
+          String stat = java.nio.file.Files.readString(task.resolve("stat"));
+          // the fields after the command's closing parenthesis start at the 3rd (state); utime is the 14th, stime the 15th
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException gone) {
+          // the thread ended between the listing and the read
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return ticks / 100.0;
+  }
+
   double secondsToReady() {
     return (readyNanos - startedNanos) / 1e9;
   }
