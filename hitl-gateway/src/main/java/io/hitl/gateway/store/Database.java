@@ -121,6 +121,10 @@ public final class Database implements AutoCloseable {
       .with(new PoolOptions().setMaxSize(size).setName(name).setMaxWaitQueueSize(maxWait).setConnectionTimeout(0))
       .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(WAIT_SECONDS * 1000))
       .connectingTo(connectOptions().setCachePreparedStatements(cachePrepared))
+      .withConnectHandler(conn -> {
+        FlushCoalescing.install(conn);
+        conn.close();
+      })
       .using(vertx)
       .build();
     return new BoundedPool(pool, vertx, WAIT_SECONDS * 1000L);
