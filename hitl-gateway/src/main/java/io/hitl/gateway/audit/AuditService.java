@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
@@ -247,23 +246,22 @@ public final class AuditService {
   }
 
   private void verifyJournal(ChainState s, Promise<Report> p) {
-    verifyPage(s, p, journal.rowsAfter(s.db, s.chain.lastSeq(), BATCH));
+    verifyPage(s, p, journal.pageAfter(s.db, s.chain.lastSeq(), BATCH));
   }
 
   /**
    * One page of the live journal: the next page is asked for before this one is checked (the database reads
-   * it while the gateway works), and the rows are turned into entries (their payloads parsed) and the entries'
-   * own hashes computed on worker threads, a share of the page each, side by side; the links, the order and the
-   * replay are then checked here, entry by entry.
+   * it while the gateway hashes), and the entries' own hashes are computed on worker threads, a share of the
+   * page each, side by side; the links, the order and the replay are then checked here, entry by entry.
    */
-  private void verifyPage(ChainState s, Promise<Report> p, Future<List<Row>> asked) {
-    asked.onFailure(p::fail).onSuccess(rows -> {
-      Future<List<Row>> next = rows.size() == BATCH
-        ? journal.rowsAfter(s.db, rows.get(rows.size() - 1).getLong("seq"), BATCH) : null;
-      decoded(rows).onFailure(p::fail).onSuccess(page -> {
-        for (int i = 0; i < page.entries().length; i++) {
-          s.chain.accept(page.entries()[i], "", page.ownHashMatches()[i]);
-          s.accepted(page.entries()[i]);
+  private void verifyPage(ChainState s, Promise<Report> p, Future<List<JournalEntry>> asked) {
+    asked.onFailure(p::fail).onSuccess(page -> {
+      Future<List<JournalEntry>> next = page.size() == BATCH
+        ? journal.pageAfter(s.db, page.get(page.size() - 1).seq(), BATCH) : null;
+      ownHashes(page).onFailure(p::fail).onSuccess(matches -> {
+        for (int i = 0; i < page.size(); i++) {
+          s.chain.accept(page.get(i), "", matches[i]);
+          s.accepted(page.get(i));
         }
         if (next != null) {
           verifyPage(s, p, next);
@@ -274,27 +272,22 @@ public final class AuditService {
     });
   }
 
-  /** A page's entries in seq order, and for each whether its own hash matches ({@link ChainCheck#ownHashMatches}). */
-  private record Decoded(JournalEntry[] entries, boolean[] ownHashMatches) {
-  }
-
-  /** The rows of a page as entries with their own-hash checks, computed in {@link #HASH_SHARES} shares at once. */
-  private Future<Decoded> decoded(List<Row> rows) {
-    Decoded page = new Decoded(new JournalEntry[rows.size()], new boolean[rows.size()]);
-    int share = Math.max(1, (rows.size() + HASH_SHARES - 1) / HASH_SHARES);
+  /** {@link ChainCheck#ownHashMatches} of every entry of a page, computed in {@link #HASH_SHARES} shares at once. */
+  private Future<boolean[]> ownHashes(List<JournalEntry> page) {
+    boolean[] matches = new boolean[page.size()];
+    int share = Math.max(1, (page.size() + HASH_SHARES - 1) / HASH_SHARES);
     List<Future<Object>> shares = new ArrayList<>();
-    for (int from = 0; from < rows.size(); from += share) {
+    for (int from = 0; from < page.size(); from += share) {
       int start = from;
-      int end = Math.min(rows.size(), from + share);
+      int end = Math.min(page.size(), from + share);
       shares.add(blockingUnordered(() -> {
         for (int i = start; i < end; i++) {
-          page.entries()[i] = JournalStore.entryOfText(rows.get(i));
-          page.ownHashMatches()[i] = ChainCheck.ownHashMatches(page.entries()[i]);
+          matches[i] = ChainCheck.ownHashMatches(page.get(i));
         }
         return null;
       }));
     }
-    return Future.all(shares).map(page);
+    return Future.all(shares).map(matches);
   }
 
   private void endOfJournal(ChainState s, Promise<Report> p) {

@@ -43,9 +43,6 @@ public final class JournalStore {
     + "ORDER BY seq LIMIT $2";
   private static final String LATEST = "SELECT " + COLUMNS + " FROM journal ORDER BY seq DESC LIMIT $1";
   private static final String PAGE_AFTER = "SELECT " + COLUMNS + " FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2";
-  /** {@link #PAGE_AFTER} with each payload as its JSON text, for {@link #rowsAfter}. */
-  private static final String PAGE_AFTER_TEXT = "SELECT " + COLUMNS.replace("payload,", "payload::text AS payload,")
-    + " FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2";
   private static final String BY_APPROVAL_AFTER = "SELECT " + COLUMNS + " FROM journal WHERE approval_id = $1 "
     + "AND seq > $2 ORDER BY seq LIMIT $3";
   private static final String MAX_SEQ = "SELECT coalesce(max(seq), 0) FROM journal";
@@ -143,18 +140,6 @@ public final class JournalStore {
     return c.preparedQuery(PAGE_AFTER).execute(Tuple.of(afterSeq, limit)).map(JournalStore::entries);
   }
 
-  /**
-   * The rows of {@link #pageAfter} with their payloads still JSON text, so that the caller can turn them into
-   * entries ({@link #entryOfText}) off the event loop: parsing the payloads is most of what reading a page costs.
-   */
-  public Future<List<Row>> rowsAfter(SqlClient c, long afterSeq, int limit) {
-    return c.preparedQuery(PAGE_AFTER_TEXT).execute(Tuple.of(afterSeq, limit)).map(rs -> {
-      List<Row> rows = new ArrayList<>(rs.size());
-      rs.forEach(rows::add);
-      return rows;
-    });
-  }
-
   /** Entries of one request after a seq, for a stream that resumes. */
   public Future<List<JournalEntry>> byApprovalAfter(SqlClient c, UUID approvalId, long afterSeq, int limit) {
     return c.preparedQuery(BY_APPROVAL_AFTER).execute(Tuple.of(approvalId, afterSeq, limit)).map(JournalStore::entries);
@@ -184,18 +169,6 @@ public final class JournalStore {
       l.add(entry(r));
     }
     return l;
-  }
-
-  /**
-   * A row of {@link #rowsAfter} as an entry: its payload text parsed by the same JSON codec the client decodes
-   * {@code jsonb} with, so the entry is the one {@link #entry} makes of the same row.
-   */
-  public static JournalEntry entryOfText(Row r) {
-    String payload = r.getString("payload");
-    return new JournalEntry(r.getLong("seq"), r.getUUID("approval_id"), r.getString("target"), r.getString("actor"),
-      r.getString("action"), r.getString("previous_state"), r.getString("new_state"),
-      plainMap(payload == null ? null : new io.vertx.core.json.JsonObject(payload)), r.getString("correlation_id"),
-      r.getString("error_code"), r.getString("prev_hash"), r.getString("hash"), instant(r.getOffsetDateTime("created_at")));
   }
 
   /** One journal row as an entry. */
