@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +31,7 @@ final class GatewayProcess implements AutoCloseable {
     // -Dbench.jfr=DIR: each gateway the run starts records a flight recording there (gateway-<port>.jfr)
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) {
-      java.nio.file.Files.createDirectories(Path.of(jfr));
+      Files.createDirectories(Path.of(jfr));
       cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr, "gateway-" + env.get("HITL_HTTP_PORT")
         + ".jfr").toAbsolutePath());
     }
@@ -74,13 +76,13 @@ final class GatewayProcess implements AutoCloseable {
   double compilerCpuSeconds() {
     Path tasks = Path.of("/proc", String.valueOf(pid()), "task");
     long ticks = 0;
-    try (java.nio.file.DirectoryStream<Path> all = java.nio.file.Files.newDirectoryStream(tasks)) {
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(tasks)) {
       for (Path task : all) {
         try {
-          if (!java.nio.file.Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+          if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
             continue;
           }
-          String stat = java.nio.file.Files.readString(task.resolve("stat"));
+          String stat = Files.readString(task.resolve("stat"));
           // the fields after the command's closing parenthesis start at the 3rd (state); utime is the 14th, stime the 15th
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
           ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
@@ -91,6 +93,7 @@ final class GatewayProcess implements AutoCloseable {
     } catch (IOException e) {
       return 0;
     }
+    // /proc counts in USER_HZ clock ticks, 100 per second on Linux whatever the kernel's own tick rate
     return ticks / 100.0;
   }
 

@@ -122,8 +122,12 @@ public final class Database implements AutoCloseable {
       .with(new io.vertx.core.net.NetClientOptions().setConnectTimeout(WAIT_SECONDS * 1000))
       .connectingTo(connectOptions().setCachePreparedStatements(cachePrepared))
       .withConnectHandler(conn -> {
-        FlushCoalescing.install(conn);
-        conn.close();
+        // the connection joins the pool only once it is closed here, whatever happened before
+        try {
+          FlushCoalescing.install(conn);
+        } finally {
+          conn.close();
+        }
       })
       .using(vertx)
       .build();

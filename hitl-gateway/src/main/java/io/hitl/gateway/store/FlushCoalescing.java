@@ -30,17 +30,14 @@ public final class FlushCoalescing {
   private FlushCoalescing() {
   }
 
-  /** Installs the handler on {@code conn}'s socket; false (logged) when the client's types are not the expected ones. */
-  public static boolean install(SqlConnection conn) {
+  /** Installs the handler on {@code conn}'s socket; logs a warning when the client's types are not the expected ones. */
+  public static void install(SqlConnection conn) {
     ChannelPipeline pipeline = pipeline(conn);
     if (pipeline == null) {
       LOG.warn("statements are flushed one by one: the PostgreSQL client's connection is a {}", conn.getClass());
-      return false;
-    }
-    if (pipeline.get(HANDLER) == null) {
+    } else if (pipeline.get(HANDLER) == null) {
       pipeline.addFirst(HANDLER, new FlushConsolidationHandler(MAX_HELD, true));
     }
-    return true;
   }
 
   /** The channel pipeline under a pooled or plain connection of the client, or null. */
@@ -48,13 +45,10 @@ public final class FlushCoalescing {
     if (!(conn instanceof SqlConnectionBase<?> base)) {
       return null;
     }
+    // a pooled connection wraps the socket connection; unwrap() returns the connection itself at the bottom
     Connection c = base.unwrap();
-    for (int i = 0; i < 3 && !(c instanceof SocketConnectionBase) && c != null; i++) {
-      Connection inner = c.unwrap();
-      if (inner == c) {
-        break;
-      }
-      c = inner;
+    while (c != null && !(c instanceof SocketConnectionBase) && c.unwrap() != c) {
+      c = c.unwrap();
     }
     return c instanceof SocketConnectionBase socket ? socket.socket().channelHandlerContext().pipeline() : null;
   }

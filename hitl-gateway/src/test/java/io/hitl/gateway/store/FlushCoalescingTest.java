@@ -55,7 +55,7 @@ class FlushCoalescingTest {
       assertThat(FlushCoalescing.pipeline(c).get(FlushCoalescing.HANDLER)).isInstanceOf(FlushConsolidationHandler.class);
       assertThat(FlushCoalescing.pipeline(c).first()).isInstanceOf(FlushConsolidationHandler.class);
     }
-    // sent without waiting, from a task of the connection's own context and from the test thread
+    // fifty statements sent without waiting for each other (from the test thread, outside any read)
     List<Future<RowSet<Row>>> sent = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       sent.add(a.preparedQuery("SELECT $1::int AS n, pg_backend_pid() AS pid").execute(Tuple.of(i)));
