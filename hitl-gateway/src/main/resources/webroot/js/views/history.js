@@ -40,6 +40,8 @@ export function render(main, { params, go }) {
   const cursors = [null];
   let nextCursor = null;
   let total = 0;
+  // the server counts up to a cap; past it the total reads "1,000+" (at least that many)
+  let totalText = '0';
   let generation = 0;
 
   const form = el('form', { class: 'toolbar', id: 'history-filters' },
@@ -99,11 +101,12 @@ export function render(main, { params, go }) {
       cursors.length = index + 1;
       nextCursor = page.next_cursor || null;
       total = page.total;
+      totalText = total.toLocaleString('en-GB') + (page.total_exact === false ? '+' : '');
       const first = index * PAGE + 1;
       const last = index * PAGE + page.items.length;
-      summary.textContent = total.toLocaleString('en-GB') + ' match' + (total === 1 ? '' : 'es');
+      summary.textContent = totalText + ' match' + (total === 1 && page.total_exact !== false ? '' : 'es');
       pageInfo.textContent = page.items.length ? first.toLocaleString('en-GB') + '–' + last.toLocaleString('en-GB')
-        + ' of ' + total.toLocaleString('en-GB') : '';
+        + ' of ' + totalText : '';
       draw(page.items);
       if (page.integrity_failures && page.integrity_failures.length) {
         showError(page.integrity_failures.length + ' request(s) on this page failed their integrity check and are not shown: '
@@ -143,7 +146,7 @@ export function render(main, { params, go }) {
     try {
       const name = 'hitl-history-' + new Date().toISOString().slice(0, 10) + '.csv';
       await apiDownload('/api/v1/history/export?' + query(), name);
-      showInfo('Exported ' + total.toLocaleString('en-GB') + ' request' + (total === 1 ? '' : 's') + ' as CSV.');
+      showInfo('Exported ' + totalText + ' request' + (totalText === '1' ? '' : 's') + ' as CSV.');
     } catch (err) {
       showError(err);
     }

@@ -42,13 +42,13 @@ final class TransitionWriter {
     Change next = c.with(e, after);
     ApprovalEntry typed = ApprovalEntry.of(e);
     if (typed instanceof ApprovalEntry.Voted v) {
-      return approvals.insertVote(conn, after.id(), v.approver(), "APPROVE", v.channel(), v.comment(), e.createdAt())
+      return approvals.insertVote(conn, after, v.approver(), "APPROVE", v.channel(), v.comment(), e.createdAt())
         .map(next);
     }
     if (typed instanceof ApprovalEntry.Decided d) {
       // the ballot and the terminal write sent together (one round trip); the ballot's failure is the one reported
       Future<?> ballot = d.vote() == null ? Future.succeededFuture()
-        : approvals.insertVote(conn, after.id(), d.decidedBy(), d.vote(), d.channel(), d.comment(), d.decidedAt());
+        : approvals.insertVote(conn, after, d.decidedBy(), d.vote(), d.channel(), d.comment(), d.decidedAt());
       Future<Boolean> terminal = approvals.updateTerminal(conn, after);
       return ballot.compose(x -> terminal).compose(won -> won
         ? guards.decided(conn, next, after, e.correlationId(), e.createdAt())

@@ -40,11 +40,14 @@ public final class HistoryService {
     this.journal = journal;
   }
 
-  /** {items, total, next_cursor, filters, integrity_failures?}: one page, newest first. */
+  /**
+   * {items, total, total_exact, next_cursor, filters, integrity_failures?}: one page, newest first; the total is
+   * exact up to {@link SearchStore#COUNT_CAP} matches and "at least" that many past it.
+   */
   public Future<JsonObject> search(HistoryFilter f, Actor actor) {
     requireReader(actor);
     Future<List<Approval>> page = search.page(pool, f);
-    Future<Long> total = search.count(pool, f);
+    Future<SearchStore.Total> total = search.count(pool, f);
     return Future.all(page, total).compose(x -> {
       List<Approval> rows = page.result();
       boolean more = rows.size() > f.limit();
@@ -61,7 +64,8 @@ public final class HistoryService {
           }
         }
         Approval last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
-        JsonObject out = new JsonObject().put("items", items).put("total", total.result())
+        JsonObject out = new JsonObject().put("items", items).put("total", total.result().count())
+          .put("total_exact", total.result().exact())
           .put("next_cursor", more ? new HistoryFilter.Cursor(last.createdAt(), last.id()).encode() : null)
           .put("filters", new JsonObject(new LinkedHashMap<>(f.echo())));
         if (!bad.isEmpty()) {

@@ -49,8 +49,9 @@ public final class ApprovalStore {
     + "decision_comment = $22, overrides = $23, row_hash = $24, created_at = $25, journal_seq = $26, "
     + "journal_hash = $27, row_hash_version = $28 WHERE id = $1 AND row_hash IS NOT DISTINCT FROM $29";
   private static final String DELETE_VOTES = "DELETE FROM approval_votes WHERE approval_id = $1";
+  /** A vote, with its request's created_at (the approver's history index is ordered by it). */
   private static final String INSERT_VOTE = "INSERT INTO approval_votes (approval_id, approver, decision, channel, "
-    + "comment, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+    + "comment, created_at, approval_created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
   private static final String SELECT_APPROVERS = "SELECT approver FROM approval_votes "
     + "WHERE approval_id = $1 AND decision = 'APPROVE' ORDER BY created_at, approver";
   private static final String PAGE_BY_ID = "SELECT " + COLUMNS + " FROM approvals WHERE id > $1 ORDER BY id LIMIT $2";
@@ -159,17 +160,22 @@ public final class ApprovalStore {
         }
         List<Tuple> rows = new ArrayList<>();
         for (io.hitl.gateway.core.machine.VoteRow v : votes) {
-          rows.add(Tuple.of(a.id(), v.approver(), v.decision(), v.channel(), v.comment(), odt(v.at())));
+          rows.add(Tuple.from(new Object[] {
+            a.id(), v.approver(), v.decision(), v.channel(), v.comment(), odt(v.at()), odt(a.createdAt())
+          }));
         }
         return c.preparedQuery(INSERT_VOTE).executeBatch(rows).map(true);
       });
     });
   }
 
-  public Future<Boolean> insertVote(SqlClient c, UUID id, String approver, String decision, String channel,
+  /** A vote on {@code request} (its id and created_at) by {@code approver}; false if that approver had voted. */
+  public Future<Boolean> insertVote(SqlClient c, Approval request, String approver, String decision, String channel,
       String comment, Instant at) {
     return c.preparedQuery(INSERT_VOTE)
-      .execute(Tuple.of(id, approver, decision, channel, comment, odt(at)))
+      .execute(Tuple.from(new Object[] {
+        request.id(), approver, decision, channel, comment, odt(at), odt(request.createdAt())
+      }))
       .map(rs -> rs.rowCount() == 1);
   }
 

@@ -245,8 +245,8 @@ class ReplayTamperTest {
   @Test
   void aForgedVoteDoesNotCountTowardsTheQuorum() throws Exception {
     String id = createTwoOfN();
-    sql("INSERT INTO approval_votes (approval_id, approver, decision, channel, comment, created_at) VALUES ('" + id
-      + "', 'bob', 'APPROVE', 'api', null, now())");
+    sql("INSERT INTO approval_votes (approval_id, approver, decision, channel, comment, created_at, approval_created_at) "
+      + "SELECT id, 'bob', 'APPROVE', 'api', null, now(), created_at FROM approvals WHERE id = '" + id + "'");
     assertThat(named(verify(), id)).contains("approval_votes:(row)");
     refused(gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, null));
     JsonObject after = gw.call("GET", "/api/v1/approvals/" + id, alice, null).json();
