@@ -29,7 +29,7 @@ public final class BenchRunner {
     + "\"strategy\":\"bench\",\"confidence\":0.8,\"risk_pct\":0.5,\"timeout_seconds\":3600}";
 
   static final List<String> PHASES = List.of("creates", "decisions", "overload", "sse", "expiry", "limits", "restart",
-    "heap", "chat", "slack", "verify", "switches");
+    "heap", "chat", "slack", "verify", "switches", "history");
   private final boolean quick;
   private final Path out = Path.of("target", "bench");
   /** The gateway jar under test; -Dbench.jar=… measures another build (A/B runs) with the same harness. */
@@ -163,6 +163,10 @@ public final class BenchRunner {
 
     if (phases.contains("restart")) {
       restart(log, quick ? 10_000 : 100_000);
+    }
+
+    if (phases.contains("history")) {
+      history(log);
     }
 
     if (!quick && phases.contains("heap")) {
@@ -502,6 +506,21 @@ public final class BenchRunner {
   }
 
   /**
+   * The first page of the list, the history and the history export on a gateway of its own (own embedded
+   * PostgreSQL) holding -Dbench.historyRows requests (10,000,000; 100,000 in --quick), seeded straight into the
+   * database: -Dbench.historyRequests timed requests per filter (100; 20 in --quick), fewer when one filter's
+   * requests take -Dbench.historyFilterSeconds (120; 20 in --quick). 10,000,000 requests take about 40 GB of disk
+   * while the phase runs, and their seed most of its time.
+   */
+  private void history(Path log) throws Exception {
+    Own own = own("history-data-", new HashMap<>(env));
+    new HistoryPhase(submitter, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure).run(jar,
+      own.settings(), own.data(), own.dbPort(), Integer.getInteger("bench.historyRows", quick ? 100_000 : 10_000_000),
+      Integer.getInteger("bench.historyRequests", quick ? 20 : 100),
+      Double.parseDouble(System.getProperty("bench.historyFilterSeconds", quick ? "20" : "120")), log);
+  }
+
+  /**
    * Verify's cost on a gateway of its own (own embedded PostgreSQL): its journal is seeded to
    * -Dbench.verifyEntries entries (10,000,000; 100,000 in --quick) and grows by 100,000 (10,000) for the
    * incremental run.
@@ -635,6 +654,20 @@ public final class BenchRunner {
           round(d.getDouble("p999_ms")), round(d.getDouble("max_ms")), d.containsKey("target_rate")
             ? String.format(", %s/s asked, %s/s sent", round(d.getDouble("target_rate")),
               round(d.getDouble("achieved_rate"))) : "");
+      }
+      // per filter (the history phase): the single filters the figure is the worst of, then the combinations
+      for (String group : List.of("filters", "combinations")) {
+        JsonObject each = d.getJsonObject(group);
+        if (each == null) {
+          continue;
+        }
+        for (String filter : each.fieldNames()) {
+          JsonObject x = each.getJsonObject(filter);
+          System.out.printf("  %-50s p50 %8s ms, p99 %8s ms, max %8s ms%s%s%n", filter, round(x.getDouble("p50_ms")),
+            round(x.getDouble("p99_ms")), round(x.getDouble("max_ms")), x.containsKey("total")
+              ? ", total " + x.getValue("total") + (Boolean.FALSE.equals(x.getValue("total_exact")) ? "+" : "") : "",
+            group.equals("combinations") ? " (combination)" : "");
+        }
       }
     }
     System.out.printf("%n%s run on %s; details in target/bench/results.json%n", results.getString("mode"),
