@@ -21,10 +21,14 @@ import java.util.List;
  *
  * <ul>
  *   <li>without {@code approver}, one leg over approvals;</li>
- *   <li>with it, two disjoint legs, merged in order: the requests the approver decided (by decider, newest first)
- *   and those the approver voted on but did not decide (the approver's votes, by their request's created_at).
- *   A single {@code decided_by = $1 OR EXISTS (vote)} condition could use neither index and read the whole table
- *   for an approver with few requests.</li>
+ *   <li>with it, two legs merged in order: the requests the approver decided (by decider, newest first) and those
+ *   the approver voted on (the approver's votes, by their request's created_at). A request the approver both
+ *   decided and voted on comes from both legs with the same sort key, so the two copies are adjacent in the merged
+ *   order and {@code DISTINCT ON} the key keeps one without reading ahead. Excluding them from the votes' leg
+ *   instead ({@code decided_by <> approver}) made that leg read every vote of an approver who decides what they
+ *   vote on before finding its first row (377 ms at 10,000,000 requests). A single
+ *   {@code decided_by = $1 OR EXISTS (vote)} condition could use neither index and read the whole table for an
+ *   approver with few requests.</li>
  * </ul>
  *
  * <p>The total is counted up to {@link #COUNT_CAP} matches; past that it is "at least" the cap, so a search
@@ -41,7 +45,7 @@ public final class SearchStore {
   private static final String AFTER = " AND (%s, %s) < ($%d, $%d)";
   private static final String DECIDED = " FROM approvals a WHERE a.decided_by = $%d";
   private static final String VOTED = " FROM approval_votes v JOIN approvals a ON a.id = v.approval_id "
-    + "WHERE v.approver = $%1$d AND a.decided_by IS DISTINCT FROM $%1$d";
+    + "WHERE v.approver = $%1$d";
   private static final String ORDER = " ORDER BY %s DESC, %s DESC";
   private static final String NEWEST_FIRST = " ORDER BY created_at DESC, id DESC";
   /** The bound of an export's legs: none in practice, but a LIMIT keeps each leg an ordered subquery to merge. */
@@ -140,7 +144,7 @@ public final class SearchStore {
       Leg leg = w.legs().get(0);
       return columns(leg) + leg.sql() + String.format(ORDER, leg.createdAt(), leg.id()) + " LIMIT $" + limit;
     }
-    StringBuilder sql = new StringBuilder("SELECT * FROM (");
+    StringBuilder sql = new StringBuilder("SELECT DISTINCT ON (created_at, id) * FROM (");
     for (int i = 0; i < w.legs().size(); i++) {
       Leg leg = w.legs().get(i);
       sql.append(i == 0 ? "(" : " UNION ALL (").append(columns(leg)).append(leg.sql())
@@ -163,15 +167,17 @@ public final class SearchStore {
 
   /**
    * How many requests match, whatever the page, counted up to {@link #COUNT_CAP}: each leg stops after one more
-   * than the cap (the legs are disjoint, so their counts add up).
+   * than the cap, and a request both legs hold counts once. If a leg stopped, at least cap + 1 distinct requests
+   * match; if neither did, the count is exact.
    */
   public Future<Total> count(SqlClient c, HistoryFilter f) {
     Where w = where(f, false);
     List<Object> p = new ArrayList<>(w.params());
     p.add(COUNT_CAP + 1);
-    StringBuilder sql = new StringBuilder("SELECT count(*) FROM (");
+    StringBuilder sql = new StringBuilder("SELECT count(DISTINCT id) FROM (");
     for (int i = 0; i < w.legs().size(); i++) {
-      sql.append(i == 0 ? "(" : " UNION ALL (").append("SELECT 1").append(w.legs().get(i).sql())
+      Leg leg = w.legs().get(i);
+      sql.append(i == 0 ? "(" : " UNION ALL (").append("SELECT ").append(leg.id()).append(" AS id").append(leg.sql())
         .append(" LIMIT $").append(p.size()).append(")");
     }
     sql.append(") c");
