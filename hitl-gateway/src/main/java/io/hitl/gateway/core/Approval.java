@@ -102,28 +102,55 @@ public record Approval(
       Hashing.rowHash(this), createdAt, journalSeq, journalHash, hashVersion);
   }
 
+  /** This request with {@code hash} as its row_hash (a hash computed over the same values elsewhere). */
+  public Approval withRowHash(String hash) {
+    return new Approval(id, type, title, description, context, tradeId, requestedBy, correlationId,
+      idempotencyKey, policy, policyHash, status, requiredApprovals, expiresAt, escalateAt, escalationLevel,
+      lineageId, decidedAt, decidedBy, decisionChannel, decisionReason, decisionComment, overrides,
+      hash, createdAt, journalSeq, journalHash, hashVersion);
+  }
+
   /** This row linked to the journal entry {@code seq}/{@code hash} that produced it, at the current hash version. */
   public Approval linked(long seq, String hash) {
+    return linkedUnhashed(seq, hash).withRowHash();
+  }
+
+  /**
+   * {@link #linked} without its row hash (null): for a replay, which hashes only the state it ends in rather than
+   * every state it passes through.
+   */
+  public Approval linkedUnhashed(long seq, String hash) {
     return new Approval(id, type, title, description, context, tradeId, requestedBy, correlationId,
       idempotencyKey, policy, policyHash, status, requiredApprovals, expiresAt, escalateAt, escalationLevel,
       lineageId, decidedAt, decidedBy, decisionChannel, decisionReason, decisionComment, overrides, null, createdAt,
-      seq, hash, HASH_VERSION).withRowHash();
+      seq, hash, HASH_VERSION);
   }
 
   /** The terminal copy of this request, hashed. */
   public Approval decided(ApprovalStatus to, Instant at, String by, String channel, String reason, String comment) {
+    return decidedUnhashed(to, at, by, channel, reason, comment).withRowHash();
+  }
+
+  /** {@link #decided} without its row hash (null), for a replay. */
+  public Approval decidedUnhashed(ApprovalStatus to, Instant at, String by, String channel, String reason,
+      String comment) {
     return new Approval(id, type, title, description, context, tradeId, requestedBy, correlationId,
       idempotencyKey, policy, policyHash, to, requiredApprovals, expiresAt, escalateAt, escalationLevel,
       lineageId, Times.micros(at), by, channel, reason, comment, overrides, null, createdAt, journalSeq, journalHash,
-      hashVersion).withRowHash();
+      hashVersion);
   }
 
   /** This pending request with a new deadline, escalation notice time and level, hashed. */
   public Approval rescheduled(Instant newExpiresAt, Instant newEscalateAt, int newEscalationLevel) {
+    return rescheduledUnhashed(newExpiresAt, newEscalateAt, newEscalationLevel).withRowHash();
+  }
+
+  /** {@link #rescheduled} without its row hash (null), for a replay. */
+  public Approval rescheduledUnhashed(Instant newExpiresAt, Instant newEscalateAt, int newEscalationLevel) {
     return new Approval(id, type, title, description, context, tradeId, requestedBy, correlationId,
       idempotencyKey, policy, policyHash, status, requiredApprovals, Times.micros(newExpiresAt),
       Times.micros(newEscalateAt), newEscalationLevel, lineageId, decidedAt, decidedBy, decisionChannel,
-      decisionReason, decisionComment, overrides, null, createdAt, journalSeq, journalHash, hashVersion).withRowHash();
+      decisionReason, decisionComment, overrides, null, createdAt, journalSeq, journalHash, hashVersion);
   }
 
   /** This request carrying the parameters and diff of an approval with edits; hashed by {@link #decided}. */

@@ -289,6 +289,14 @@ public final class ApprovalMachine {
    * (refusals, trade and chat records) change nothing; every machine entry links the row to itself.
    */
   public static ApprovalState apply(ApprovalState s, JournalEntry e) {
+    return apply(s, e, true);
+  }
+
+  /**
+   * {@link #apply} with {@code hashed} false leaves the row hash of each state it reaches null: a replay of many
+   * entries hashes only the state it ends in ({@link #hashed}), the one it compares with the stored row.
+   */
+  static ApprovalState apply(ApprovalState s, JournalEntry e, boolean hashed) {
     ApprovalEntry t = ApprovalEntry.of(e);
     if (t == null || !s.replayable()) {
       return s;
@@ -301,7 +309,8 @@ public final class ApprovalMachine {
         // written before entries carried the whole row: this request's history cannot be replayed
         return new ApprovalState(null, Map.of(), java.util.Set.of(), false);
       }
-      return new ApprovalState(c.row().linked(e.seq(), e.hash()), Map.of(), java.util.Set.of(), true);
+      Approval first = hashed ? c.row().linked(e.seq(), e.hash()) : c.row().linkedUnhashed(e.seq(), e.hash());
+      return new ApprovalState(first, Map.of(), java.util.Set.of(), true);
     }
     if (!s.exists()) {
       throw new Impossible(e.seq(), "'" + e.action() + "' for a request with no 'created' entry before it");
@@ -312,14 +321,15 @@ public final class ApprovalMachine {
       next = s.withVote(new VoteRow(v.approver(), VoteRow.APPROVE, v.channel(), v.comment(), e.createdAt()));
     } else if (t instanceof ApprovalEntry.Decided d) {
       requirePending(s, e);
-      Approval done = s.row().decided(d.to(), d.decidedAt(), d.decidedBy(), d.channel(), d.reason(), d.comment());
+      Approval done = s.row().decidedUnhashed(d.to(), d.decidedAt(), d.decidedBy(), d.channel(), d.reason(),
+        d.comment());
       next = s.withRow(done);
       if (d.vote() != null) {
         next = next.withVote(new VoteRow(d.decidedBy(), d.vote(), d.channel(), d.comment(), done.decidedAt()));
       }
     } else if (t instanceof ApprovalEntry.Escalated x) {
       requirePending(s, e);
-      next = s.withRow(s.row().rescheduled(x.expiresAt(), x.escalateAt(), x.level()));
+      next = s.withRow(s.row().rescheduledUnhashed(x.expiresAt(), x.escalateAt(), x.level()));
     } else if (t instanceof ApprovalEntry.EditsApplied x) {
       requirePending(s, e);
       next = s.withRow(s.row().withOverrides(x.overrides()));
@@ -334,7 +344,12 @@ public final class ApprovalMachine {
         throw new Impossible(e.seq(), "'reminder' for a deadline the request did not have");
       }
     }
-    return next.withRow(next.row().linked(e.seq(), e.hash()));
+    return next.withRow(hashed ? next.row().linked(e.seq(), e.hash()) : next.row().linkedUnhashed(e.seq(), e.hash()));
+  }
+
+  /** {@code s} with its row hashed: the end of a replay folded with {@code hashed} false. */
+  static ApprovalState hashed(ApprovalState s) {
+    return s.exists() && s.row().rowHash() == null ? s.withRow(s.row().withRowHash()) : s;
   }
 
   private static void requirePending(ApprovalState s, JournalEntry e) {
@@ -343,12 +358,12 @@ public final class ApprovalMachine {
     }
   }
 
-  /** Folds a request's entries in seq order from nothing. */
+  /** Folds a request's entries in seq order from nothing; the row it ends in is hashed once. */
   public static ApprovalState replay(List<JournalEntry> entries) {
     ApprovalState s = ApprovalState.EMPTY;
     for (JournalEntry e : entries) {
-      s = apply(s, e);
+      s = apply(s, e, false);
     }
-    return s;
+    return hashed(s);
   }
 }

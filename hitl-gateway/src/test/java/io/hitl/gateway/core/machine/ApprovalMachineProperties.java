@@ -164,6 +164,41 @@ class ApprovalMachineProperties {
   }
 
   @Property
+  void aReplayThatHashesOnlyItsLastStateEndsWhereHashingEveryStateEnds(
+      @ForAll @IntRange(min = 1, max = 3) int required, @ForAll TimeoutAction action,
+      @ForAll @Size(max = 25) List<@net.jqwik.api.From("commands") Command> commands) {
+    Run r = run(required, action, commands);
+    ApprovalState everyStep = ApprovalState.EMPTY;
+    for (JournalEntry e : r.journal) {
+      everyStep = ApprovalMachine.apply(everyStep, e);
+      assertThat(everyStep.row().integrityOk()).isTrue();
+    }
+    assertThat(ApprovalMachine.replay(r.journal)).isEqualTo(everyStep);
+    assertThat(RowCheck.of(r.state.row(), r.journal, new ArrayList<>(r.state.votes().values())).journal())
+      .isEqualTo(everyStep);
+  }
+
+  @Property
+  void aRowEditedAndRehashedIsNamedByTheRowCheck(@ForAll @IntRange(min = 2, max = 3) int required,
+      @ForAll("fields") String field) {
+    Run r = run(required, TimeoutAction.REJECT, List.of(new Command("ballot", "a", Decision.APPROVE, 1)));
+    Approval row = r.state.row();
+    List<VoteRow> votes = new ArrayList<>(r.state.votes().values());
+    assertThat(RowCheck.of(row, r.journal, votes).ok()).isTrue();
+    // the forger recomputes row_hash, so the row's own hash holds and only the journal can tell
+    Approval edited = switch (field) {
+      case "status" -> row.decided(ApprovalStatus.APPROVED, T0, "alice", "api", null, null);
+      case "expires_at" -> row.rescheduled(row.expiresAt().plusSeconds(3600), row.escalateAt(), 0);
+      default -> row.linked(row.journalSeq() - 1, row.journalHash());
+    };
+    assertThat(edited.integrityOk()).isTrue();
+    RowCheck check = RowCheck.of(edited, r.journal, votes);
+    assertThat(check.ok()).isFalse();
+    assertThat(check.journalIntact()).isTrue();
+    assertThat(check.mismatches()).extracting(Mismatch::field).contains(field);
+  }
+
+  @Property
   void everyEntryConvertsToItsJournalRowAndBack(@ForAll @IntRange(min = 1, max = 3) int required,
       @ForAll TimeoutAction action, @ForAll @Size(max = 25) List<@net.jqwik.api.From("commands") Command> commands) {
     Run r = run(required, action, commands);
