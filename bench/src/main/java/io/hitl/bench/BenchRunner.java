@@ -509,15 +509,17 @@ public final class BenchRunner {
    * The first page of the list, the history and the history export on a gateway of its own (own embedded
    * PostgreSQL) holding -Dbench.historyRows requests (10,000,000; 100,000 in --quick), seeded straight into the
    * database: -Dbench.historyRequests timed requests per filter (100; 20 in --quick), fewer when one filter's
-   * requests take -Dbench.historyFilterSeconds (120; 20 in --quick). 10,000,000 requests take about 40 GB of disk
-   * while the phase runs, and their seed most of its time.
+   * requests take -Dbench.historyFilterSeconds (120; 20 in --quick), after a warm-up over every filter until the
+   * gateway's compiler is quiet (not in --quick). 10,000,000 requests take about 40 GB of disk while the phase runs,
+   * and their seed most of its time.
    */
   private void history(Path log) throws Exception {
     Own own = own("history-data-", new HashMap<>(env));
     new HistoryPhase(submitter, Jwt.mint(SECRET, "bench-viewer", "viewer"), this::figure).run(jar,
       own.settings(), own.data(), own.dbPort(), Integer.getInteger("bench.historyRows", quick ? 100_000 : 10_000_000),
       Integer.getInteger("bench.historyRequests", quick ? 20 : 100),
-      Double.parseDouble(System.getProperty("bench.historyFilterSeconds", quick ? "20" : "120")), log);
+      Double.parseDouble(System.getProperty("bench.historyFilterSeconds", quick ? "20" : "120")),
+      quick ? 0 : Double.parseDouble(System.getProperty("bench.warmUpMaxSeconds", "120")), log);
   }
 
   /**

@@ -115,15 +115,14 @@ final class ReadRequests {
     if (!actor.canRead()) {
       return Future.failedFuture(new GatewayException(ErrorCode.SEC_002, "A role is required to read requests"));
     }
-    return approvals.list(w.pool(), q).compose(rows -> histories.histories(w.pool(), rows.stream().map(Approval::id)
-      .toList()).map(h -> Map.entry(rows, h))).recover(DbFailures::fail).compose(read -> {
-        List<Approval> rows = read.getKey();
+    return approvals.listWithHistories(w.pool(), q, histories).recover(DbFailures::fail).compose(read -> {
+        List<Approval> rows = read.stream().map(HistoryStore.Read::row).toList();
         List<Future<Approval>> checked = new ArrayList<>();
-        for (Approval a : rows) {
-          HistoryStore.History h = read.getValue().getOrDefault(a.id(), new HistoryStore.History(List.of(), List.of()));
-          // read in two statements: a row that looks wrong is checked again under its lock before it is refused
-          checked.add(RowCheck.of(a, h.entries(), h.votes()).ok() ? Future.succeededFuture(a)
-            : verified(a, corr).otherwise((Approval) null));
+        for (HistoryStore.Read r : read) {
+          HistoryStore.History h = r.history();
+          // a row that looks wrong is checked again under its lock (and handled as a tamper) before it is refused
+          checked.add(RowCheck.of(r.row(), h.entries(), h.votes()).ok() ? Future.succeededFuture(r.row())
+            : verified(r.row(), corr).otherwise((Approval) null));
         }
         ApprovalStore.Cursor next = null;
         if (rows.size() == q.limit() && !rows.isEmpty()) {

@@ -46,33 +46,31 @@ public final class HistoryService {
    */
   public Future<JsonObject> search(HistoryFilter f, Actor actor) {
     requireReader(actor);
-    Future<List<Approval>> page = search.page(pool, f);
+    Future<List<HistoryStore.Read>> page = search.pageWithHistories(pool, f, histories);
     Future<SearchStore.Total> total = search.count(pool, f);
-    return Future.all(page, total).compose(x -> {
-      List<Approval> rows = page.result();
+    return Future.all(page, total).map(x -> {
+      List<HistoryStore.Read> rows = page.result();
       boolean more = rows.size() > f.limit();
-      List<Approval> shown = more ? rows.subList(0, f.limit()) : rows;
-      return histories.histories(pool, shown.stream().map(Approval::id).toList()).map(h -> {
-        JsonArray items = new JsonArray();
-        JsonArray bad = new JsonArray();
-        for (Approval a : shown) {
-          HistoryStore.History one = h.getOrDefault(a.id(), new HistoryStore.History(List.of(), List.of()));
-          if (RowCheck.of(a, one.entries(), one.votes()).ok()) {
-            items.add(ApprovalJson.approval(a, clock.instant()));
-          } else {
-            bad.add(a.id().toString());
-          }
+      List<HistoryStore.Read> shown = more ? rows.subList(0, f.limit()) : rows;
+      JsonArray items = new JsonArray();
+      JsonArray bad = new JsonArray();
+      for (HistoryStore.Read r : shown) {
+        Approval a = r.row();
+        if (RowCheck.of(a, r.history().entries(), r.history().votes()).ok()) {
+          items.add(ApprovalJson.approval(a, clock.instant()));
+        } else {
+          bad.add(a.id().toString());
         }
-        Approval last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
-        JsonObject out = new JsonObject().put("items", items).put("total", total.result().count())
-          .put("total_exact", total.result().exact())
-          .put("next_cursor", more ? new HistoryFilter.Cursor(last.createdAt(), last.id()).encode() : null)
-          .put("filters", new JsonObject(new LinkedHashMap<>(f.echo())));
-        if (!bad.isEmpty()) {
-          out.put("integrity_failures", bad);
-        }
-        return out;
-      });
+      }
+      Approval last = shown.isEmpty() ? null : shown.get(shown.size() - 1).row();
+      JsonObject out = new JsonObject().put("items", items).put("total", total.result().count())
+        .put("total_exact", total.result().exact())
+        .put("next_cursor", more ? new HistoryFilter.Cursor(last.createdAt(), last.id()).encode() : null)
+        .put("filters", new JsonObject(new LinkedHashMap<>(f.echo())));
+      if (!bad.isEmpty()) {
+        out.put("integrity_failures", bad);
+      }
+      return out;
     }).recover(DbFailures::fail);
   }
 

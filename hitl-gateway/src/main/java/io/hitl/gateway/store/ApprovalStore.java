@@ -220,6 +220,26 @@ public final class ApprovalStore {
   /** Keyset page: pending requests by expiry, others newest first. */
   public Future<List<Approval>> list(SqlClient c, ListQuery q) {
     List<Object> params = new ArrayList<>();
+    return c.preparedQuery(listSql(q, params)).execute(Tuple.from(params)).map(rs -> {
+      List<Approval> l = new ArrayList<>();
+      rs.forEach(r -> l.add(map(r)));
+      return l;
+    });
+  }
+
+  /** {@link #list} with each row's history, read in the same statement. */
+  public Future<List<HistoryStore.Read>> listWithHistories(SqlClient c, ListQuery q, HistoryStore histories) {
+    List<Object> params = new ArrayList<>();
+    String page = listSql(q, params);
+    return histories.page(c, page, params, listOrder(q));
+  }
+
+  private static String listOrder(ListQuery q) {
+    return q.status() == ApprovalStatus.PENDING ? " ORDER BY expires_at, id" : " ORDER BY created_at DESC, id DESC";
+  }
+
+  /** The statement of a list page; its parameters are added to {@code params}. */
+  private static String listSql(ListQuery q, List<Object> params) {
     StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM approvals WHERE true");
     if (q.status() != null) {
       params.add(q.status().name());
@@ -236,14 +256,10 @@ public final class ApprovalStore {
       sql.append(byExpiry ? " AND (expires_at, id) > ($" : " AND (created_at, id) < ($")
         .append(params.size() - 1).append(", $").append(params.size()).append(")");
     }
-    sql.append(byExpiry ? " ORDER BY expires_at, id" : " ORDER BY created_at DESC, id DESC");
+    sql.append(listOrder(q));
     params.add(q.limit());
     sql.append(" LIMIT $").append(params.size());
-    return c.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rs -> {
-      List<Approval> l = new ArrayList<>();
-      rs.forEach(r -> l.add(map(r)));
-      return l;
-    });
+    return sql.toString();
   }
 
   /** A list filter with its keyset cursor (the sort key and id of the last row of the previous page). */

@@ -33,8 +33,7 @@ public final class HistoryStore {
     + "'error_code', j.error_code, 'prev_hash', j.prev_hash, 'hash', j.hash, 'created_at', j.created_at)";
   private static final String VOTE_JSON = "json_build_object('approver', v.approver, 'decision', v.decision, "
     + "'channel', v.channel, 'comment', v.comment, 'created_at', v.created_at)";
-  private static final String ENTRIES_OF = "(SELECT coalesce(json_agg(" + ENTRY_JSON + " ORDER BY j.seq), '[]') "
-    + "FROM journal j WHERE j.approval_id = a.id AND j.action = ANY($2)) AS history";
+  private static final String ENTRIES_OF = entriesOf(2);
   private static final String VOTES_OF = "(SELECT coalesce(json_agg(" + VOTE_JSON + " ORDER BY v.created_at, "
     + "v.approver), '[]') FROM approval_votes v WHERE v.approval_id = a.id) AS votes";
   private static final String WITH_HISTORY = "SELECT " + prefixed() + ", " + ENTRIES_OF + ", " + VOTES_OF
@@ -49,6 +48,28 @@ public final class HistoryStore {
 
   /** A row with its history, read together. */
   public record Read(Approval row, History history) {
+  }
+
+  /** The machine entries of approval {@code a} as one JSON array; the actions are parameter {@code actions}. */
+  private static String entriesOf(int actions) {
+    return "(SELECT coalesce(json_agg(" + ENTRY_JSON + " ORDER BY j.seq), '[]') "
+      + "FROM journal j WHERE j.approval_id = a.id AND j.action = ANY($" + actions + ")) AS history";
+  }
+
+  /**
+   * The rows {@code page} reads (a statement over approvals that selects {@link ApprovalStore#COLUMNS} and orders
+   * and limits itself, with {@code params}), each with its history, in {@code order}: the rows and their histories
+   * in one statement, so one round trip and one snapshot.
+   */
+  public Future<List<Read>> page(SqlClient c, String page, List<Object> params, String order) {
+    List<Object> p = new ArrayList<>(params);
+    p.add(ACTIONS);
+    String sql = "SELECT a.*, " + entriesOf(p.size()) + ", " + VOTES_OF + " FROM (" + page + ") a" + order;
+    return c.preparedQuery(sql).execute(Tuple.from(p)).map(rs -> {
+      List<Read> l = new ArrayList<>();
+      rs.forEach(r -> l.add(new Read(ApprovalStore.map(r), history(r))));
+      return l;
+    });
   }
 
   private static String prefixed() {

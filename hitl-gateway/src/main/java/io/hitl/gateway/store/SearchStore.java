@@ -153,6 +153,16 @@ public final class SearchStore {
     return sql.append(") u").append(NEWEST_FIRST).append(" LIMIT $").append(limit).toString();
   }
 
+  /**
+   * {@link #page} with each row's history ({@link HistoryStore#page}), read in the same statement.
+   */
+  public Future<List<HistoryStore.Read>> pageWithHistories(SqlClient c, HistoryFilter f, HistoryStore histories) {
+    Where w = where(f, true);
+    List<Object> p = new ArrayList<>(w.params());
+    p.add(f.limit() + 1);
+    return histories.page(c, ordered(w, p.size()), p, NEWEST_FIRST);
+  }
+
   /** One page of {@code f.limit()} rows after its cursor, plus one more to tell whether another page follows. */
   public Future<List<Approval>> page(SqlClient c, HistoryFilter f) {
     Where w = where(f, true);
