@@ -17,7 +17,11 @@ import io.vertx.sqlclient.RowStream;
  * export of any size holds a few batches in memory. Rows are read in one read-only snapshot.
  */
 public final class HistoryExport {
-  public static final int FETCH = 500;
+  /**
+   * Rows per fetch: the first rows wait for the whole first fetch (read, decoded and hashed), so it is kept small;
+   * a full export of 100,000 requests took as long as with 500.
+   */
+  public static final int FETCH = 100;
   private static final int CHUNK = 32 * 1024;
 
   private final Pool pool;
