@@ -438,18 +438,7 @@ public final class BenchRunner {
       return Map.of("seconds", 2);
     }
     double max = Double.parseDouble(System.getProperty("bench.warmUpMaxSeconds", "120"));
-    double slice = 5;
-    double spent = 0;
-    double jit;
-    long creates = 0;
-    do {
-      double before = gw.compilerCpuSeconds();
-      creates += load.saturate(32, slice, next, r -> { }).ok();
-      spent += slice;
-      jit = gw.compilerCpuSeconds() - before;
-    } while (spent < max && (spent < 2 * slice || jit > slice / 20));
-    return Map.of("seconds", spent, "creates", creates, "jit_cpu_seconds_last_slice", jit,
-      "settled", jit <= slice / 20);
+    return gw.warmUp(max, seconds -> load.saturate(32, seconds, next, r -> { }).ok());
   }
 
   /** A gateway's own data directory, embedded PostgreSQL port and settings (the phase's own HTTP port too). */

@@ -68,6 +68,30 @@ final class GatewayProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** One slice of warm-up load lasting {@code seconds}; returns how many requests it sent. */
+  interface Slice {
+    long run(double seconds) throws Exception;
+  }
+
+  /**
+   * {@code load} in slices of five seconds, at least two, until the JIT compiler threads used under a twentieth of
+   * a core over the last slice, at most {@code maxSeconds}: until then the compiler competes with the gateway and
+   * PostgreSQL for the cores, a start-up cost the figures are not about. Returns what it did.
+   */
+  Map<String, Object> warmUp(double maxSeconds, Slice load) throws Exception {
+    double slice = 5;
+    double spent = 0;
+    double jit;
+    long sent = 0;
+    do {
+      double before = compilerCpuSeconds();
+      sent += load.run(slice);
+      spent += slice;
+      jit = compilerCpuSeconds() - before;
+    } while (spent < maxSeconds && (spent < 2 * slice || jit > slice / 20));
+    return Map.of("seconds", spent, "requests", sent, "jit_cpu_seconds_last_slice", jit, "settled", jit <= slice / 20);
+  }
+
   /**
    * CPU seconds the gateway's JIT compiler threads have used so far, read from /proc (Linux; user and system
    * time of each thread named {@code C1/C2 CompilerThread}); 0 where /proc cannot be read. A compiler thread

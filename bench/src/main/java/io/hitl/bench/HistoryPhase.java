@@ -139,31 +139,25 @@ final class HistoryPhase {
   }
 
   /**
-   * Every case once, round after round and untimed, in slices of five seconds, at least two, until the gateway's JIT
-   * compiler threads used under a twentieth of a core over the last slice, at most {@code maxSeconds} (none when 0):
-   * the rule of the create path's warm-up. Without it the first cases measured share the cores with the compiler,
-   * a start-up cost the figures are not about. Returns what it did.
+   * Every case once, round after round and untimed, until the gateway's compiler is quiet
+   * ({@link GatewayProcess#warmUp}, the rule of the create path's warm-up), at most {@code maxSeconds} (none when 0):
+   * without it the first cases measured share the cores with the compiler. Returns what it did.
    */
   private Map<String, Object> warmUp(GatewayProcess gw, double maxSeconds) throws Exception {
     if (maxSeconds <= 0) {
       return Map.of("seconds", 0);
     }
     List<Case> all = cases();
-    double slice = 5;
-    double spent = 0;
-    double jit;
-    long sent = 0;
-    do {
-      double before = gw.compilerCpuSeconds();
-      long end = System.nanoTime() + (long) (slice * 1e9);
+    long[] sent = {0};
+    return gw.warmUp(maxSeconds, seconds -> {
+      long end = System.nanoTime() + (long) (seconds * 1e9);
+      long before = sent[0];
       while (System.nanoTime() < end) {
-        Case c = all.get((int) (sent++ % all.size()));
+        Case c = all.get((int) (sent[0]++ % all.size()));
         once(gw.httpPort, c, c.route() + (c.query().isEmpty() ? "" : "?" + c.query()), null);
       }
-      spent += slice;
-      jit = gw.compilerCpuSeconds() - before;
-    } while (spent < maxSeconds && (spent < 2 * slice || jit > slice / 20));
-    return Map.of("seconds", spent, "requests", sent, "jit_cpu_seconds_last_slice", jit, "settled", jit <= slice / 20);
+      return sent[0] - before;
+    });
   }
 
   /** The filters of each route: every documented one alone, and for the history and its export two combinations. */

@@ -186,11 +186,7 @@ class ApprovalMachineProperties {
     List<VoteRow> votes = new ArrayList<>(r.state.votes().values());
     assertThat(RowCheck.of(row, r.journal, votes).ok()).isTrue();
     // the forger recomputes row_hash, so the row's own hash holds and only the journal can tell
-    Approval edited = switch (field) {
-      case "status" -> row.decided(ApprovalStatus.APPROVED, T0, "alice", "api", null, null);
-      case "expires_at" -> row.rescheduled(row.expiresAt().plusSeconds(3600), row.escalateAt(), 0);
-      default -> row.linked(row.journalSeq() - 1, row.journalHash());
-    };
+    Approval edited = edited(row, field);
     assertThat(edited.integrityOk()).isTrue();
     RowCheck check = RowCheck.of(edited, r.journal, votes);
     assertThat(check.ok()).isFalse();
@@ -237,15 +233,20 @@ class ApprovalMachineProperties {
     Approval row = r.state.row();
     List<VoteRow> votes = new ArrayList<>(r.state.votes().values());
     votes.add(new VoteRow("bob", VoteRow.APPROVE, "api", null, T0));
-    Approval edited = switch (field) {
-      case "status" -> row.decided(ApprovalStatus.APPROVED, T0, "alice", "api", null, null);
-      case "expires_at" -> row.rescheduled(row.expiresAt().plusSeconds(3600), row.escalateAt(), 0);
-      default -> row.linked(row.journalSeq() - 1, row.journalHash());
-    };
+    Approval edited = edited(row, field);
     List<Mismatch> found = Mismatch.between(folded, edited, votes);
     assertThat(found).extracting(Mismatch::field).contains(field, Mismatch.ROW);
     assertThat(found).filteredOn(m -> m.table().equals(Mismatch.VOTES)).extracting(Mismatch::id)
       .containsExactly(row.id() + "/bob");
+  }
+
+  /** {@code row} with {@code field} changed and its row hash recomputed over the change. */
+  private static Approval edited(Approval row, String field) {
+    return switch (field) {
+      case "status" -> row.decided(ApprovalStatus.APPROVED, T0, "alice", "api", null, null);
+      case "expires_at" -> row.rescheduled(row.expiresAt().plusSeconds(3600), row.escalateAt(), 0);
+      default -> row.linked(row.journalSeq() - 1, row.journalHash());
+    };
   }
 
   @Provide
