@@ -561,11 +561,20 @@ public final class BenchRunner {
       + "ON a.id = j.approval_id WHERE j.action = 'expired' AND a." + mine + " GROUP BY j.approval_id "
       + "HAVING count(*) > 1) t");
     long total = late.getTotalCount() + early;
+    // the timers fall due at the rate they were created: a faster create path gives the expiry path more per second
+    double dueRate;
+    try (Connection c = DriverManager.getConnection(jdbc(), "postgres", null);
+         ResultSet rs = c.createStatement().executeQuery("SELECT count(*) / greatest(extract(epoch FROM "
+           + "max(expires_at) - min(expires_at)), 0.001) FROM approvals WHERE " + mine)) {
+      rs.next();
+      dueRate = rs.getDouble(1);
+    }
     figure("expiry lateness p99 over " + total + " timers", late.getValueAtPercentile(99) / 1000.0, "ms", null,
       null, null, "< 50 ms, none early, none twice",
       late.getValueAtPercentile(99) < 50_000 && early == 0 && twice == 0,
       Map.of("p50_ms", late.getValueAtPercentile(50) / 1000.0, "max_ms", late.getMaxValue() / 1000.0,
-        "early", early, "expired_twice", twice, "timeout_seconds", timeoutSeconds));
+        "early", early, "expired_twice", twice, "timeout_seconds", timeoutSeconds, "falling_due_per_s",
+        Math.round(dueRate)));
   }
 
   static String trade() {
