@@ -73,6 +73,10 @@ final class HistoryPhase {
     String label() {
       return query.isEmpty() ? "(no filter)" : query;
     }
+
+    String path() {
+      return route + (query.isEmpty() ? "" : "?" + query);
+    }
   }
 
   /**
@@ -154,7 +158,7 @@ final class HistoryPhase {
       long before = sent[0];
       while (System.nanoTime() < end) {
         Case c = all.get((int) (sent[0]++ % all.size()));
-        once(gw.httpPort, c, c.route() + (c.query().isEmpty() ? "" : "?" + c.query()), null);
+        once(gw.httpPort, c, c.path(), null);
       }
       return sent[0] - before;
     });
@@ -208,7 +212,7 @@ final class HistoryPhase {
 
   /** The warm-up, then up to {@code requests} timed requests; p50, p99, max and, for the history, its total. */
   private JsonObject measure(int port, Case c, int requests, double filterSeconds) throws Exception {
-    String path = c.route() + (c.query().isEmpty() ? "" : "?" + c.query());
+    String path = c.path();
     JsonObject out = new JsonObject();
     for (int i = 0; i < WARM_UP; i++) {
       JsonObject first = once(port, c, path, null);

@@ -217,17 +217,7 @@ public final class ApprovalStore {
   public record Vote(String approver, String decision, String channel, String comment, Instant at) {
   }
 
-  /** Keyset page: pending requests by expiry, others newest first. */
-  public Future<List<Approval>> list(SqlClient c, ListQuery q) {
-    List<Object> params = new ArrayList<>();
-    return c.preparedQuery(listSql(q, params)).execute(Tuple.from(params)).map(rs -> {
-      List<Approval> l = new ArrayList<>();
-      rs.forEach(r -> l.add(map(r)));
-      return l;
-    });
-  }
-
-  /** {@link #list} with each row's history, read in the same statement. */
+  /** Keyset page: pending requests by expiry, others newest first, each with its history read in the same statement. */
   public Future<List<HistoryStore.Read>> listWithHistories(SqlClient c, ListQuery q, HistoryStore histories) {
     List<Object> params = new ArrayList<>();
     String page = listSql(q, params);

@@ -154,25 +154,14 @@ public final class SearchStore {
   }
 
   /**
-   * {@link #page} with each row's history ({@link HistoryStore#page}), read in the same statement.
+   * One page of {@code f.limit()} rows after its cursor, plus one more to tell whether another page follows, each
+   * with its history ({@link HistoryStore#page}) read in the same statement.
    */
   public Future<List<HistoryStore.Read>> pageWithHistories(SqlClient c, HistoryFilter f, HistoryStore histories) {
     Where w = where(f, true);
     List<Object> p = new ArrayList<>(w.params());
     p.add(f.limit() + 1);
     return histories.page(c, ordered(w, p.size()), p, NEWEST_FIRST);
-  }
-
-  /** One page of {@code f.limit()} rows after its cursor, plus one more to tell whether another page follows. */
-  public Future<List<Approval>> page(SqlClient c, HistoryFilter f) {
-    Where w = where(f, true);
-    List<Object> p = new ArrayList<>(w.params());
-    p.add(f.limit() + 1);
-    return c.preparedQuery(ordered(w, p.size())).execute(Tuple.from(p)).map(rs -> {
-      List<Approval> l = new ArrayList<>();
-      rs.forEach(r -> l.add(ApprovalStore.map(r)));
-      return l;
-    });
   }
 
   /**

@@ -289,14 +289,14 @@ public final class ApprovalMachine {
    * (refusals, trade and chat records) change nothing; every machine entry links the row to itself.
    */
   public static ApprovalState apply(ApprovalState s, JournalEntry e) {
-    return apply(s, e, true);
+    return hashed(applyUnhashed(s, e));
   }
 
   /**
-   * {@link #apply} with {@code hashed} false leaves the row hash of each state it reaches null: a replay of many
-   * entries hashes only the state it ends in ({@link #hashed}), the one it compares with the stored row.
+   * {@link #apply} that leaves the row hash of the state it reaches null: a replay of many entries hashes only the
+   * state it ends in ({@link #hashed}), the one it compares with the stored row.
    */
-  static ApprovalState apply(ApprovalState s, JournalEntry e, boolean hashed) {
+  static ApprovalState applyUnhashed(ApprovalState s, JournalEntry e) {
     ApprovalEntry t = ApprovalEntry.of(e);
     if (t == null || !s.replayable()) {
       return s;
@@ -309,8 +309,7 @@ public final class ApprovalMachine {
         // written before entries carried the whole row: this request's history cannot be replayed
         return new ApprovalState(null, Map.of(), java.util.Set.of(), false);
       }
-      Approval first = hashed ? c.row().linked(e.seq(), e.hash()) : c.row().linkedUnhashed(e.seq(), e.hash());
-      return new ApprovalState(first, Map.of(), java.util.Set.of(), true);
+      return new ApprovalState(c.row().linkedUnhashed(e.seq(), e.hash()), Map.of(), java.util.Set.of(), true);
     }
     if (!s.exists()) {
       throw new Impossible(e.seq(), "'" + e.action() + "' for a request with no 'created' entry before it");
@@ -344,10 +343,10 @@ public final class ApprovalMachine {
         throw new Impossible(e.seq(), "'reminder' for a deadline the request did not have");
       }
     }
-    return next.withRow(hashed ? next.row().linked(e.seq(), e.hash()) : next.row().linkedUnhashed(e.seq(), e.hash()));
+    return next.withRow(next.row().linkedUnhashed(e.seq(), e.hash()));
   }
 
-  /** {@code s} with its row hashed: the end of a replay folded with {@code hashed} false. */
+  /** {@code s} with its row hashed: the end of a replay folded by {@link #applyUnhashed}. */
   static ApprovalState hashed(ApprovalState s) {
     return s.exists() && s.row().rowHash() == null ? s.withRow(s.row().withRowHash()) : s;
   }
@@ -362,7 +361,7 @@ public final class ApprovalMachine {
   public static ApprovalState replay(List<JournalEntry> entries) {
     ApprovalState s = ApprovalState.EMPTY;
     for (JournalEntry e : entries) {
-      s = apply(s, e, false);
+      s = applyUnhashed(s, e);
     }
     return hashed(s);
   }

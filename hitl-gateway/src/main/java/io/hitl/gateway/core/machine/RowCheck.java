@@ -27,7 +27,7 @@ public record RowCheck(Approval row, ApprovalState journal, boolean journalIntac
         break;
       }
       try {
-        s = ApprovalMachine.apply(s, e, false);
+        s = ApprovalMachine.applyUnhashed(s, e);
       } catch (ApprovalMachine.Impossible x) {
         problem = "journal entry seq " + x.seq() + ": " + x.getMessage() + " (entries were removed or edited)";
         break;
