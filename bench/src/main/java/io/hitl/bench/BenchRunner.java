@@ -67,7 +67,7 @@ public final class BenchRunner {
     env.put("HITL_HTTP_PORT", String.valueOf(freePort()));
     env.put("HITL_HTTP_HOST", "127.0.0.1");
     env.put("HITL_JWT_SECRET", SECRET);
-    env.put("HITL_LOG_LEVEL", "WARN");
+    env.putIfAbsent("HITL_LOG_LEVEL", "WARN");
     // approvals of trades need a fresh quote: the run prices its one ticker once and keeps it fresh
     env.put("HITL_QUOTE_MAX_AGE_SECONDS", "86400");
   }
@@ -138,7 +138,7 @@ public final class BenchRunner {
         }
 
         if (phases.contains("limits")) {
-          limits(load, seconds);
+          limits(gw, load, seconds);
         }
 
       }
@@ -356,13 +356,72 @@ public final class BenchRunner {
   }
 
   /**
+   * CPU time per create of one arm of a comparison, summed over its rounds: the gateway's JVM, its PostgreSQL
+   * server (every backend and background process) and the bench's own load generator, read from /proc before
+   * and after each round. Shows what a create costs where, and whether the machine's cores were the limit
+   * (cores busy near 2 on two cores) or something that waits (a lock, a flush) was.
+   */
+  private static final class Cpu {
+    record Reading(long nanos, double gateway, double postgres, double bench) {
+    }
+
+    private double gateway;
+    private double postgres;
+    private double bench;
+    private double seconds;
+    private long creates;
+
+    Reading read(GatewayProcess gw, long postmaster) {
+      return new Reading(System.nanoTime(), ProcCpu.seconds(gw.pid()), ProcCpu.postgresSeconds(postmaster),
+        ProcCpu.seconds(ProcessHandle.current().pid()));
+    }
+
+    void add(Reading from, Reading to, long ok) {
+      gateway += to.gateway() - from.gateway();
+      postgres += to.postgres() - from.postgres();
+      bench += to.bench() - from.bench();
+      seconds += (to.nanos() - from.nanos()) / 1e9;
+      creates += ok;
+    }
+
+    double total() {
+      return gateway + postgres;
+    }
+
+    /** Microseconds of CPU per create by process (gateway and PostgreSQL; the bench's own apart); null: unread. */
+    Map<String, Object> perCreate() {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("gateway", rounded(gateway / creates * 1e6, 0));
+      m.put("postgres", rounded(postgres / creates * 1e6, 0));
+      m.put("gateway_and_postgres", rounded(total() / creates * 1e6, 0));
+      m.put("bench", rounded(bench / creates * 1e6, 0));
+      return m;
+    }
+
+    /** Cores busy on average by process over the arm's rounds; null: unread. */
+    Map<String, Object> cores() {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("gateway", rounded(gateway / seconds, 2));
+      m.put("postgres", rounded(postgres / seconds, 2));
+      m.put("bench", rounded(bench / seconds, 2));
+      return m;
+    }
+
+    /** {@code x} to {@code places} decimals, or null when it could not be read (NaN, or no creates). */
+    static Double rounded(double x, int places) {
+      double scale = Math.pow(10, places);
+      return Double.isFinite(x) ? Math.round(x * scale) / scale : null;
+    }
+  }
+
+  /**
    * The pre-trade gate's cost per create: creates under a policy with five limits (max quantity, max notional,
    * price collar against the quote, duplicate window, rolling order cap per strategy), all generous enough to
    * admit every order, against creates under a policy without limits, alternating A B A B so drift hits both.
    * Orders spread over 64 strategies with distinct sizes, as many engines would send them. Installs a policy
    * document, so it runs after the phases that measure the default policy.
    */
-  private void limits(Load load, double seconds) throws Exception {
+  private void limits(GatewayProcess gw, Load load, double seconds) throws Exception {
     String limits = "{\"max_quantity\":\"1000000\",\"max_notional\":\"9000000000\",\"price_collar_pct\":\"50\","
       + "\"duplicate_window_seconds\":30,\"rolling\":[{\"per\":\"strategy\",\"window_seconds\":60,"
       + "\"max_orders\":1000000}],\"override\":{\"approvers\":{\"users\":[\"bench-risk\"]}}}";
@@ -394,13 +453,20 @@ public final class BenchRunner {
     List<Double> perRound = new ArrayList<>();
     List<Long> noneRounds = new ArrayList<>();
     List<Long> fiveRounds = new ArrayList<>();
+    long postmaster = ProcCpu.postmaster(dataDir.resolve("postgres"));
+    Cpu cpuNone = new Cpu();
+    Cpu cpuFive = new Cpu();
     for (int round = 0; round < rounds; round++) {
+      Cpu.Reading before = cpuNone.read(gw, postmaster);
       Load.Throughput a = load.saturate(64, seconds / 2, orders.apply("LIM0"), r -> { });
+      cpuNone.add(before, cpuNone.read(gw, postmaster), a.ok());
+      before = cpuFive.read(gw, postmaster);
       Load.Throughput b = load.saturate(64, seconds / 2, orders.apply("LIM5"), r -> {
         if (r.body().contains("\"limit_override\"")) {
           overrides.incrementAndGet();
         }
       });
+      cpuFive.add(before, cpuFive.read(gw, postmaster), b.ok());
       none += a.perSecond() / rounds;
       five += b.perSecond() / rounds;
       failed += a.failed() + b.failed();
@@ -420,6 +486,12 @@ public final class BenchRunner {
     details.put("creates_per_s_no_limits_per_round", noneRounds);
     details.put("creates_per_s_five_limits_per_round", fiveRounds);
     details.put("extra_pct_median_of_rounds", median);
+    details.put("cpu_us_per_create_no_limits", cpuNone.perCreate());
+    details.put("cpu_us_per_create_five_limits", cpuFive.perCreate());
+    details.put("cores_busy_no_limits", cpuNone.cores());
+    details.put("cores_busy_five_limits", cpuFive.cores());
+    details.put("extra_cpu_pct_per_create", Cpu.rounded((cpuFive.total() / cpuFive.creates)
+      / (cpuNone.total() / cpuNone.creates) * 100 - 100, 1));
     figure("create cost with five pre-trade limits vs none", extra, "% more per create", none,
       "creates/s without limits", five / none, "< 10 %", extra < 10, details);
   }
