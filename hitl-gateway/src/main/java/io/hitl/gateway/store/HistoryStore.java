@@ -32,7 +32,8 @@ public final class HistoryStore {
     + "'new_state', j.new_state, 'payload', j.payload, 'correlation_id', j.correlation_id, "
     + "'error_code', j.error_code, 'prev_hash', j.prev_hash, 'hash', j.hash, 'created_at', j.created_at)";
   private static final String VOTE_JSON = "json_build_object('approver', v.approver, 'decision', v.decision, "
-    + "'channel', v.channel, 'comment', v.comment, 'created_at', v.created_at)";
+    + "'channel', v.channel, 'comment', v.comment, 'created_at', v.created_at, "
+    + "'approval_created_at', v.approval_created_at)";
   private static final String ENTRIES_OF = entriesOf(2);
   private static final String VOTES_OF = "(SELECT coalesce(json_agg(" + VOTE_JSON + " ORDER BY v.created_at, "
     + "v.approver), '[]') FROM approval_votes v WHERE v.approval_id = a.id) AS votes";
@@ -118,7 +119,7 @@ public final class HistoryStore {
     for (Object o : asArray(r.getValue("votes"))) {
       JsonObject v = (JsonObject) o;
       votes.add(new VoteRow(v.getString("approver"), v.getString("decision"), v.getString("channel"),
-        v.getString("comment"), instant(v.getString("created_at"))));
+        v.getString("comment"), instant(v.getString("created_at")), instant(v.getString("approval_created_at"))));
     }
     return new History(entries, votes);
   }

@@ -254,6 +254,25 @@ class ReplayTamperTest {
     assertThat(longOf("SELECT count(*) FROM approval_votes WHERE approval_id = '" + id + "'")).isZero();
   }
 
+  /**
+   * A vote's copy of its request's created_at files the request in the voter's history; moved, the request would
+   * show up under another time (or not at all) in a history searched by approver and period.
+   */
+  @Test
+  void aVoteFiledUnderAnotherTimeIsNamedRefusedAndWrittenBack() throws Exception {
+    String id = createTwoOfN();
+    Response voted = gw.call("POST", "/api/v1/approvals/" + id + "/approve", alice, null);
+    assertThat(voted.status()).as(voted.body()).isEqualTo(200);
+    assertThat(verify().getBoolean("valid")).isTrue();
+    sql("UPDATE approval_votes SET approval_created_at = approval_created_at - interval '30 days' WHERE approval_id = '"
+      + id + "'");
+    assertThat(named(verify(), id)).containsExactly("approval_votes:approval_created_at");
+    refused(gw.call("GET", "/api/v1/approvals/" + id, alice, null));
+    assertThat(longOf("SELECT count(*) FROM approval_votes v JOIN approvals a ON a.id = v.approval_id WHERE a.id = '"
+      + id + "' AND v.approval_created_at = a.created_at")).isEqualTo(1);
+    assertThat(recorded(verify(), id)).contains("approval_created_at");
+  }
+
   @Test
   void aDeletedVoteIsNamedAndRefused() throws Exception {
     String id = createTwoOfN();

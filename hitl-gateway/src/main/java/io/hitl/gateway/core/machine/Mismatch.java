@@ -68,6 +68,9 @@ public record Mismatch(String table, String id, String field, String expected, S
       compare(out, vid, "channel", w.channel(), v.channel(), seq);
       compare(out, vid, "comment", w.comment(), v.comment(), seq);
       compare(out, vid, "created_at", w.at(), v.at(), seq);
+      if (v.approvalCreatedAt() != null) {
+        compare(out, vid, "approval_created_at", want.createdAt(), v.approvalCreatedAt(), seq);
+      }
     }
     for (VoteRow w : wantVotes.values()) {
       if (votes.stream().noneMatch(v -> v.approver().equals(w.approver()))) {
