@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Entry point. {@code java -jar hitl-gateway.jar [--conf FILE] [--cluster]} runs the gateway (clustered with
@@ -75,13 +76,32 @@ public final class Main {
       err.println("gateway failed to start: " + e.getMessage());
       return 1;
     }
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopping.compareAndSet(false, true)) {
+        gateway.close();
+      }
+    };
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        gateway.close();
+        stop.run();
       } finally {
         Logging.flushAndStop();
       }
     }, "hitl-shutdown"));
+    // The JVM runs its shutdown hooks all at once, and the embedded database's library registers one of its own
+    // that stops PostgreSQL at once: on SIGTERM or SIGINT the graceful stop (drain, undeploy, then the database)
+    // runs first, and the process exits when it is done, with the code the signal would have given.
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(() -> {
+          stop.run();
+          System.exit(128 + signal.getNumber());
+        }, "hitl-stop-" + name.toLowerCase(java.util.Locale.ROOT)).start());
+      } catch (IllegalArgumentException unavailable) {
+        // no such signal here: the shutdown hook stops the gateway as before
+      }
+    }
     if (serve) {
       try {
         Thread.currentThread().join();
