@@ -95,8 +95,11 @@ public final class Main {
     for (String name : List.of("TERM", "INT")) {
       try {
         sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(() -> {
-          stop.run();
-          System.exit(128 + signal.getNumber());
+          try {
+            stop.run();
+          } finally {
+            System.exit(128 + signal.getNumber());
+          }
         }, "hitl-stop-" + name.toLowerCase(java.util.Locale.ROOT)).start());
       } catch (IllegalArgumentException unavailable) {
         // no such signal here: the shutdown hook stops the gateway as before
