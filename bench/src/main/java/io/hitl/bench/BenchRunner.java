@@ -371,7 +371,7 @@ public final class BenchRunner {
     private double seconds;
     private long creates;
 
-    Reading read(GatewayProcess gw, long postmaster) {
+    static Reading read(GatewayProcess gw, long postmaster) {
       return new Reading(System.nanoTime(), ProcCpu.seconds(gw.pid()), ProcCpu.postgresSeconds(postmaster),
         ProcCpu.seconds(ProcessHandle.current().pid()));
     }
@@ -457,16 +457,16 @@ public final class BenchRunner {
     Cpu cpuNone = new Cpu();
     Cpu cpuFive = new Cpu();
     for (int round = 0; round < rounds; round++) {
-      Cpu.Reading before = cpuNone.read(gw, postmaster);
+      Cpu.Reading before = Cpu.read(gw, postmaster);
       Load.Throughput a = load.saturate(64, seconds / 2, orders.apply("LIM0"), r -> { });
-      cpuNone.add(before, cpuNone.read(gw, postmaster), a.ok());
-      before = cpuFive.read(gw, postmaster);
+      cpuNone.add(before, Cpu.read(gw, postmaster), a.ok());
+      before = Cpu.read(gw, postmaster);
       Load.Throughput b = load.saturate(64, seconds / 2, orders.apply("LIM5"), r -> {
         if (r.body().contains("\"limit_override\"")) {
           overrides.incrementAndGet();
         }
       });
-      cpuFive.add(before, cpuFive.read(gw, postmaster), b.ok());
+      cpuFive.add(before, Cpu.read(gw, postmaster), b.ok());
       none += a.perSecond() / rounds;
       five += b.perSecond() / rounds;
       failed += a.failed() + b.failed();

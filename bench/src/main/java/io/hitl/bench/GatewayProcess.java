@@ -106,10 +106,7 @@ final class GatewayProcess implements AutoCloseable {
           if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
             continue;
           }
-          String stat = Files.readString(task.resolve("stat"));
-          // the fields after the command's closing parenthesis start at the 3rd (state); utime is the 14th, stime the 15th
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          ticks += ProcCpu.ticks(task.resolve("stat"));
         } catch (IOException | RuntimeException gone) {
           // the thread ended between the listing and the read
         }
@@ -117,8 +114,7 @@ final class GatewayProcess implements AutoCloseable {
     } catch (IOException e) {
       return 0;
     }
-    // /proc counts in USER_HZ clock ticks, 100 per second on Linux whatever the kernel's own tick rate
-    return ticks / 100.0;
+    return ticks / ProcCpu.TICKS_PER_SECOND;
   }
 
   double secondsToReady() {

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,17 +34,10 @@ class GracefulStopTest {
   void aCreateSentWhileDrainingCommitsAndTheDatabaseStopsLast() throws Exception {
     int http = TestGateway.freePort();
     Path log = dir.resolve("gateway.log");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(NodeCluster.JVM_FLAGS);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("HITL_"));
-    pb.environment().putAll(Map.of("HITL_DATA_DIR", dir.resolve("data").toString(),
-      "HITL_HTTP_PORT", String.valueOf(http), "HITL_HTTP_HOST", "127.0.0.1",
-      "HITL_EMBEDDED_DB_PORT", String.valueOf(TestGateway.freePort()), "HITL_JWT_SECRET", TestGateway.SECRET,
-      "HITL_SHUTDOWN_DELAY_SECONDS", "4", "HITL_LOG_LEVEL", "INFO"));
-    Process p = pb.start();
+    Process p = NodeCluster.start(System.getProperty("java.class.path"), List.of(Main.class.getName()),
+      Map.of("HITL_DATA_DIR", dir.resolve("data").toString(), "HITL_HTTP_PORT", String.valueOf(http),
+        "HITL_HTTP_HOST", "127.0.0.1", "HITL_EMBEDDED_DB_PORT", String.valueOf(TestGateway.freePort()),
+        "HITL_JWT_SECRET", TestGateway.SECRET, "HITL_SHUTDOWN_DELAY_SECONDS", "4", "HITL_LOG_LEVEL", "INFO"), log);
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
     URI base = URI.create("http://127.0.0.1:" + http);

@@ -129,6 +129,19 @@ public final class NodeCluster implements AutoCloseable {
    * to {@code log}. The process is killed on close if still running.
    */
   public Process launch(String classPath, List<String> args, Map<String, String> env, Path log) throws IOException {
+    Process p = start(classPath, args, env, log);
+    synchronized (others) {
+      others.add(p);
+    }
+    return p;
+  }
+
+  /**
+   * Starts {@code java -cp classPath args...} with the test JVM flags and the given HITL_* environment (none
+   * inherited), output to {@code log}; the caller stops it.
+   */
+  public static Process start(String classPath, List<String> args, Map<String, String> env, Path log)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_FLAGS);
@@ -138,11 +151,7 @@ public final class NodeCluster implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("HITL_"));
     pb.environment().putAll(env);
-    Process p = pb.start();
-    synchronized (others) {
-      others.add(p);
-    }
-    return p;
+    return pb.start();
   }
 
   /**
