@@ -221,7 +221,7 @@ public final class Gateway implements AutoCloseable {
     try {
       if (config.shutdownDelaySeconds > 0) {
         LOG.info("draining: not ready, stopping HTTP in {} s", config.shutdownDelaySeconds);
-        // close() runs on the shutdown-hook thread, never on an event loop
+        // close() runs on the thread Main starts for SIGTERM or SIGINT, or on its shutdown hook; never on an event loop
         Thread.sleep(TimeUnit.SECONDS.toMillis(config.shutdownDelaySeconds));
       }
       await(vertx.undeploy(httpDeployment), config.shutdownGraceSeconds + DEPLOY_TIMEOUT_SECONDS);
