@@ -26,7 +26,8 @@ import java.util.UUID;
 
 /**
  * The pre-trade limit check inside a create transaction: locks the order's window keys (one statement) and
- * reads the totals, the latest duplicate, the raises in force and the quote behind it (pipelined), applies
+ * reads the totals, the latest duplicate, the raises in force and the quote behind it (one statement,
+ * pipelined), applies
  * the raises and asks {@link LimitCheck}, and counts the order once it is admitted. Every node reads and
  * writes the same rows under the same locks, so windows are exact across nodes; nothing is cached in memory.
  * A window's total is kept per second in the database and changed only under its key's lock.
@@ -54,8 +55,8 @@ public final class PretradeGate {
   /**
    * The breached limits of {@code order} under {@code limits} raised by the overrides journaled for
    * {@code policyName} (null: no raises apply); the window keys stay locked until the transaction ends.
-   * The lock statement and the reads are sent together without waiting (pipelined, one round trip, and none of
-   * its own when the caller has statements in flight before them): the connection runs them in order, so every
+   * The lock statement and the read are sent together without waiting (pipelined, one round trip, and none of
+   * its own when the caller has statements in flight before them): the connection runs them in order, so the
    * read starts once the keys are ours and sees every order counted by a transaction that held them before.
    * The time judged at is read before sending, so an order counted before ours may carry a later time than
    * ours; each window still holds at most its cap: of any orders whose times fall within one window, the one

@@ -24,10 +24,11 @@ import java.util.UUID;
  * first takes a transaction-scoped advisory lock per window key (in key order, so two never deadlock, all
  * in one statement), so two nodes counting the same strategy or account queue on it and each sees the
  * other's order; then it reads every window total, the latest duplicate, the raises in force and the
- * quote in statements sent together (pipelined) once the locks are held, so each sees every order counted
- * before. A window's total reads the kept per-second totals of its key ({@code pretrade_window_seconds}) for
- * its whole seconds and the orders' own rows only for the part of a second at its start and for orders not
- * kept under the key, so it costs at most one row per second that had orders rather than one per order.
+ * quote in one statement sent right behind it (pipelined), which starts once the locks are held, so it sees
+ * every order counted before. A window's total reads the kept per-second totals of its key
+ * ({@code pretrade_window_seconds}) for its whole seconds and the orders' own rows only for the part of a second
+ * at its start and for orders not kept under the key, so it costs at most one row per second that had orders
+ * rather than one per order.
  */
 public final class PretradeStore {
   /** The two-key form of the advisory lock: this class id, then the key's hash. */
@@ -35,14 +36,6 @@ public final class PretradeStore {
   /** One lock per key, taken in the array's order (the subquery's ORDER BY keeps it from being reordered). */
   private static final String LOCK = "SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(k.key)) "
     + "FROM (SELECT key FROM unnest($1::text[]) WITH ORDINALITY AS u(key, i) ORDER BY i) k";
-  private static final String TOTALS_BY_STRATEGY = totals("strategy");
-  private static final String TOTALS_BY_ACCOUNT = totals("account");
-  private static final String LATEST_SAME = "SELECT counted_at FROM pretrade_orders WHERE duplicate_key = $1 "
-    + "AND counted_at > $2 ORDER BY counted_at DESC LIMIT 1";
-  private static final String RAISES = "SELECT payload FROM journal WHERE action = 'limit_raised' "
-    + "AND target = ANY($1) AND created_at > $2";
-  private static final String QUOTE = "SELECT ticker, bid, ask, quoted_at, received_at, source FROM quotes "
-    + "WHERE ticker = $1";
   /** Takes the order's row out and its kept seconds down by what it added. */
   private static final String DELETE = "WITH o AS (DELETE FROM pretrade_orders WHERE approval_id = $1 RETURNING *) "
     + "UPDATE pretrade_window_seconds w SET orders = w.orders - 1, notional = w.notional - coalesce(o.notional, 0) "
@@ -76,16 +69,20 @@ public final class PretradeStore {
   /**
    * A window's total: the orders in the part of a second after its start (their own rows), then the kept
    * seconds from the next whole second on, plus the orders from then on that were not kept (counted under a
-   * policy that did not lock this key). $2 is the window's start, $3 the next whole second after it (as a
-   * time and, $4, as epoch seconds).
+   * policy that did not lock this key). Its parameters from {@code p} on: the key, the window's start, the
+   * next whole second after it as a time and as epoch seconds.
    */
-  private static String totals(String kind) {
+  private static String totals(String kind, int p) {
     String key = kind + "_key";
+    String k = "$" + p;
+    String since = "$" + (p + 1);
+    String edge = "$" + (p + 2);
     return "SELECT coalesce(sum(n), 0)::bigint AS n, coalesce(sum(total), 0) AS total FROM ("
-      + "SELECT count(*) AS n, sum(notional) AS total FROM pretrade_orders WHERE " + key + " = $1 AND counted_at > $2 "
-      + "AND counted_at < $3 UNION ALL SELECT count(*), sum(notional) FROM pretrade_orders WHERE " + key + " = $1 "
-      + "AND NOT " + kind + "_kept AND counted_at >= $3 UNION ALL SELECT sum(orders), sum(notional) "
-      + "FROM pretrade_window_seconds WHERE window_key = $1 AND second >= $4) t";
+      + "SELECT count(*) AS n, sum(notional) AS total FROM pretrade_orders WHERE " + key + " = " + k
+      + " AND counted_at > " + since + " AND counted_at < " + edge + " UNION ALL SELECT count(*), sum(notional) "
+      + "FROM pretrade_orders WHERE " + key + " = " + k + " AND NOT " + kind + "_kept AND counted_at >= " + edge
+      + " UNION ALL SELECT sum(orders), sum(notional) FROM pretrade_window_seconds WHERE window_key = " + k
+      + " AND second >= $" + (p + 3) + ") t";
   }
 
   /** The whole second a time falls in, in epoch seconds; the same expression everywhere a row meets its second. */
@@ -127,41 +124,103 @@ public final class PretradeStore {
   }
 
   /**
-   * Reads every fact of {@code q}: one small statement per fact, all sent at once on the connection
-   * (pipelined), so they cost one round trip; each starts after the locks taken before are held. Orders
-   * stamped later than the reader's clock (a node whose clock runs ahead) count too, so skew can only make a
-   * window stricter.
+   * Reads every fact of {@code q} in one statement (a statement's fixed cost in the server is most of what a
+   * small read costs, so one statement for all of them rather than one each); it starts after the locks taken
+   * before are held, since the connection runs statements in order. Orders stamped later than the reader's
+   * clock (a node whose clock runs ahead) count too, so skew can only make a window stricter.
    */
   public Future<Facts> facts(SqlClient c, Query q) {
-    List<Future<WindowTotals>> strategies = q.strategies().stream()
-      .map(w -> c.preparedQuery(TOTALS_BY_STRATEGY).execute(window(w)).map(rs -> totals(rs.iterator().next())))
-      .toList();
-    List<Future<WindowTotals>> accounts = q.accounts().stream()
-      .map(w -> c.preparedQuery(TOTALS_BY_ACCOUNT).execute(window(w)).map(rs -> totals(rs.iterator().next())))
-      .toList();
-    Future<Instant> latest = q.duplicateKey() == null ? Future.succeededFuture()
-      : c.preparedQuery(LATEST_SAME).execute(Tuple.of(q.duplicateKey(), odt(q.duplicateSince())))
-        .map(rs -> rs.iterator().hasNext() ? instant(rs.iterator().next().getOffsetDateTime("counted_at")) : null);
-    Future<List<Map<String, Object>>> raises = q.raiseTargets().isEmpty() ? Future.succeededFuture(List.of())
-      : c.preparedQuery(RAISES).execute(Tuple.of(q.raiseTargets().toArray(new String[0]), odt(q.raiseSince())))
-        .map(rs -> {
-          List<Map<String, Object>> out = new ArrayList<>();
-          rs.forEach(r -> out.add(Json.plainMap(r.getJsonObject("payload"))));
-          return out;
-        });
-    Future<Quote> quote = q.ticker() == null ? Future.succeededFuture()
-      : c.preparedQuery(QUOTE).execute(Tuple.of(q.ticker())).map(rs -> rs.iterator().hasNext()
-        ? quote(rs.iterator().next()) : null);
-    List<Future<?>> all = new ArrayList<>(strategies);
-    all.addAll(accounts);
-    all.addAll(List.of(latest, raises, quote));
-    return Future.all(all).map(v -> new Facts(strategies.stream().map(Future::result).toList(),
-      accounts.stream().map(Future::result).toList(), latest.result(), raises.result(), quote.result()));
+    boolean raises = !q.raiseTargets().isEmpty();
+    if (q.strategies().isEmpty() && q.accounts().isEmpty() && q.duplicateKey() == null && !raises
+        && q.ticker() == null) {
+      return Future.succeededFuture(new Facts(List.of(), List.of(), null, List.of(), null));
+    }
+    String sql = FACTS.computeIfAbsent(new Shape(q.strategies().size(), q.accounts().size(),
+      q.duplicateKey() != null, raises, q.ticker() != null), PretradeStore::factsSql);
+    List<Object> params = new ArrayList<>();
+    for (Window w : q.strategies()) {
+      window(w, params);
+    }
+    for (Window w : q.accounts()) {
+      window(w, params);
+    }
+    if (q.duplicateKey() != null) {
+      params.add(q.duplicateKey());
+      params.add(odt(q.duplicateSince()));
+    }
+    if (raises) {
+      params.add(q.raiseTargets().toArray(new String[0]));
+      params.add(odt(q.raiseSince()));
+    }
+    if (q.ticker() != null) {
+      params.add(q.ticker());
+    }
+    return c.preparedQuery(sql).execute(Tuple.from(params)).map(rs -> {
+      Row r = rs.iterator().next();
+      List<WindowTotals> strategies = new ArrayList<>();
+      for (int i = 0; i < q.strategies().size(); i++) {
+        strategies.add(totals(r, "s" + i));
+      }
+      List<WindowTotals> accounts = new ArrayList<>();
+      for (int i = 0; i < q.accounts().size(); i++) {
+        accounts.add(totals(r, "a" + i));
+      }
+      Instant latest = q.duplicateKey() == null ? null : instant(r.getOffsetDateTime("latest_same"));
+      List<Map<String, Object>> found = new ArrayList<>();
+      if (raises) {
+        r.getJsonArray("raises").forEach(p -> found.add(Json.plainMap((io.vertx.core.json.JsonObject) p)));
+      }
+      Quote quote = q.ticker() == null || r.getString("ticker") == null ? null : quote(r);
+      return new Facts(strategies, accounts, latest, found, quote);
+    });
   }
 
-  private static Tuple window(Window w) {
+  /** Which facts a check reads; the statement's text depends on nothing else. */
+  private record Shape(int strategies, int accounts, boolean duplicate, boolean raises, boolean quote) {
+  }
+
+  private static final java.util.concurrent.ConcurrentMap<Shape, String> FACTS =
+    new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The one statement reading a check's facts: a row of one total per window (each a one-row aggregate, joined),
+   * the latest duplicate's time, the raises' payloads as one array in journal order, and the quote's columns
+   * (null when the ticker has none). Parameters in that order: four per window, two for the duplicate, two for
+   * the raises, one for the ticker.
+   */
+  private static String factsSql(Shape s) {
+    List<String> columns = new ArrayList<>();
+    StringBuilder from = new StringBuilder(" FROM (SELECT 1) one");
+    int n = 1;
+    for (int i = 0; i < s.strategies() + s.accounts(); i++) {
+      boolean strategy = i < s.strategies();
+      String alias = strategy ? "s" + i : "a" + (i - s.strategies());
+      columns.add(alias + ".n AS " + alias + "_n, " + alias + ".total AS " + alias + "_total");
+      from.append(" CROSS JOIN (").append(totals(strategy ? "strategy" : "account", n)).append(") ").append(alias);
+      n += 4;
+    }
+    if (s.duplicate()) {
+      columns.add("(SELECT counted_at FROM pretrade_orders WHERE duplicate_key = $" + n + " AND counted_at > $"
+        + (n + 1) + " ORDER BY counted_at DESC LIMIT 1) AS latest_same");
+      n += 2;
+    }
+    if (s.raises()) {
+      columns.add("(SELECT coalesce(jsonb_agg(payload ORDER BY seq), '[]'::jsonb) FROM journal "
+        + "WHERE action = 'limit_raised' AND target = ANY($" + n + "::text[]) AND created_at > $" + (n + 1)
+        + ") AS raises");
+      n += 2;
+    }
+    if (s.quote()) {
+      columns.add("q.ticker, q.bid, q.ask, q.quoted_at, q.received_at, q.source");
+      from.append(" LEFT JOIN quotes q ON q.ticker = $").append(n);
+    }
+    return "SELECT " + String.join(", ", columns) + from;
+  }
+
+  /** A window's four parameters: its key, its start, the next whole second after it as a time and in epoch seconds. */
+  private static void window(Window w, List<Object> params) {
     long edge = w.since().getEpochSecond() + 1;
-    return Tuple.of(w.key(), odt(w.since()), odt(Instant.ofEpochSecond(edge)), edge);
+    params.addAll(List.of(w.key(), odt(w.since()), odt(Instant.ofEpochSecond(edge)), edge));
   }
 
   private static Quote quote(Row r) {
@@ -169,8 +228,8 @@ public final class PretradeStore {
       instant(r.getOffsetDateTime("quoted_at")), instant(r.getOffsetDateTime("received_at")), r.getString("source"));
   }
 
-  private static WindowTotals totals(Row r) {
-    return new WindowTotals(r.getLong("n"), Decimals.scaled(r.getBigDecimal("total")));
+  private static WindowTotals totals(Row r, String alias) {
+    return new WindowTotals(r.getLong(alias + "_n"), Decimals.scaled(r.getBigDecimal(alias + "_total")));
   }
 
   public Future<Void> delete(SqlClient c, UUID approvalId) {
