@@ -67,22 +67,22 @@ public final class PretradeStore {
     + "ORDER BY 1, 2 LIMIT 1000";
 
   /**
-   * A window's total: the orders in the part of a second after its start (their own rows), then the kept
-   * seconds from the next whole second on, plus the orders from then on that were not kept (counted under a
-   * policy that did not lock this key). Its parameters from {@code p} on: the key, the window's start, the
-   * next whole second after it as a time and as epoch seconds.
+   * A window's total: the orders kept under its key in the part of a second after its start (their own rows),
+   * then the kept seconds from the next whole second on, plus every order since its start that was not kept
+   * (counted under a policy that did not lock this key); each part reads its own partial index. Its
+   * parameters from {@code p} on: the key, the window's start, the next whole second after it as a time and as
+   * epoch seconds.
    */
   private static String totals(String kind, int p) {
     String key = kind + "_key";
     String k = "$" + p;
     String since = "$" + (p + 1);
-    String edge = "$" + (p + 2);
     return "SELECT coalesce(sum(n), 0)::bigint AS n, coalesce(sum(total), 0) AS total FROM ("
-      + "SELECT count(*) AS n, sum(notional) AS total FROM pretrade_orders WHERE " + key + " = " + k
-      + " AND counted_at > " + since + " AND counted_at < " + edge + " UNION ALL SELECT count(*), sum(notional) "
-      + "FROM pretrade_orders WHERE " + key + " = " + k + " AND NOT " + kind + "_kept AND counted_at >= " + edge
-      + " UNION ALL SELECT sum(orders), sum(notional) FROM pretrade_window_seconds WHERE window_key = " + k
-      + " AND second >= $" + (p + 3) + ") t";
+      + "SELECT count(*) AS n, sum(notional) AS total FROM pretrade_orders WHERE " + key + " = " + k + " AND "
+      + kind + "_kept AND counted_at > " + since + " AND counted_at < $" + (p + 2) + " UNION ALL "
+      + "SELECT count(*), sum(notional) FROM pretrade_orders WHERE " + key + " = " + k + " AND NOT " + kind
+      + "_kept AND counted_at > " + since + " UNION ALL SELECT sum(orders), sum(notional) "
+      + "FROM pretrade_window_seconds WHERE window_key = " + k + " AND second >= $" + (p + 3) + ") t";
   }
 
   /** The whole second a time falls in, in epoch seconds; the same expression everywhere a row meets its second. */
