@@ -122,11 +122,14 @@ final class CreateRequest {
       .compose(a -> approvals.insert(conn, a.gated().row(), fingerprint).compose(inserted -> {
         Gated g = a.gated();
         if (!inserted) {
-          return idempotent.repeated(conn, actor.subject(), idempotencyKey, req.tradeId(), fingerprint)
+          // the order was counted with its check (when admitted), but this request is not created
+          Future<Void> uncounted = g.checked() != null && g.checked().admitted()
+            ? w.pretrade().forget(conn, g.row().id()) : Future.succeededFuture();
+          return uncounted.compose(u -> idempotent.repeated(conn, actor.subject(), idempotencyKey, req.tradeId(), fingerprint)
             .compose(existing -> existing == null
               ? Future.failedFuture(new GatewayException(ErrorCode.SEC_010, "A request with this id already exists; retry"))
               // read without its lock: a row that looks wrong is checked again under it before it is called tampered
-              : w.integrity().checkedLocked(conn, existing, corr, now, s -> Future.succeededFuture(Change.of(s.row()))));
+              : w.integrity().checkedLocked(conn, existing, corr, now, s -> Future.succeededFuture(Change.of(s.row())))));
         }
         if (callbackUrl == null) {
           return gated(conn, Change.of(g.row()), g, actor, corr, now, Map.of(), a.reason());
@@ -174,11 +177,14 @@ final class CreateRequest {
     return admitted.compose(reason -> checked.map(g -> new Admitted(reason, g)));
   }
 
-  /** The pre-trade check of a new request, in its create transaction, before its row is inserted. */
+  /**
+   * The pre-trade check of a new request, in its create transaction, before its row is inserted; an admitted
+   * order is counted with it, under the request's id.
+   */
   Future<Gated> gate(SqlConnection conn, NewRequest req, PolicyRules.Resolution policy, Approval fresh, Actor actor,
       String corr, String idempotencyKey, UUID lineageId, Instant now) {
     PretradePolicy limits = PretradeChecks.of(req.type(), policy.policy().pretrade());
-    return checked(conn, limits, policy, req).map(checked -> {
+    return checked(conn, limits, policy, req, fresh.id()).map(checked -> {
       if (checked == null || checked.admitted()) {
         return new Gated(fresh, policy, limits, checked);
       }
@@ -190,8 +196,8 @@ final class CreateRequest {
 
   /**
    * A gated request just inserted: refused (SEC-052, rolling the insert back) when it breaches a limit nobody
-   * may override; otherwise counted when admitted and recorded as created. An override request always waits
-   * for its approvers: neither the settings ({@code admitted}) nor the policy approve it.
+   * may override; otherwise recorded as created (an admitted order was counted with its check). An override
+   * request always waits for its approvers: neither the settings ({@code admitted}) nor the policy approve it.
    */
   Future<Change> gated(SqlConnection conn, Change c, Gated g, Actor actor, String corr, Instant now,
       Map<String, Object> extra, String admitted) {
@@ -210,19 +216,18 @@ final class CreateRequest {
     if (g.override()) {
       details.put(LimitOverride.SNAPSHOT_KEY, g.row().policy().get(LimitOverride.SNAPSHOT_KEY));
     }
-    // the count goes out with the statements of the created entry (pipelined), ahead of them
-    Future<Void> counted = g.checked() != null && g.checked().admitted()
-      ? w.pretrade().count(conn, g.row().id(), g.checked()) : Future.succeededFuture();
-    Future<Change> made = created(conn, c, g.row(), g.resolution(), actor, corr, now, details,
-      g.override() ? null : admitted);
-    return counted.compose(x -> made);
+    // an admitted order was counted with its check (gate)
+    return created(conn, c, g.row(), g.resolution(), actor, corr, now, details, g.override() ? null : admitted);
   }
 
-  /** The pre-trade check of a trade request whose policy declares limits; null (nothing to check) otherwise. */
+  /**
+   * The pre-trade check of a trade request whose policy declares limits, its order counted under {@code id} when
+   * admitted; null (nothing to check) otherwise.
+   */
   private Future<PretradeChecks.Checked> checked(SqlConnection conn, PretradePolicy limits,
-      PolicyRules.Resolution policy, NewRequest req) {
+      PolicyRules.Resolution policy, NewRequest req, UUID id) {
     return limits == null ? Future.succeededFuture()
-      : w.pretrade().check(conn, policy.policy().name(), limits, Order.fromContext(req.context()));
+      : w.pretrade().checkCounting(conn, id, policy.policy().name(), limits, Order.fromContext(req.context()));
   }
 
   /**

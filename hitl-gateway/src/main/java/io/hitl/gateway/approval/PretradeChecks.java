@@ -56,6 +56,21 @@ final class PretradeChecks {
     return gate.check(conn, order, p.limits(), policyName).map(v -> new Checked(order, v.limits(), v));
   }
 
+  /**
+   * The check of new request {@code approvalId}'s order, which is counted with it when admitted (one statement
+   * less than checking and then counting) and not counted when it breaches a limit.
+   */
+  Future<Checked> checkCounting(SqlConnection conn, UUID approvalId, String policyName, PretradePolicy p,
+      Order order) {
+    return gate.checkCounting(conn, approvalId, order, p.limits(), policyName)
+      .map(v -> new Checked(order, v.limits(), v));
+  }
+
+  /** Takes out the count of a new request checked by {@link #checkCounting} that was not created after all. */
+  Future<Void> forget(SqlConnection conn, UUID approvalId) {
+    return gate.forget(conn, approvalId);
+  }
+
   /** Counts an admitted order in its windows. */
   Future<Void> count(SqlConnection conn, UUID approvalId, Checked c) {
     return gate.count(conn, approvalId, c.order(), c.limits(), c.verdict().at());

@@ -63,6 +63,21 @@ public final class PretradeGate {
    * checked last counted all the others, since each has a time after the start of its window.
    */
   public Future<Verdict> check(SqlConnection conn, Order order, Limits limits, String policyName) {
+    return check(conn, order, limits, policyName, null);
+  }
+
+  /**
+   * {@link #check(SqlConnection, Order, Limits, String)} for a new request {@code approvalId}, its order counted
+   * in the same statement as the reads (which do not see it): when the verdict admits the order it is counted,
+   * at the verdict's time; when it does not, the count is taken out again before the verdict is returned.
+   */
+  public Future<Verdict> checkCounting(SqlConnection conn, UUID approvalId, Order order, Limits limits,
+      String policyName) {
+    return check(conn, order, limits, policyName, approvalId).compose(v -> v.admitted() ? Future.succeededFuture(v)
+      : store.delete(conn, approvalId).map(v));
+  }
+
+  private Future<Verdict> check(SqlConnection conn, Order order, Limits limits, String policyName, UUID counting) {
     List<String> targets = policyName == null ? List.of() : LimitOverride.targets(policyName, limits, order);
     String ticker = limits.collarPct() == null ? null : order.symbol();
     Instant at = Times.micros(clock.instant());
@@ -76,7 +91,8 @@ public final class PretradeGate {
     PretradeStore.Query q = new PretradeStore.Query(strategies, accounts, dup == null ? null : Duplicates.key(order),
       dup == null ? null : at.minus(dup), targets, at.minus(LimitOverride.MAX_RAISE), ticker);
     Future<Void> locked = store.lock(conn, new ArrayList<>(keys(order, limits)));
-    Future<PretradeStore.Facts> facts = store.facts(conn, q);
+    Future<PretradeStore.Facts> facts = store.facts(conn, q, counting == null ? null : counted(counting, order,
+      limits, at));
     // a failed lock (time-out, deadlock) is the failure reported, not the aborted reads behind it
     return locked.compose(v -> facts).map(f -> verdict(order, limits, policyName, f, at));
   }
@@ -105,8 +121,18 @@ public final class PretradeGate {
    * {@code limits}, whose window keys it holds: the order is added to the kept seconds of those keys.
    */
   public Future<Void> count(SqlConnection conn, UUID approvalId, Order order, Limits limits, Instant at) {
-    return store.insert(conn, approvalId, at, RollingCap.key(ScopeKind.STRATEGY, order),
+    return store.insert(conn, counted(approvalId, order, limits, at));
+  }
+
+  /** An order's count: its window and duplicate keys, its notional and the keys it is kept under. */
+  private static PretradeStore.Count counted(UUID approvalId, Order order, Limits limits, Instant at) {
+    return new PretradeStore.Count(approvalId, at, RollingCap.key(ScopeKind.STRATEGY, order),
       RollingCap.key(ScopeKind.ACCOUNT, order), Duplicates.key(order), order.notional(), kept(order, limits));
+  }
+
+  /** Takes out the count of a new request that was counted with its check but not created after all. */
+  public Future<Void> forget(SqlConnection conn, UUID approvalId) {
+    return store.delete(conn, approvalId);
   }
 
   /**

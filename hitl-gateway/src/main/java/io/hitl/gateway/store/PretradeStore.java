@@ -42,13 +42,7 @@ public final class PretradeStore {
     + "FROM o WHERE w.second = " + second("o.counted_at") + " AND ((o.strategy_kept AND w.window_key = o.strategy_key) "
     + "OR (o.account_kept AND w.window_key = o.account_key))";
   /** The order's row, and its second of each key named in $7 (the keys whose advisory lock the caller holds). */
-  private static final String INSERT = "WITH o AS (INSERT INTO pretrade_orders (approval_id, counted_at, strategy_key, "
-    + "account_key, duplicate_key, notional, strategy_kept, account_kept) VALUES ($1, $2, $3, $4, $5, $6, "
-    + "$3 = ANY($7::text[]), $4 = ANY($7::text[]))) "
-    + "INSERT INTO pretrade_window_seconds AS w (window_key, second, orders, notional) "
-    + "SELECT k, " + second("$2::timestamptz") + ", 1, coalesce($6::numeric, 0) FROM unnest($7::text[]) AS k "
-    + "WHERE k IN ($3, $4) ORDER BY k "
-    + "ON CONFLICT (window_key, second) DO UPDATE SET orders = w.orders + 1, notional = w.notional + excluded.notional";
+  private static final String INSERT = "WITH " + counting(1) + " SELECT 1";
   private static final String COUNTED_OF = "SELECT approval_id, counted_at, strategy_key, account_key, duplicate_key, "
     + "notional, strategy_kept, account_kept FROM pretrade_orders WHERE approval_id = ANY($1)";
   private static final String COUNTS_OF = "SELECT approval_id, seq, action, payload->>'counted_at' AS counted_at "
@@ -85,6 +79,26 @@ public final class PretradeStore {
       + "FROM pretrade_window_seconds WHERE window_key = " + k + " AND second >= $" + (p + 3) + ") t";
   }
 
+  /**
+   * Two WITH queries counting an order: its row, and its second of each key named in the seventh parameter (the
+   * keys whose advisory lock the caller holds), in key order. Parameters from {@code p} on: the request's id, the
+   * time counted, the strategy, account and duplicate keys, the notional, the kept keys.
+   */
+  private static String counting(int p) {
+    String at = "$" + (p + 1);
+    String strategy = "$" + (p + 2);
+    String account = "$" + (p + 3);
+    String notional = "$" + (p + 5);
+    String kept = "$" + (p + 6) + "::text[]";
+    return "counted_order AS (INSERT INTO pretrade_orders (approval_id, counted_at, strategy_key, account_key, "
+      + "duplicate_key, notional, strategy_kept, account_kept) VALUES ($" + p + ", " + at + ", " + strategy + ", "
+      + account + ", $" + (p + 4) + ", " + notional + ", " + strategy + " = ANY(" + kept + "), " + account
+      + " = ANY(" + kept + "))), counted_seconds AS (INSERT INTO pretrade_window_seconds AS w (window_key, second, "
+      + "orders, notional) SELECT k, " + second(at + "::timestamptz") + ", 1, coalesce(" + notional + "::numeric, 0) "
+      + "FROM unnest(" + kept + ") AS k WHERE k IN (" + strategy + ", " + account + ") ORDER BY k "
+      + "ON CONFLICT (window_key, second) DO UPDATE SET orders = w.orders + 1, notional = w.notional + excluded.notional)";
+  }
+
   /** The whole second a time falls in, in epoch seconds; the same expression everywhere a row meets its second. */
   private static String second(String time) {
     return "floor(extract(epoch FROM " + time + "))::bigint";
@@ -105,6 +119,14 @@ public final class PretradeStore {
    */
   public record Query(List<Window> strategies, List<Window> accounts, String duplicateKey, Instant duplicateSince,
       List<String> raiseTargets, Instant raiseSince, String ticker) {
+  }
+
+  /**
+   * An order to count in the same statement as the check's reads (they do not see it): its row, and its second of
+   * each of {@code keptKeys} (the window keys whose advisory lock the caller holds).
+   */
+  public record Count(UUID approvalId, Instant at, String strategyKey, String accountKey, String duplicateKey,
+      BigDecimal notional, List<String> keptKeys) {
   }
 
   /**
@@ -130,13 +152,22 @@ public final class PretradeStore {
    * clock (a node whose clock runs ahead) count too, so skew can only make a window stricter.
    */
   public Future<Facts> facts(SqlClient c, Query q) {
+    return facts(c, q, null);
+  }
+
+  /**
+   * {@link #facts(SqlClient, Query)}, and {@code count} (null: none) counted by the same statement: the reads do
+   * not see it (one snapshot), so they are the facts without it; a caller whose check then fails takes it out
+   * again ({@link #delete}). One statement less for the order that passes, which is nearly every order.
+   */
+  public Future<Facts> facts(SqlClient c, Query q, Count count) {
     boolean raises = !q.raiseTargets().isEmpty();
-    if (q.strategies().isEmpty() && q.accounts().isEmpty() && q.duplicateKey() == null && !raises
+    if (count == null && q.strategies().isEmpty() && q.accounts().isEmpty() && q.duplicateKey() == null && !raises
         && q.ticker() == null) {
       return Future.succeededFuture(new Facts(List.of(), List.of(), null, List.of(), null));
     }
     String sql = FACTS.computeIfAbsent(new Shape(q.strategies().size(), q.accounts().size(),
-      q.duplicateKey() != null, raises, q.ticker() != null), PretradeStore::factsSql);
+      q.duplicateKey() != null, raises, q.ticker() != null, count != null), PretradeStore::factsSql);
     List<Object> params = new ArrayList<>();
     for (Window w : q.strategies()) {
       window(w, params);
@@ -154,6 +185,12 @@ public final class PretradeStore {
     }
     if (q.ticker() != null) {
       params.add(q.ticker());
+    }
+    if (count != null) {
+      params.addAll(List.of(count.approvalId(), odt(count.at()), count.strategyKey(), count.accountKey(),
+        count.duplicateKey()));
+      params.add(count.notional());
+      params.add(count.keptKeys().toArray(new String[0]));
     }
     return c.preparedQuery(sql).execute(Tuple.from(params)).map(rs -> {
       Row r = rs.iterator().next();
@@ -176,7 +213,7 @@ public final class PretradeStore {
   }
 
   /** Which facts a check reads; the statement's text depends on nothing else. */
-  private record Shape(int strategies, int accounts, boolean duplicate, boolean raises, boolean quote) {
+  private record Shape(int strategies, int accounts, boolean duplicate, boolean raises, boolean quote, boolean count) {
   }
 
   private static final java.util.concurrent.ConcurrentMap<Shape, String> FACTS =
@@ -186,7 +223,7 @@ public final class PretradeStore {
    * The one statement reading a check's facts: a row of one total per window (each a one-row aggregate, joined),
    * the latest duplicate's time, the raises' payloads as one array in journal order, and the quote's columns
    * (null when the ticker has none). Parameters in that order: four per window, two for the duplicate, two for
-   * the raises, one for the ticker.
+   * the raises, one for the ticker, then seven for the order counted in its WITH clause.
    */
   private static String factsSql(Shape s) {
     List<String> columns = new ArrayList<>();
@@ -213,8 +250,12 @@ public final class PretradeStore {
     if (s.quote()) {
       columns.add("q.ticker, q.bid, q.ask, q.quoted_at, q.received_at, q.source");
       from.append(" LEFT JOIN quotes q ON q.ticker = $").append(n);
+      n++;
     }
-    return "SELECT " + String.join(", ", columns) + from;
+    if (columns.isEmpty()) {
+      columns.add("1 AS counted");
+    }
+    return (s.count() ? "WITH " + counting(n) + " " : "") + "SELECT " + String.join(", ", columns) + from;
   }
 
   /** A window's four parameters: its key, its start, the next whole second after it as a time and in epoch seconds. */
@@ -236,14 +277,11 @@ public final class PretradeStore {
     return c.preparedQuery(DELETE).execute(Tuple.of(approvalId)).mapEmpty();
   }
 
-  /**
-   * Counts an order: its row, and its second of each of {@code keptKeys} (its strategy and/or account window
-   * key, those whose advisory lock the caller holds), in one statement.
-   */
-  public Future<Void> insert(SqlClient c, UUID approvalId, Instant at, String strategyKey, String accountKey,
-      String duplicateKey, BigDecimal notional, List<String> keptKeys) {
+  /** Counts an order: its row, and its second of each of its kept keys, in one statement. */
+  public Future<Void> insert(SqlClient c, Count count) {
     return c.preparedQuery(INSERT).execute(Tuple.from(new Object[] {
-      approvalId, odt(at), strategyKey, accountKey, duplicateKey, notional, keptKeys.toArray(new String[0])
+      count.approvalId(), odt(count.at()), count.strategyKey(), count.accountKey(), count.duplicateKey(),
+      count.notional(), count.keptKeys().toArray(new String[0])
     })).mapEmpty();
   }
 

@@ -95,6 +95,24 @@ class LimitOverrideTest {
   }
 
   @Test
+  void aRetriedCreateIsCountedOnce() {
+    String s = strategy();
+    JsonObject body = order("ROLL", 100, s);
+    price(gw.get(), "ROLL", "100");
+    java.util.Map<String, String> key = java.util.Map.of("Idempotency-Key", "retry-" + s);
+    Response first = gw.call("POST", "/api/v1/approvals/trade", engine, body, key);
+    Response again = gw.call("POST", "/api/v1/approvals/trade", engine, body, key);
+    assertThat(first.status()).as(first.body()).isEqualTo(201);
+    assertThat(again.status()).as(again.body()).isIn(200, 201);
+    assertThat(again.json().getString("request_id")).isEqualTo(first.json().getString("request_id"));
+    assertThat(sql(gw.get(), "SELECT count(*) FROM pretrade_orders WHERE strategy_key = ?", "strategy:" + s))
+      .as("the retry's order, counted with its check, is taken out when the request already exists")
+      .containsExactly("1");
+    assertThat(sql(gw.get(), "SELECT coalesce(sum(orders), 0) FROM pretrade_window_seconds WHERE window_key = ?",
+      "strategy:" + s)).containsExactly("1");
+  }
+
+  @Test
   void aBreachBecomesALimitOverrideRequestThatShowsTheLimitAndTheFigures() {
     JsonObject a = created(order("CAPD", 800, strategy()));
     String id = a.getString("request_id");
