@@ -26,6 +26,7 @@ import io.hitl.gateway.core.pretrade.LimitOverride;
 import io.hitl.gateway.core.pretrade.Order;
 import io.hitl.gateway.core.pretrade.OrderDigest;
 import io.hitl.gateway.core.pretrade.PretradePolicy;
+import io.hitl.gateway.pretrade.PretradeGate;
 import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.CallbackStore;
 import io.hitl.gateway.store.DbFailures;
@@ -36,6 +37,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -161,12 +163,20 @@ final class CreateRequest {
   /**
    * The trading guards' admission ({@link TradeGuards#admit}) and the pre-trade gate of a new request, their
    * statements sent together in that order (pipelined): the gate costs the create no round trip of its own, its
-   * window locks are still taken after the Guardian's and the switches' shared locks, and a refusal by the
-   * guards is reported before anything the gate found (the gate's locks and reads end with the transaction).
+   * window locks are taken by the statement that takes the switches' shared lock, right after it (the Guardian's
+   * before both), and a refusal by the guards is reported before anything the gate found (the gate's locks and
+   * reads end with the transaction).
    */
   Future<Admitted> admitted(SqlConnection conn, NewRequest req, PolicyRules.Resolution policy, Approval fresh,
       Actor actor, String corr, String idempotencyKey, UUID lineageId, Instant now) {
-    Future<String> admitted = w.guards().admit(conn, req, now);
+    PretradePolicy limits = PretradeChecks.of(req.type(), policy.policy().pretrade());
+    List<String> windowKeys;
+    try {
+      windowKeys = limits == null ? List.of() : PretradeGate.lockKeys(Order.fromContext(req.context()), limits.limits());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Future<String> admitted = w.guards().admit(conn, req, now, windowKeys);
     Future<Gated> gated;
     try {
       gated = gate(conn, req, policy, fresh, actor, corr, idempotencyKey, lineageId, now);
@@ -178,8 +188,8 @@ final class CreateRequest {
   }
 
   /**
-   * The pre-trade check of a new request, in its create transaction, before its row is inserted; an admitted
-   * order is counted with it, under the request's id.
+   * The pre-trade check of a new request, in its create transaction, before its row is inserted and after its
+   * window keys were locked ({@link #admitted}); an admitted order is counted with it, under the request's id.
    */
   Future<Gated> gate(SqlConnection conn, NewRequest req, PolicyRules.Resolution policy, Approval fresh, Actor actor,
       String corr, String idempotencyKey, UUID lineageId, Instant now) {

@@ -78,12 +78,14 @@ final class TradeGuards {
    * before any answer is awaited (pipelined): the connection runs them in the order sent, so each lock is held
    * before the reads behind it start, and a caller may send its own statements behind them; the answers are
    * then judged in that order, so a refusal and a failed statement are reported as when each waited for the last.
+   * A trade's pre-trade window keys ({@code windowKeys}, sorted; none for other requests) are locked by the
+   * statement that takes the switches' shared lock, right after it: one statement for both.
    */
-  Future<String> admit(SqlConnection conn, NewRequest req, Instant now) {
+  Future<String> admit(SqlConnection conn, NewRequest req, Instant now, List<String> windowKeys) {
     boolean trade = ApprovalTypes.TRADE_EXECUTION.equals(req.type());
     String ticker = trade ? (String) req.context().get("ticker") : null;
     Future<AdmissionStore.Facts> facts = admission.read(conn, ticker, now);
-    Future<Void> switched = trade ? switchesAllow(conn, ScopedSwitches.orders(req.context())) : null;
+    Future<Void> switched = trade ? switchesAllow(conn, ScopedSwitches.orders(req.context()), windowKeys) : null;
     return facts.map(f -> Admission.admit(trade, f.guardian(), f.lockout(), f.settings(), config.hitlEnabled))
       .compose(admitted -> switched == null ? Future.succeededFuture(admitted) : switched.map(admitted));
   }
@@ -94,7 +96,7 @@ final class TradeGuards {
    * with its journal locks); a failed read fails the create (503). Its three statements (the shared lock, the
    * engaged switches, their last journal entries) are sent at once.
    */
-  private Future<Void> switchesAllow(SqlConnection conn, List<Order> orders) {
+  private Future<Void> switchesAllow(SqlConnection conn, List<Order> orders, List<String> windowKeys) {
     Set<Scope> scopes = new TreeSet<>(Scope.ORDER);
     for (Order o : orders) {
       for (ScopeKind k : ScopeKind.values()) {
@@ -104,7 +106,7 @@ final class TradeGuards {
         }
       }
     }
-    Future<Void> locked = switches.shared(conn);
+    Future<Void> locked = switches.shared(conn, windowKeys);
     Future<List<ScopedSwitch>> matching = switches.matching(conn, orders);
     Future<Map<Scope, JournalEntry>> lastChanges = scopes.isEmpty() ? null : switches.lastChanges(conn, scopes);
     return locked.compose(v -> matching).compose(found -> lastChanges == null ? Future.succeededFuture(found)

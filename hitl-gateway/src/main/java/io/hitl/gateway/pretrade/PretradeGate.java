@@ -63,21 +63,23 @@ public final class PretradeGate {
    * checked last counted all the others, since each has a time after the start of its window.
    */
   public Future<Verdict> check(SqlConnection conn, Order order, Limits limits, String policyName) {
-    return check(conn, order, limits, policyName, null);
+    return check(conn, order, limits, policyName, null, false);
   }
 
   /**
    * {@link #check(SqlConnection, Order, Limits, String)} for a new request {@code approvalId}, its order counted
    * in the same statement as the reads (which do not see it): when the verdict admits the order it is counted,
-   * at the verdict's time; when it does not, the count is taken out again before the verdict is returned.
+   * at the verdict's time; when it does not, the count is taken out again before the verdict is returned. The
+   * caller has locked the order's {@link #lockKeys} in this transaction already (its statements before these).
    */
   public Future<Verdict> checkCounting(SqlConnection conn, UUID approvalId, Order order, Limits limits,
       String policyName) {
-    return check(conn, order, limits, policyName, approvalId).compose(v -> v.admitted() ? Future.succeededFuture(v)
-      : store.delete(conn, approvalId).map(v));
+    return check(conn, order, limits, policyName, approvalId, true).compose(v -> v.admitted()
+      ? Future.succeededFuture(v) : store.delete(conn, approvalId).map(v));
   }
 
-  private Future<Verdict> check(SqlConnection conn, Order order, Limits limits, String policyName, UUID counting) {
+  private Future<Verdict> check(SqlConnection conn, Order order, Limits limits, String policyName, UUID counting,
+      boolean locked) {
     List<String> targets = policyName == null ? List.of() : LimitOverride.targets(policyName, limits, order);
     String ticker = limits.collarPct() == null ? null : order.symbol();
     Instant at = Times.micros(clock.instant());
@@ -90,11 +92,11 @@ public final class PretradeGate {
     Duration dup = limits.duplicateWindow();
     PretradeStore.Query q = new PretradeStore.Query(strategies, accounts, dup == null ? null : Duplicates.key(order),
       dup == null ? null : at.minus(dup), targets, at.minus(LimitOverride.MAX_RAISE), ticker);
-    Future<Void> locked = store.lock(conn, new ArrayList<>(keys(order, limits)));
+    Future<Void> keys = locked ? Future.succeededFuture() : store.lock(conn, lockKeys(order, limits));
     Future<PretradeStore.Facts> facts = store.facts(conn, q, counting == null ? null : counted(counting, order,
       limits, at));
     // a failed lock (time-out, deadlock) is the failure reported, not the aborted reads behind it
-    return locked.compose(v -> facts).map(f -> verdict(order, limits, policyName, f, at));
+    return keys.compose(v -> facts).map(f -> verdict(order, limits, policyName, f, at));
   }
 
   private Verdict verdict(Order order, Limits limits, String policyName, PretradeStore.Facts f, Instant at) {
@@ -140,7 +142,7 @@ public final class PretradeGate {
    * check, so a create checking the same windows at that moment sees it or waits for it.
    */
   public Future<Instant> countAuthorised(SqlConnection conn, UUID approvalId, Order order, Limits limits) {
-    return store.lock(conn, new ArrayList<>(keys(order, limits))).compose(v -> {
+    return store.lock(conn, lockKeys(order, limits)).compose(v -> {
       Instant at = Times.micros(clock.instant());
       return count(conn, approvalId, order, limits, at).map(at);
     });
@@ -167,6 +169,10 @@ public final class PretradeGate {
   }
 
   /** The advisory-lock keys of an order under these limits, sorted so concurrent creates lock in one order. */
+  public static List<String> lockKeys(Order order, Limits limits) {
+    return new ArrayList<>(keys(order, limits));
+  }
+
   private static TreeSet<String> keys(Order order, Limits limits) {
     TreeSet<String> keys = new TreeSet<>();
     for (RollingCap cap : limits.rolling()) {

@@ -137,6 +137,19 @@ public final class PretradeStore {
       List<Map<String, Object>> raises, Quote quote) {
   }
 
+  /**
+   * The window-key locks as expressions for another statement's select list, after what it locks first (a select
+   * list is evaluated in order): one {@code pg_advisory_xact_lock} per key, the keys its parameters from {@code p}
+   * on, in the order given (sorted, so two creates never deadlock).
+   */
+  public static String windowLocks(int p, int keys) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < keys; i++) {
+      out.append(", pg_advisory_xact_lock(").append(LOCK_CLASS).append(", hashtext($").append(p + i).append("))");
+    }
+    return out.toString();
+  }
+
   /** Locks every key given, in order, in one statement; call with the keys sorted. */
   public Future<Void> lock(SqlClient c, List<String> sortedKeys) {
     if (sortedKeys.isEmpty()) {

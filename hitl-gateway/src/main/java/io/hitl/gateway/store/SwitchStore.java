@@ -67,6 +67,18 @@ public final class SwitchStore {
     return c.query(LOCK_SHARED).execute().mapEmpty();
   }
 
+  /**
+   * {@link #shared} and then, in the same statement, the pre-trade window keys of the create's order (sorted), as
+   * {@link PretradeStore#lock} would take them after it: one statement instead of two.
+   */
+  public Future<Void> shared(SqlClient c, List<String> sortedWindowKeys) {
+    if (sortedWindowKeys.isEmpty()) {
+      return shared(c);
+    }
+    return c.preparedQuery("SELECT pg_advisory_xact_lock_shared(" + SWITCH_LOCK + ")"
+      + PretradeStore.windowLocks(1, sortedWindowKeys.size())).execute(Tuple.from(sortedWindowKeys)).mapEmpty();
+  }
+
   /** Held by an engage or lift until it commits. */
   public Future<Void> exclusive(SqlClient c) {
     return c.query(LOCK_EXCLUSIVE).execute().mapEmpty();

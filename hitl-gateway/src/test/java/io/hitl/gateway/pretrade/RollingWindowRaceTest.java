@@ -8,6 +8,7 @@ import io.hitl.gateway.core.pretrade.RollingCap;
 import io.hitl.gateway.core.pretrade.ScopeKind;
 import io.hitl.gateway.support.TestDb;
 import io.hitl.gateway.support.TestGateway;
+import io.hitl.gateway.store.PretradeStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -78,13 +79,15 @@ class RollingWindowRaceTest {
       Pool pool = i % 2 == 0 ? nodeA : nodeB;
       PretradeGate gate = i % 2 == 0 ? gateA : gateB;
       Limits limits = limitsOf.get(i);
-      // half check and then count, as an approval with edits does; half count with the check and take the count
-      // out when refused, as a create does
+      // half check and then count, as an approval with edits does; half lock the keys, then count with the check
+      // and take the count out when refused, as a create does
       boolean thenCount = (i / 2) % 2 == 0;
       all.add(pool.withTransaction(conn -> thenCount
         ? gate.check(conn, o, limits, null).compose(v -> v.admitted()
           ? gate.count(conn, UUID.randomUUID(), o, limits, v.at()).map(true) : Future.succeededFuture(false))
-        : gate.checkCounting(conn, UUID.randomUUID(), o, limits, null).map(PretradeGate.Verdict::admitted)));
+        : new PretradeStore().lock(conn, PretradeGate.lockKeys(o, limits))
+          .compose(v -> gate.checkCounting(conn, UUID.randomUUID(), o, limits, null))
+          .map(PretradeGate.Verdict::admitted)));
     }
     Future.all(all).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return all.stream().map(Future::result).toList();
