@@ -25,10 +25,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * The pre-trade limit check inside a create transaction: locks the order's window keys (one statement) and
- * reads the totals, the latest duplicate, the raises in force and the quote behind it (one statement,
- * pipelined), applies
- * the raises and asks {@link LimitCheck}, and counts the order once it is admitted. Every node reads and
+ * The pre-trade limit check inside a create transaction: locks the order's window keys (one statement, or one the
+ * caller sends before) and reads the totals, the latest duplicate, the raises in force and the quote behind it
+ * (one statement, pipelined), applies the raises and asks {@link LimitCheck}, and counts the order once it is
+ * admitted (a new request's in the reading statement, taken out again when refused). Every node reads and
  * writes the same rows under the same locks, so windows are exact across nodes; nothing is cached in memory.
  * A window's total is kept per second in the database and changed only under its key's lock.
  */
@@ -92,11 +92,11 @@ public final class PretradeGate {
     Duration dup = limits.duplicateWindow();
     PretradeStore.Query q = new PretradeStore.Query(strategies, accounts, dup == null ? null : Duplicates.key(order),
       dup == null ? null : at.minus(dup), targets, at.minus(LimitOverride.MAX_RAISE), ticker);
-    Future<Void> keys = locked ? Future.succeededFuture() : store.lock(conn, lockKeys(order, limits));
+    Future<Void> held = locked ? Future.succeededFuture() : store.lock(conn, lockKeys(order, limits));
     Future<PretradeStore.Facts> facts = store.facts(conn, q, counting == null ? null : counted(counting, order,
       limits, at));
     // a failed lock (time-out, deadlock) is the failure reported, not the aborted reads behind it
-    return keys.compose(v -> facts).map(f -> verdict(order, limits, policyName, f, at));
+    return held.compose(v -> facts).map(f -> verdict(order, limits, policyName, f, at));
   }
 
   private Verdict verdict(Order order, Limits limits, String policyName, PretradeStore.Facts f, Instant at) {
