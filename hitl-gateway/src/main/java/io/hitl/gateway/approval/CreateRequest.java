@@ -170,16 +170,17 @@ final class CreateRequest {
   Future<Admitted> admitted(SqlConnection conn, NewRequest req, PolicyRules.Resolution policy, Approval fresh,
       Actor actor, String corr, String idempotencyKey, UUID lineageId, Instant now) {
     PretradePolicy limits = PretradeChecks.of(req.type(), policy.policy().pretrade());
-    List<String> windowKeys;
+    Order order;
     try {
-      windowKeys = limits == null ? List.of() : PretradeGate.lockKeys(Order.fromContext(req.context()), limits.limits());
+      order = limits == null ? null : Order.fromContext(req.context());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Future<String> admitted = w.guards().admit(conn, req, now, windowKeys);
+    Future<String> admitted = w.guards().admit(conn, req, now,
+      order == null ? List.of() : PretradeGate.lockKeys(order, limits.limits()));
     Future<Gated> gated;
     try {
-      gated = gate(conn, req, policy, fresh, actor, corr, idempotencyKey, lineageId, now);
+      gated = gate(conn, req, policy, limits, order, fresh, actor, corr, idempotencyKey, lineageId, now);
     } catch (RuntimeException e) {
       gated = Future.failedFuture(e);
     }
@@ -190,11 +191,13 @@ final class CreateRequest {
   /**
    * The pre-trade check of a new request, in its create transaction, before its row is inserted and after its
    * window keys were locked ({@link #admitted}); an admitted order is counted with it, under the request's id.
+   * {@code limits} and {@code order} are null when nothing is checked.
    */
-  Future<Gated> gate(SqlConnection conn, NewRequest req, PolicyRules.Resolution policy, Approval fresh, Actor actor,
-      String corr, String idempotencyKey, UUID lineageId, Instant now) {
-    PretradePolicy limits = PretradeChecks.of(req.type(), policy.policy().pretrade());
-    return checked(conn, limits, policy, req, fresh.id()).map(checked -> {
+  private Future<Gated> gate(SqlConnection conn, NewRequest req, PolicyRules.Resolution policy, PretradePolicy limits,
+      Order order, Approval fresh, Actor actor, String corr, String idempotencyKey, UUID lineageId, Instant now) {
+    Future<PretradeChecks.Checked> checking = limits == null ? Future.succeededFuture()
+      : w.pretrade().checkCounting(conn, fresh.id(), policy.policy().name(), limits, order);
+    return checking.map(checked -> {
       if (checked == null || checked.admitted()) {
         return new Gated(fresh, policy, limits, checked);
       }
@@ -228,16 +231,6 @@ final class CreateRequest {
     }
     // an admitted order was counted with its check (gate)
     return created(conn, c, g.row(), g.resolution(), actor, corr, now, details, g.override() ? null : admitted);
-  }
-
-  /**
-   * The pre-trade check of a trade request whose policy declares limits, its order counted under {@code id} when
-   * admitted; null (nothing to check) otherwise.
-   */
-  private Future<PretradeChecks.Checked> checked(SqlConnection conn, PretradePolicy limits,
-      PolicyRules.Resolution policy, NewRequest req, UUID id) {
-    return limits == null ? Future.succeededFuture()
-      : w.pretrade().checkCounting(conn, id, policy.policy().name(), limits, Order.fromContext(req.context()));
   }
 
   /**

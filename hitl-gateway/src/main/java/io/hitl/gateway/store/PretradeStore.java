@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The orders the pre-trade gate counted, summed per rolling window in the create transaction. A create
@@ -33,9 +35,8 @@ import java.util.UUID;
 public final class PretradeStore {
   /** The two-key form of the advisory lock: this class id, then the key's hash. */
   private static final int LOCK_CLASS = 0x50524554;
-  /** One lock per key, taken in the array's order (the subquery's ORDER BY keeps it from being reordered). */
-  private static final String LOCK = "SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(k.key)) "
-    + "FROM (SELECT key FROM unnest($1::text[]) WITH ORDINALITY AS u(key, i) ORDER BY i) k";
+  /** The statement of each read's shape, built once. */
+  private static final ConcurrentMap<Shape, String> FACTS = new ConcurrentHashMap<>();
   /** Takes the order's row out and its kept seconds down by what it added. */
   private static final String DELETE = "WITH o AS (DELETE FROM pretrade_orders WHERE approval_id = $1 RETURNING *) "
     + "UPDATE pretrade_window_seconds w SET orders = w.orders - 1, notional = w.notional - coalesce(o.notional, 0) "
@@ -156,12 +157,13 @@ public final class PretradeStore {
     return out.toString();
   }
 
-  /** Locks every key given, in order, in one statement; call with the keys sorted. */
+  /** Locks every key given, in order, in one statement ({@link #windowLocks}); call with the keys sorted. */
   public Future<Void> lock(SqlClient c, List<String> sortedKeys) {
     if (sortedKeys.isEmpty()) {
       return Future.succeededFuture();
     }
-    return c.preparedQuery(LOCK).execute(Tuple.of(sortedKeys.toArray(new String[0]))).mapEmpty();
+    return c.preparedQuery("SELECT true" + windowLocks(1, sortedKeys.size())).execute(Tuple.from(sortedKeys))
+      .mapEmpty();
   }
 
   /**
@@ -234,9 +236,6 @@ public final class PretradeStore {
   /** Which facts a check reads; the statement's text depends on nothing else. */
   private record Shape(int strategies, int accounts, boolean duplicate, boolean raises, boolean quote, boolean count) {
   }
-
-  private static final java.util.concurrent.ConcurrentMap<Shape, String> FACTS =
-    new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * The one statement reading a check's facts: a row of one total per window (each a one-row aggregate, joined),
