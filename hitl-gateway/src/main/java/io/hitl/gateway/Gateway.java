@@ -10,6 +10,7 @@ import io.hitl.gateway.audit.AuditVerticle;
 import io.hitl.gateway.audit.CheckpointKeys;
 import io.hitl.gateway.audit.CheckpointVerticle;
 import io.hitl.gateway.audit.RetentionVerticle;
+import io.hitl.gateway.pretrade.PretradePurgeVerticle;
 import io.hitl.gateway.auth.IdentityProvider;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.bus.Addresses;
@@ -135,6 +136,7 @@ public final class Gateway implements AutoCloseable {
         CheckpointKeys.trusted(config.checkpointPublicKeys, signer.publicKey()))));
       await(v.deployVerticle(new CheckpointVerticle(pool, config, clock, signer)));
       await(v.deployVerticle(new RetentionVerticle(pool, config, clock)));
+      await(v.deployVerticle(new PretradePurgeVerticle(pool, config, clock)));
       await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));

@@ -16,6 +16,7 @@ import io.hitl.gateway.store.PretradeStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,8 @@ final class ApprovalReplay {
     long notReplayable;
     long archived;
     long mismatchCount;
+    /** Counted orders from before this time may have been purged (null: none was). */
+    Instant purgedBefore;
     final List<Mismatch> mismatches = new ArrayList<>();
     final List<Map<String, Object>> failures = new ArrayList<>();
 
@@ -74,7 +77,10 @@ final class ApprovalReplay {
   /** Runs inside the caller's snapshot; entries up to seq {@code archived} were archived (0 for none). */
   Future<Result> run(SqlClient db, long archived) {
     State s = new State();
-    return page(db, s, archived).compose(v -> pretrade.orphans(db, MAX_REPORTED)).compose(orphans -> {
+    return pretrade.purgedBefore(db).compose(before -> {
+      s.purgedBefore = before;
+      return page(db, s, archived);
+    }).compose(v -> pretrade.orphans(db, MAX_REPORTED)).compose(orphans -> {
       // a counted order whose request has no row: no journal counts it
       orphans.forEach(id -> s.add(new Mismatch(COUNTED, id.toString(), Mismatch.ROW, "absent", "present", 0)));
       return db.preparedQuery(MISSING_ROWS).execute(Tuple.of(MAX_REPORTED));
@@ -167,7 +173,9 @@ final class ApprovalReplay {
       return;
     }
     if (found == null) {
-      s.add(new Mismatch(COUNTED, id, Mismatch.ROW, "present", "absent", want.seq()));
+      if (!purged(s.purgedBefore, want, row)) {
+        s.add(new Mismatch(COUNTED, id, Mismatch.ROW, "present", "absent", want.seq()));
+      }
       return;
     }
     if (want.countedAt() != null) {
@@ -180,6 +188,15 @@ final class ApprovalReplay {
       found.notional() == null ? null : Decimals.text(found.notional()), want.seq());
     compare(s, COUNTED, id, "strategy_kept", want.strategyKept(), found.strategyKept(), want.seq());
     compare(s, COUNTED, id, "account_kept", want.accountKept(), found.accountKept(), want.seq());
+  }
+
+  /**
+   * Whether a purge may have removed the counted order: it was counted before the purge's time, or, where the journal
+   * does not hold when it was counted, its request was created before it (it was counted then or later).
+   */
+  static boolean purged(Instant purgedBefore, CountedOrder want, Approval row) {
+    Instant at = want.countedAt() != null ? want.countedAt() : row.createdAt();
+    return purgedBefore != null && at != null && at.isBefore(purgedBefore);
   }
 
   /** Folds and compares one request; false when its history cannot be folded (archived or before V14). */

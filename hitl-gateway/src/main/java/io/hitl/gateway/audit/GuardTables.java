@@ -58,7 +58,9 @@ final class GuardTables {
       return allBindings(db, new UUID(0, 0), new LinkedHashMap<>());
     }).compose(found -> {
       out.addAll(replay.compareSessionBindings(found));
-      return pretrade.keptDifferences(db);
+      // a purge removes a second and its orders in batches of their own: what it may have removed is not compared
+      return pretrade.purgedBefore(db).compose(before -> pretrade.keptDifferences(db,
+        before == null ? Long.MIN_VALUE : before.getEpochSecond()));
     }).map(kept -> {
       out.addAll(keptDifferences(kept));
       return out;

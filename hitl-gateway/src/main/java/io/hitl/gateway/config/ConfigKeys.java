@@ -54,6 +54,8 @@ public final class ConfigKeys {
   public static final String HITL_RETENTION_DAYS = "HITL_RETENTION_DAYS";
   public static final String HITL_RETENTION_CHECK_SECONDS = "HITL_RETENTION_CHECK_SECONDS";
   public static final String HITL_ARCHIVE_DIR = "HITL_ARCHIVE_DIR";
+  /** Counted pre-trade orders and kept window seconds older than this many hours are purged (past every window). */
+  public static final String HITL_PRETRADE_KEEP_HOURS = "HITL_PRETRADE_KEEP_HOURS";
   public static final String HITL_PUBLIC_URL = "HITL_PUBLIC_URL";
   public static final String HITL_JWT_SECRET = "HITL_JWT_SECRET";
   public static final String HITL_JWT_PUBLIC_KEY = "HITL_JWT_PUBLIC_KEY";

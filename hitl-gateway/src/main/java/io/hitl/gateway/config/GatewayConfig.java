@@ -9,6 +9,7 @@ import io.hitl.gateway.core.ChatRoles;
 import io.hitl.gateway.core.RequestValidator;
 import io.hitl.gateway.core.TimeoutAction;
 import io.hitl.gateway.core.TimeoutPolicy;
+import io.hitl.gateway.core.policy.LimitsParser;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
@@ -80,6 +81,7 @@ public final class GatewayConfig {
   public final Path dataDir;
   public final int retentionDays;
   public final int retentionCheckSeconds;
+  public final int pretradeKeepHours;
   public final Path archiveDir;
   /** Where signed checkpoints of the journal head go; outside PostgreSQL on purpose. */
   public final Path checkpointDir;
@@ -222,6 +224,8 @@ public final class GatewayConfig {
     dataDir = Path.of(text(HITL_DATA_DIR, "./data"));
     retentionDays = integer(HITL_RETENTION_DAYS, 0, 0, 36_500);
     retentionCheckSeconds = integer(HITL_RETENTION_CHECK_SECONDS, 3600, 1, 7 * 86_400);
+    // an hour past the longest window a policy may declare, so a node whose clock runs behind never misses an order
+    pretradeKeepHours = integer(HITL_PRETRADE_KEEP_HOURS, 48, LimitsParser.MAX_WINDOW_SECONDS / 3600 + 1, 87_600);
     String archive = text(HITL_ARCHIVE_DIR, null);
     try {
       archiveDir = archive == null ? dataDir.resolve("archive") : Path.of(archive);

@@ -33,6 +33,10 @@ import java.util.concurrent.ConcurrentMap;
  * rather than one per order.
  */
 public final class PretradeStore {
+  /** Journal action of a purge of the counted orders and kept seconds older than every window. */
+  public static final String PURGED_ACTION = "pretrade_purged";
+  /** Payload key of a purge entry: rows counted before this time may be gone. */
+  public static final String PURGED_BEFORE_KEY = "before";
   /** The two-key form of the advisory lock: this class id, then the key's hash. */
   private static final int LOCK_CLASS = 0x50524554;
   /** The statement of each read's shape, built once. */
@@ -58,8 +62,20 @@ public final class PretradeStore {
     + "SELECT strategy_key AS window_key, " + second("counted_at") + " AS second, notional FROM pretrade_orders "
     + "WHERE strategy_kept UNION ALL SELECT account_key, " + second("counted_at") + ", notional FROM pretrade_orders "
     + "WHERE account_kept) k GROUP BY 1, 2) r ON r.window_key = w.window_key AND r.second = w.second "
-    + "WHERE w.orders IS DISTINCT FROM coalesce(r.orders, 0) OR w.notional IS DISTINCT FROM coalesce(r.notional, 0) "
-    + "ORDER BY 1, 2 LIMIT 1000";
+    + "WHERE (w.orders IS DISTINCT FROM coalesce(r.orders, 0) OR w.notional IS DISTINCT FROM coalesce(r.notional, 0)) "
+    + "AND coalesce(w.second, r.second) >= $1 ORDER BY 1, 2 LIMIT 1000";
+  /** At most $2 counted orders counted before $1, by their time (the BRIN index), removed. */
+  private static final String PURGE_ORDERS = "DELETE FROM pretrade_orders WHERE ctid = ANY(ARRAY(SELECT ctid "
+    + "FROM pretrade_orders WHERE counted_at < $1 LIMIT $2))";
+  /** At most $2 kept seconds before the epoch second $1 removed. */
+  private static final String PURGE_SECONDS = "DELETE FROM pretrade_window_seconds WHERE ctid = ANY(ARRAY(SELECT ctid "
+    + "FROM pretrade_window_seconds WHERE second < $1 LIMIT $2))";
+  /**
+   * The latest time any journaled purge removed rows before (its entries have their own partial index); the latest,
+   * not the newest purge's, as a purge after HITL_PRETRADE_KEEP_HOURS was raised removes rows before an earlier time.
+   */
+  private static final String PURGED_BEFORE = "SELECT max((payload->>'" + PURGED_BEFORE_KEY + "')::timestamptz) "
+    + "FROM journal WHERE action = '" + PURGED_ACTION + "'";
 
   /**
    * A window's total: the orders kept under its key in the part of a second after its start (their own rows),
@@ -344,13 +360,37 @@ public final class PretradeStore {
     });
   }
 
-  /** The kept seconds that differ from the rows kept in them (for verify), at most 1,000, by key and second. */
+  /** Every kept second that differs from the rows kept in them, at most 1,000, by key and second. */
   public Future<List<KeptDifference>> keptDifferences(SqlClient c) {
-    return c.query(KEPT_DIFFERENCES).execute().map(rs -> {
+    return keptDifferences(c, Long.MIN_VALUE);
+  }
+
+  /**
+   * The kept seconds from epoch second {@code from} on that differ from the rows kept in them (for verify), at most
+   * 1,000, by key and second. Before a purge's time, a purge may have removed a second's orders and not yet the
+   * second, or the other way round (each goes in batches of its own).
+   */
+  public Future<List<KeptDifference>> keptDifferences(SqlClient c, long from) {
+    return c.preparedQuery(KEPT_DIFFERENCES).execute(Tuple.of(from)).map(rs -> {
       List<KeptDifference> out = new ArrayList<>();
       rs.forEach(r -> out.add(new KeptDifference(r.getString("window_key"), r.getLong("second"), r.getLong("orders"),
         r.getBigDecimal("notional"), r.getLong("counted"), r.getBigDecimal("counted_notional"))));
       return out;
     });
+  }
+
+  /** Removes at most {@code limit} counted orders counted before {@code before}; completes with how many. */
+  public Future<Integer> purgeOrders(SqlClient c, Instant before, int limit) {
+    return c.preparedQuery(PURGE_ORDERS).execute(Tuple.of(odt(before), limit)).map(rs -> rs.rowCount());
+  }
+
+  /** Removes at most {@code limit} kept seconds before epoch second {@code before}; completes with how many. */
+  public Future<Integer> purgeSeconds(SqlClient c, long before, int limit) {
+    return c.preparedQuery(PURGE_SECONDS).execute(Tuple.of(before, limit)).map(rs -> rs.rowCount());
+  }
+
+  /** The latest time a journaled purge removed rows before, or null when none was journaled. */
+  public Future<Instant> purgedBefore(SqlClient c) {
+    return c.preparedQuery(PURGED_BEFORE).execute().map(rs -> instant(rs.iterator().next().getOffsetDateTime(0)));
   }
 }

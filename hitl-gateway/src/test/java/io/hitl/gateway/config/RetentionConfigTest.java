@@ -14,6 +14,7 @@ class RetentionConfigTest {
     assertThat(c.retentionDays).isZero();
     assertThat(c.retentionCheckSeconds).isEqualTo(3600);
     assertThat(c.archiveDir).isEqualTo(Path.of("/var/lib/hitl/archive"));
+    assertThat(c.pretradeKeepHours).isEqualTo(48);
   }
 
   @Test
@@ -33,6 +34,10 @@ class RetentionConfigTest {
     assertBad("HITL_RETENTION_CHECK_SECONDS", "0");
     assertBad("HITL_RETENTION_CHECK_SECONDS", "604801");
     assertBad("HITL_ARCHIVE_DIR", "bad\u0000path");
+    // a day is the longest window a policy may declare: the purge keeps an hour more
+    assertBad("HITL_PRETRADE_KEEP_HOURS", "24");
+    assertBad("HITL_PRETRADE_KEEP_HOURS", "87601");
+    assertThat(GatewayConfig.of(Map.of("HITL_PRETRADE_KEEP_HOURS", "25")).pretradeKeepHours).isEqualTo(25);
   }
 
   private static void assertBad(String key, String value) {
