@@ -64,7 +64,10 @@ public final class PretradeStore {
     + "WHERE account_kept) k GROUP BY 1, 2) r ON r.window_key = w.window_key AND r.second = w.second "
     + "WHERE (w.orders IS DISTINCT FROM coalesce(r.orders, 0) OR w.notional IS DISTINCT FROM coalesce(r.notional, 0)) "
     + "AND coalesce(w.second, r.second) >= $1 ORDER BY 1, 2 LIMIT 1000";
-  /** At most $2 counted orders counted before $1, by their time (the BRIN index), removed. */
+  /**
+   * At most $2 counted orders counted before $1, removed. Found by reading the table in order (no index is on the time
+   * alone): an index for the purge would cost every counted order an entry, for a job that runs every ten minutes.
+   */
   private static final String PURGE_ORDERS = "DELETE FROM pretrade_orders WHERE ctid = ANY(ARRAY(SELECT ctid "
     + "FROM pretrade_orders WHERE counted_at < $1 LIMIT $2))";
   /** At most $2 kept seconds before the epoch second $1 removed. */
@@ -250,7 +253,7 @@ public final class PretradeStore {
   }
 
   /** Which facts a check reads; the statement's text depends on nothing else. */
-  private record Shape(int strategies, int accounts, boolean duplicate, boolean raises, boolean quote, boolean count) {
+  record Shape(int strategies, int accounts, boolean duplicate, boolean raises, boolean quote, boolean count) {
   }
 
   /**
@@ -260,7 +263,7 @@ public final class PretradeStore {
    * the raises, one for the ticker, then seven for the order counted in its WITH clause. Time ranges are bounded
    * on both sides, as in {@link #totals}, so the statement keeps one plan.
    */
-  private static String factsSql(Shape s) {
+  static String factsSql(Shape s) {
     List<String> columns = new ArrayList<>();
     StringBuilder from = new StringBuilder(" FROM (SELECT 1) one");
     int n = 1;
