@@ -34,7 +34,7 @@ public final class AdmissionStore {
    * the lock is held, and the caller may send its next statements behind them without waiting.
    */
   public Future<Facts> read(SqlClient c, String ticker, Instant now) {
-    Future<?> locked = c.query(GuardianStore.LOCK_SHARED).execute();
+    Future<?> locked = c.preparedQuery(GuardianStore.LOCK_SHARED).execute();
     Future<io.vertx.sqlclient.RowSet<Row>> read = c.preparedQuery(SELECT).execute(Tuple.of(ticker, odt(now)));
     // the lock's failure (a lock time-out, a deadlock) is the one reported, as when the read waited for it
     return locked.compose(v -> read).map(rs -> {

@@ -72,7 +72,7 @@ public final class DeliveryStore {
    */
   public Future<List<Job>> claim(Pool pool, Instant now, int limit, Instant leaseUntil, UUID token,
       List<String> quiet) {
-    return pool.withTransaction(c -> c.query(LOCK).execute()
+    return pool.withTransaction(c -> c.preparedQuery(LOCK).execute()
       .compose(x -> c.preparedQuery(CLAIM).execute(Tuple.of(odt(now), limit, token, odt(leaseUntil),
         quiet.toArray(new String[0]))))
       .map(DeliveryStore::jobs));

@@ -85,7 +85,7 @@ public final class SwitchStore {
 
   /** Held by a create before it reads the switches; waits while a switch is being engaged. */
   public Future<Void> shared(SqlClient c) {
-    return c.query(LOCK_SHARED).execute().mapEmpty();
+    return c.preparedQuery(LOCK_SHARED).execute().mapEmpty();
   }
 
   /**
