@@ -422,9 +422,13 @@ public final class BenchRunner {
    * document, so it runs after the phases that measure the default policy.
    */
   private void limits(GatewayProcess gw, Load load, double seconds) throws Exception {
+    // -Dbench.limitsPerAccount=true: a second rolling cap, per account, and orders over 32 accounts
+    boolean perAccount = Boolean.getBoolean("bench.limitsPerAccount");
     String limits = "{\"max_quantity\":\"1000000\",\"max_notional\":\"9000000000\",\"price_collar_pct\":\"50\","
       + "\"duplicate_window_seconds\":30,\"rolling\":[{\"per\":\"strategy\",\"window_seconds\":60,"
-      + "\"max_orders\":1000000}],\"override\":{\"approvers\":{\"users\":[\"bench-risk\"]}}}";
+      + "\"max_orders\":1000000}" + (perAccount
+        ? ",{\"per\":\"account\",\"window_seconds\":60,\"max_orders\":1000000}" : "")
+      + "],\"override\":{\"approvers\":{\"users\":[\"bench-risk\"]}}}";
     String document = "{\"policies\":[{\"name\":\"bench-none\",\"match\":{\"tickers\":[\"LIM0\"]}},"
       + "{\"name\":\"bench-limits\",\"match\":{\"tickers\":[\"LIM5\"]},\"limits\":" + limits + "}],"
       + "\"default\":{}}";
@@ -442,7 +446,8 @@ public final class BenchRunner {
       long n = sizes.incrementAndGet();
       return new Load.Req(HttpMethod.POST, "/api/v1/approvals/trade", submitter, TRADE
         .replace("7203.T", ticker).replace("\"quantity\":100", "\"quantity\":" + (n % 900_000 + 1))
-        .replace("\"strategy\":\"bench\"", "\"strategy\":\"bench-" + (n % 64) + "\""));
+        .replace("\"strategy\":\"bench\"", "\"strategy\":\"bench-" + (n % 64) + "\""
+          + (perAccount ? ",\"account\":\"acct-" + (n % 32) + "\"" : "")));
     };
     java.util.concurrent.atomic.AtomicLong overrides = new java.util.concurrent.atomic.AtomicLong();
     load.saturate(64, quick ? 1 : 5, orders.apply("LIM5"), r -> { });
