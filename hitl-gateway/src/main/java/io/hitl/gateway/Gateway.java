@@ -9,8 +9,8 @@ import io.hitl.gateway.approval.QuoteSource;
 import io.hitl.gateway.audit.AuditVerticle;
 import io.hitl.gateway.audit.CheckpointKeys;
 import io.hitl.gateway.audit.CheckpointVerticle;
-import io.hitl.gateway.audit.RetentionVerticle;
-import io.hitl.gateway.pretrade.PretradePurgeVerticle;
+import io.hitl.gateway.audit.Retention;
+import io.hitl.gateway.pretrade.PretradePurge;
 import io.hitl.gateway.auth.IdentityProvider;
 import io.hitl.gateway.auth.Tokens;
 import io.hitl.gateway.bus.Addresses;
@@ -135,8 +135,13 @@ public final class Gateway implements AutoCloseable {
       await(v.deployVerticle(new AuditVerticle(pool, config.archiveDir, clock, config.checkpointDir,
         CheckpointKeys.trusted(config.checkpointPublicKeys, signer.publicKey()))));
       await(v.deployVerticle(new CheckpointVerticle(pool, config, clock, signer)));
-      await(v.deployVerticle(new RetentionVerticle(pool, config, clock)));
-      await(v.deployVerticle(new PretradePurgeVerticle(pool, config, clock)));
+      // journal entries older than HITL_RETENTION_DAYS into archive files, every HITL_RETENTION_CHECK_SECONDS
+      long retentionMs = config.retentionCheckSeconds * 1000L;
+      await(v.deployVerticle(new PeriodicJob(retentionMs, retentionMs, vx -> config.retentionDays == 0 ? null
+        : new Retention(vx, pool, config, clock)::runOnce)));
+      // counted orders older than every window, a minute after start and every ten minutes
+      await(v.deployVerticle(new PeriodicJob(60_000, 600_000,
+        vx -> new PretradePurge(pool, Journal.on(vx), clock, config.pretradeKeepHours)::runOnce)));
       await(v.deployVerticle(new ExpiryVerticle(config, pool, clock)));
       await(v.deployVerticle(() -> new ChatVerticle(config, pool, clock),
         new DeploymentOptions().setInstances(config.httpInstances)));
