@@ -110,7 +110,8 @@ class PretradePurgeTest {
   }
 
   @Test
-  void twoNodesPurgingAtOnceRemoveEachRowOnceAndJournalOnce() throws Exception {
+  void runsAtOnceRemoveEachRowOnceAndJournalOnce() throws Exception {
+    // four runs on the pool's connections at once, as four nodes would start them
     for (int i = 1; i <= 5; i++) {
       order(i);
     }
