@@ -117,16 +117,20 @@ public final class Database implements AutoCloseable {
    * completes the waiter twice ("Promise already completed"); {@link BoundedPool} bounds the wait instead.
    */
   /**
-   * The longest statement a connection keeps prepared. The client's default (2,048 characters) left out the pre-trade
-   * check's statement for a policy with caps per strategy and per account (2,071 characters and up, to about 5,500 for
-   * ten caps): PostgreSQL then parsed and planned it on every create, as a custom plan for its values (about 270 µs
-   * each), where a kept statement is planned once per connection.
+   * A statement that starts with this is kept prepared whatever its length. The client keeps statements shorter than
+   * 2,048 characters. The pre-trade check's statement is longer for any policy with caps per strategy and per account
+   * (2,071 characters, and about 5,500 for ten caps), and PostgreSQL then parsed and planned it on every create, as
+   * a custom plan for its values (about 270 µs each), where a kept statement is planned once per connection. Other
+   * long statements keep their behaviour: a history page (up to about 2,200 characters) is planned for its filter's
+   * values each time, as its first-page figures were measured.
    */
-  public static final int STATEMENT_CACHE_SQL_LIMIT = 16_384;
+  public static final String KEEP_PREPARED = "/* kept */ ";
+  private static final int CLIENT_SQL_LIMIT = io.vertx.sqlclient.SqlConnectOptions.DEFAULT_PREPARED_STATEMENT_CACHE_SQL_LIMIT;
 
-  /** {@code base} as the pool connects with it: prepared statements kept per connection (or not), up to the limit. */
+  /** {@code base} as the pool connects with it: prepared statements kept per connection (or not), as above. */
   static PgConnectOptions pooled(PgConnectOptions base, boolean cachePrepared) {
-    base.setCachePreparedStatements(cachePrepared).setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT);
+    base.setCachePreparedStatements(cachePrepared)
+      .setPreparedStatementCacheSqlFilter(sql -> sql.length() < CLIENT_SQL_LIMIT || sql.startsWith(KEEP_PREPARED));
     return base;
   }
 

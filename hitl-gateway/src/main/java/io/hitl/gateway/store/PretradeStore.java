@@ -293,7 +293,8 @@ public final class PretradeStore {
     if (columns.isEmpty()) {
       columns.add("1 AS counted");
     }
-    return (s.count() ? "WITH " + counting(n) + " " : "") + "SELECT " + String.join(", ", columns) + from;
+    return Database.KEEP_PREPARED + (s.count() ? "WITH " + counting(n) + " " : "") + "SELECT "
+      + String.join(", ", columns) + from;
   }
 
   /** A window's four parameters: its key, its start, the next whole second after it as a time and in epoch seconds. */

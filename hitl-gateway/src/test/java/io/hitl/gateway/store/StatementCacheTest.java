@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every shape of the pre-trade check's statement is kept prepared by a pool connection, so PostgreSQL plans it once per
  * connection rather than on every create. The client's default limit (2,048 characters) left out the shapes of a policy
- * with caps per strategy and per account.
+ * with caps per strategy and per account; other statements over it stay as they were.
  */
 class StatementCacheTest {
   /** Every shape a policy can ask for: up to ten rolling caps split between the keys, each other read or not. */
@@ -39,11 +39,15 @@ class StatementCacheTest {
   }
 
   @Test
-  void everyShapeIsWithinThePoolsLimitAndSomeAreNotWithinTheClientsDefault() {
+  void everyShapeIsKeptWhereTheClientsDefaultWouldLeaveSomeOutAndOtherLongStatementsAreNot() {
     var cacheable = Database.pooled(new PgConnectOptions(), true).getPreparedStatementCacheSqlFilter();
     var byDefault = new PgConnectOptions().getPreparedStatementCacheSqlFilter();
     List<String> shapes = everyShape();
     assertThat(shapes).allMatch(cacheable);
+    // a long statement not marked (a history page over 2,048 characters) is planned for its values, as before
+    String longPage = "SELECT a.* FROM approvals a WHERE " + "a.status IS NOT NULL AND ".repeat(100) + "true";
+    assertThat(cacheable.test(longPage)).isFalse();
+    assertThat(cacheable.test("SELECT 1")).isTrue();
     assertThat(shapes.stream().filter(byDefault.negate()).count()).as("shapes the default would not keep").isPositive();
     // a cap per strategy and one per account, with the duplicate window, the collar's quote and the count
     assertThat(byDefault.test(PretradeStore.factsSql(new PretradeStore.Shape(1, 1, true, false, true, true)))).isFalse();
@@ -74,6 +78,13 @@ class StatementCacheTest {
           + "WHERE statement = $1").execute(Tuple.of(longest)));
         assertThat(rs.size()).as("the statement is kept on the connection").isEqualTo(1);
         assertThat(rs.iterator().next().getLong(0)).as("executions of the kept statement").isEqualTo(7);
+        String unmarked = longest.substring(Database.KEEP_PREPARED.length());
+        for (int i = 0; i < 3; i++) {
+          await(conn.preparedQuery(unmarked).execute(params));
+        }
+        RowSet<Row> other = await(conn.preparedQuery("SELECT count(*) FROM pg_prepared_statements "
+          + "WHERE statement = $1").execute(Tuple.of(unmarked)));
+        assertThat(other.iterator().next().getLong(0)).as("the same statement unmarked is not kept").isZero();
       } finally {
         conn.close();
       }
