@@ -74,13 +74,14 @@ final class ApprovalReplay {
     }
   }
 
-  /** Runs inside the caller's snapshot; entries up to seq {@code archived} were archived (0 for none). */
-  Future<Result> run(SqlClient db, long archived) {
+  /**
+   * Runs inside the caller's snapshot; entries up to seq {@code archived} were archived (0 for none), and counted
+   * orders from before {@code purgedBefore} may have been purged (null: none were).
+   */
+  Future<Result> run(SqlClient db, long archived, Instant purgedBefore) {
     State s = new State();
-    return pretrade.purgedBefore(db).compose(before -> {
-      s.purgedBefore = before;
-      return page(db, s, archived);
-    }).compose(v -> pretrade.orphans(db, MAX_REPORTED)).compose(orphans -> {
+    s.purgedBefore = purgedBefore;
+    return page(db, s, archived).compose(v -> pretrade.orphans(db, MAX_REPORTED)).compose(orphans -> {
       // a counted order whose request has no row: no journal counts it
       orphans.forEach(id -> s.add(new Mismatch(COUNTED, id.toString(), Mismatch.ROW, "absent", "present", 0)));
       return db.preparedQuery(MISSING_ROWS).execute(Tuple.of(MAX_REPORTED));

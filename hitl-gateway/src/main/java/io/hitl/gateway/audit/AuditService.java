@@ -12,6 +12,7 @@ import io.hitl.gateway.store.ApprovalStore;
 import io.hitl.gateway.store.ArchiveStore;
 import io.hitl.gateway.store.ArchiveStore.Anchor;
 import io.hitl.gateway.store.JournalStore;
+import io.hitl.gateway.store.PretradeStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,6 +22,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,7 @@ public final class AuditService {
   private final Path checkpointDir;
   private final Map<String, PublicKey> trustedKeys;
   private final GuardTables guards = new GuardTables();
+  private final PretradeStore pretrade = new PretradeStore();
 
   /** With {@code vertx}, archive files are read on a worker thread; without, on the caller's (offline use). */
   public AuditService(Vertx vertx, Pool pool) {
@@ -233,6 +236,8 @@ public final class AuditService {
     Guards guards;
     boolean fromCheckpoint;
     Long startedAt;
+    /** The latest time a journaled purge removed counted orders before (null: none did). */
+    Instant purgedBefore;
 
     ChainState(SqlClient db) {
       this.db = db;
@@ -302,12 +307,20 @@ public final class AuditService {
   }
 
   private void verifyGuards(ChainState s, Promise<Report> p) {
+    // read once for both comparisons: rows counted before the latest journaled purge may be gone
+    pretrade.purgedBefore(s.db).onFailure(p::fail).onSuccess(before -> {
+      s.purgedBefore = before;
+      compareGuards(s, p);
+    });
+  }
+
+  private void compareGuards(ChainState s, Promise<Report> p) {
     if (!s.guardsComplete) {
       s.guards = new Guards(false, List.of());
       verifyApprovals(s, p);
       return;
     }
-    guards.compare(s.db, s.replay).onFailure(p::fail).onSuccess(d -> {
+    guards.compare(s.db, s.replay, s.purgedBefore).onFailure(p::fail).onSuccess(d -> {
       s.guards = new Guards(true, List.copyOf(d.subList(0, Math.min(d.size(), MAX_REPORTED))));
       verifyApprovals(s, p);
     });
@@ -326,7 +339,7 @@ public final class AuditService {
         verifyApprovals(s, p);
       } else {
         // the approvals and votes re-derived from the journal by the approval machine and compared
-        replay.run(s.db, s.archivedThrough).onFailure(p::fail).onSuccess(r -> p.complete(new Report(s.chain.checked(),
+        replay.run(s.db, s.archivedThrough, s.purgedBefore).onFailure(p::fail).onSuccess(r -> p.complete(new Report(s.chain.checked(),
           s.chain.brokenSeq(), s.chain.problem(), s.approvalsChecked, List.copyOf(s.invalid), s.anchors,
           s.filesChecked, r, new Checkpoints(checkpointDir != null, s.checkpoints.matched(),
             s.checkpoints.notCompared(), s.checkpoints.problems()), s.guards, s.startedAt)));

@@ -17,6 +17,7 @@ import io.hitl.gateway.store.SettingsStore;
 import io.hitl.gateway.store.SwitchStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,8 +36,12 @@ final class GuardTables {
   private final SessionStore sessions = new SessionStore();
   private final PretradeStore pretrade = new PretradeStore();
 
-  /** Every difference between the tables as read on {@code db} and {@code replay}. */
-  Future<List<Difference>> compare(SqlClient db, GuardReplay replay) {
+  /**
+   * Every difference between the tables as read on {@code db} and {@code replay}; kept seconds before
+   * {@code purgedBefore} (null: no purge) are not compared, as a purge removes a second and its orders in batches of
+   * their own.
+   */
+  Future<List<Difference>> compare(SqlClient db, GuardReplay replay, Instant purgedBefore) {
     List<Difference> out = new ArrayList<>();
     return guardian.checked(db).compose(g -> {
       out.addAll(replay.compareGuardian(g.stored()));
@@ -58,9 +63,7 @@ final class GuardTables {
       return allBindings(db, new UUID(0, 0), new LinkedHashMap<>());
     }).compose(found -> {
       out.addAll(replay.compareSessionBindings(found));
-      // a purge removes a second and its orders in batches of their own: what it may have removed is not compared
-      return pretrade.purgedBefore(db).compose(before -> pretrade.keptDifferences(db,
-        before == null ? Long.MIN_VALUE : before.getEpochSecond()));
+      return pretrade.keptDifferences(db, purgedBefore == null ? Long.MIN_VALUE : purgedBefore.getEpochSecond());
     }).map(kept -> {
       out.addAll(keptDifferences(kept));
       return out;

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Batches of {@link #BATCH} rows of each table, one transaction each, one node at a time (a transaction-scoped
  * advisory lock; a node that does not get it leaves the run to the one that has). Rows are found by reading each
  * table in order, with no index on the time: one would cost every counted order an entry (a BRIN index on each table
- * cost a checked create about three points more in the bench's A/B). The first transaction that removes
+ * leaned toward a dearer checked create in the bench's A/B). The first transaction that removes
  * anything also journals a {@value PretradeStore#PURGED_ACTION} entry with that time, so verify knows which rows may
  * be absent: a row counted later that goes missing is still named, and the time itself cannot be moved without
  * breaking the journal's chain.
@@ -65,23 +65,21 @@ public final class PretradePurge {
     }).onFailure(t -> LOG.error("pre-trade purge failed: {}", t.getMessage()));
   }
 
+  /** One batch's transaction, then the next while a table had a full batch; a node without the lock stops. */
   private Future<Result> batch(Instant before, Result sofar) {
     boolean journaled = sofar.orders() + sofar.seconds() > 0;
     return journal.inTransaction(pool, unit -> unit.conn().preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK_KEY))
-      .compose(rs -> {
-        if (!rs.iterator().next().getBoolean(0)) {
-          return Future.succeededFuture((long[]) null);
-        }
-        return store.purgeOrders(unit.conn(), before, BATCH)
-          .compose(orders -> store.purgeSeconds(unit.conn(), before.getEpochSecond(), BATCH)
-            .compose(seconds -> journaled || orders + seconds == 0 ? Future.succeededFuture(new long[] {orders, seconds})
-              : unit.append(entry(before)).map(e -> new long[] {orders, seconds})));
-      })).compose(n -> {
+      .compose(rs -> !rs.iterator().next().getBoolean(0) ? Future.<Result>succeededFuture()
+        : store.purgeOrders(unit.conn(), before, BATCH).compose(orders -> store.purgeSeconds(unit.conn(),
+          before.getEpochSecond(), BATCH).map(seconds -> new Result(before, orders, seconds)))
+        .compose(n -> journaled || n.orders() + n.seconds() == 0 ? Future.succeededFuture(n)
+          : unit.append(entry(before)).map(n))))
+      .compose(n -> {
         if (n == null) {
           return Future.succeededFuture(sofar);
         }
-        Result now = new Result(before, sofar.orders() + n[0], sofar.seconds() + n[1]);
-        return n[0] < BATCH && n[1] < BATCH ? Future.succeededFuture(now) : batch(before, now);
+        Result now = new Result(before, sofar.orders() + n.orders(), sofar.seconds() + n.seconds());
+        return n.orders() < BATCH && n.seconds() < BATCH ? Future.succeededFuture(now) : batch(before, now);
       });
   }
 

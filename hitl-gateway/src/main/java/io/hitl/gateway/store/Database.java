@@ -111,12 +111,6 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * {@code cachePrepared}: each connection parses a statement once and keeps it, instead of once per call.
-   * {@code maxWait}: calls that may queue for a connection; one more fails at once (SEC-099) instead of waiting.
-   * The wait itself has no pool timer: that timer, firing as a returned connection is handed to its waiter,
-   * completes the waiter twice ("Promise already completed"); {@link BoundedPool} bounds the wait instead.
-   */
-  /**
    * A statement that starts with this is kept prepared whatever its length. The client keeps statements shorter than
    * 2,048 characters. The pre-trade check's statement is longer for any policy with caps per strategy and per account
    * (2,071 characters, and about 5,500 for ten caps), and PostgreSQL then parsed and planned it on every create, as
@@ -134,6 +128,12 @@ public final class Database implements AutoCloseable {
     return base;
   }
 
+  /**
+   * {@code cachePrepared}: each connection parses a statement once and keeps it, instead of once per call.
+   * {@code maxWait}: calls that may queue for a connection; one more fails at once (SEC-099) instead of waiting.
+   * The wait itself has no pool timer: that timer, firing as a returned connection is handed to its waiter,
+   * completes the waiter twice ("Promise already completed"); {@link BoundedPool} bounds the wait instead.
+   */
   public Pool pool(Vertx vertx, int size, boolean cachePrepared, int maxWait, String name) {
     Pool pool = PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(size).setName(name).setMaxWaitQueueSize(maxWait).setConnectionTimeout(0))
