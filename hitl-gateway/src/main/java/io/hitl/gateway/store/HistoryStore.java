@@ -41,6 +41,11 @@ public final class HistoryStore {
     + " FROM approvals a WHERE a.id = $1";
   private static final String HISTORIES = "SELECT a.id, " + ENTRIES_OF + ", " + VOTES_OF
     + " FROM approvals a WHERE a.id = ANY($1)";
+  /**
+   * One request's history. Not {@link #HISTORIES} with one id: PostgreSQL prices {@code = ANY($1)} over an array of
+   * unknown length above the plan it makes for the values, so it planned that statement again on every decision.
+   */
+  private static final String HISTORY_OF = "SELECT " + ENTRIES_OF + ", " + VOTES_OF + " FROM approvals a WHERE a.id = $1";
   private static final String[] ACTIONS = ApprovalEntry.ACTIONS.toArray(new String[0]);
 
   /** The journal entries of the machine about one request, and its vote rows. */
@@ -102,8 +107,12 @@ public final class HistoryStore {
     });
   }
 
+  /** The history of one request (none when it does not exist); call it after locking its row. */
   public Future<History> history(SqlClient c, UUID id) {
-    return histories(c, List.of(id)).map(m -> m.getOrDefault(id, new History(List.of(), List.of())));
+    return c.preparedQuery(HISTORY_OF).execute(Tuple.tuple().addUUID(id).addArrayOfString(ACTIONS)).map(rs -> {
+      var it = rs.iterator();
+      return it.hasNext() ? history(it.next()) : new History(List.of(), List.of());
+    });
   }
 
   private static History history(Row r) {
