@@ -320,6 +320,7 @@ public final class BenchRunner {
         long postsBefore = slack.posts.get();
         long createdBefore = Seeder.count(jdbc(port), "SELECT count(*) FROM approvals");
         Load.Throughput creates = load.saturate(64, seconds, i -> create, r -> { });
+        long postedInWindow = slack.posts.get() - postsBefore;
         long t0 = System.nanoTime();
         long created = Seeder.count(jdbc(port), "SELECT count(*) FROM approvals");
         while (slack.posts.get() < created && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(300)) {
@@ -335,7 +336,11 @@ public final class BenchRunner {
         details.put("concurrency", 64);
         details.put("seconds", seconds);
         details.put("created_in_window", created - createdBefore);
-        details.put("slack_posts_in_window", posts - postsBefore);
+        // posted while the window's creates ran (backlog from the warm-up included), and what was still to post then
+        details.put("slack_posts_in_window", postedInWindow);
+        details.put("slack_posts_per_s_in_window", postedInWindow / seconds);
+        details.put("messages_to_post_at_window_end", created - postsBefore - postedInWindow);
+        details.put("slack_posts_after_warm_up", posts - postsBefore);
         details.put("created_total", created);
         details.put("slack_posts_total", posts);
         details.put("slack_refused", slack.refused.get());
