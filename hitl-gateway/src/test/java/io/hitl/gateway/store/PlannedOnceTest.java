@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * decision about 290 µs of planning in the benchmark. This test runs creates, decisions, pre-trade checks, reads and
  * an expiry batch on a gateway with few connections, against a PostgreSQL of its own that counts plans and calls per
  * statement ({@code pg_stat_statements} with {@code track_planning}), and names every statement planned on more
- * than a third of its executions.
+ * than an eighth of its executions (each connection plans a kept statement up to six times; the busiest statements
+ * here are planned 2 to 12 times in 200 to 1,200 executions).
  */
 class PlannedOnceTest {
   /** The least executions for a statement to be judged: each connection plans a statement up to six times. */
@@ -56,14 +57,14 @@ class PlannedOnceTest {
              + "(SELECT oid FROM pg_database WHERE datname = '" + name + "') AND calls >= " + JUDGED_FROM)) {
         while (rs.next()) {
           judged++;
-          if (rs.getLong("plans") * 3 > rs.getLong("calls")) {
+          if (rs.getLong("plans") * 8 > rs.getLong("calls")) {
             planned.add(rs.getLong("plans") + " plans in " + rs.getLong("calls") + " calls: "
               + rs.getString("query").replaceAll("\\s+", " "));
           }
         }
       }
       assertThat(judged).as("statements executed at least " + JUDGED_FROM + " times").isGreaterThan(15);
-      assertThat(planned).as("statements planned on more than a third of their executions").isEmpty();
+      assertThat(planned).as("statements planned on more than an eighth of their executions").isEmpty();
     }
   }
 
