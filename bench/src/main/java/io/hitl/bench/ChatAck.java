@@ -113,8 +113,7 @@ final class ChatAck {
       throw new IllegalStateException("background creates answered " + creates.other() + " of " + loadCount + "; see "
         + log);
     }
-    int[] refusedForLoad = new int[1];
-    int decided = verify(port, ids, slack, refusedForLoad);
+    Verified verified = verify(port, ids, slack);
     if (slack.refused.get() > 0) {
       throw new IllegalStateException("the fake Slack refused " + slack.refused.get() + " calls (token, channel or "
         + "method); see " + log);
@@ -128,8 +127,8 @@ final class ChatAck {
     details.put("failed", acks.failed());
     details.put("target_rate", rate);
     details.put("achieved_rate", acks.achievedRate());
-    details.put("decided_via_slack", decided);
-    details.put("clicks_refused_for_load", refusedForLoad[0]);
+    details.put("decided_via_slack", verified.decided());
+    details.put("clicks_refused_for_load", verified.refusedForLoad());
     details.put("create_peak_with_slack", peak);
     details.put("create_load_rate", loadRate);
     details.put("create_load_achieved_rate", creates.achievedRate());
@@ -139,7 +138,7 @@ final class ChatAck {
     details.put("slack_updates", slack.updates.get());
     details.put("slack_private_answers", slack.responses.get() - respondedBefore);
     figures.figure("chat callback acknowledged under load", h.getValueAtPercentile(99) / 1000.0, "ms", null, null, null,
-      "p99 < 50 ms, none refused", h.getValueAtPercentile(99) < 50_000 && refusedForLoad[0] == 0, details);
+      "p99 < 50 ms, none refused", h.getValueAtPercentile(99) < 50_000 && verified.refusedForLoad() == 0, details);
   }
 
   /** A signed Slack block_actions request clicking Approve (every fourth: Reject) on request `id`. */
@@ -177,15 +176,16 @@ final class ChatAck {
   /**
    * Reads every clicked request back until it is decided (the decision follows the acknowledgement) and checks
    * it was decided as clicked, through Slack, by the operator the clicker is mapped to. A request still pending whose
-   * clicker was told the gateway was at capacity (SEC-099: nothing was recorded) is counted in {@code refusedForLoad}:
+   * clicker was told the gateway was at capacity (SEC-099: nothing was recorded) is counted as refused for load:
    * the gateway's right answer at capacity, which misses the target rather than stopping the run.
    */
-  private int verify(int port, List<String> ids, FakeSlack slack, int[] refusedForLoad) throws Exception {
+  private Verified verify(int port, List<String> ids, FakeSlack slack) throws Exception {
     // a client of its own: the load's connections are not needed any more, and this check is not measured
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     String base = "http://127.0.0.1:" + port + "/api/v1/approvals/";
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     int decided = 0;
+    int refused = 0;
     for (int i = 0; i < ids.size(); i++) {
       while (true) {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + ids.get(i)))
@@ -197,7 +197,7 @@ final class ChatAck {
         JsonObject a = new JsonObject(r.body());
         if ("pending".equals(a.getString("status"))) {
           if (slack.said.getOrDefault(String.valueOf(i), "").contains("(" + OVERLOADED + ")")) {
-            refusedForLoad[0]++;
+            refused++;
             break;
           }
           if (System.nanoTime() > deadline) {
@@ -219,7 +219,11 @@ final class ChatAck {
         break;
       }
     }
-    return decided;
+    return new Verified(decided, refused);
+  }
+
+  /** Clicked requests decided as clicked, and those whose decision the gateway refused for load. */
+  private record Verified(int decided, int refusedForLoad) {
   }
 
   private static String hmac(String secret, String data) {

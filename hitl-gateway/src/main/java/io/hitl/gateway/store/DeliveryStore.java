@@ -38,7 +38,8 @@ public final class DeliveryStore {
    * post or edit the same message at once. The rows to update are found through indexes (the due ones in time
    * order, the same message's by message): an {@code OR} of the two in the update's own condition made PostgreSQL
    * read the whole table on every claim, sent jobs included, which are never deleted (17 ms a claim at 100,000
-   * jobs). The quiet channels are one parameter each: PostgreSQL priced {@code = ANY($n)} over an array of
+   * jobs); the update checks again what made a row a target (a seed, or still pending), as the single condition did
+   * for a row changed since the statement's snapshot. The quiet channels are one parameter each: PostgreSQL priced {@code = ANY($n)} over an array of
    * unknown length above its custom plans and planned the claim again every time.
    */
   static String claim(int quietSlots) {

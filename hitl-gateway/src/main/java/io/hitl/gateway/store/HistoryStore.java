@@ -34,20 +34,18 @@ public final class HistoryStore {
   private static final String VOTE_JSON = "json_build_object('approver', v.approver, 'decision', v.decision, "
     + "'channel', v.channel, 'comment', v.comment, 'created_at', v.created_at, "
     + "'approval_created_at', v.approval_created_at)";
-  private static final String ENTRIES_OF = entriesOf(2);
   /**
-   * {@link #ENTRIES_OF} with the machine's actions written into the statement: an array parameter of unknown length
-   * made PostgreSQL plan a one-request read for its values on some connections (18 % of the decisions' history reads
-   * in one run) instead of keeping its plan.
+   * The machine's entries with its actions written into the statement, for the reads of fixed shape: an array
+   * parameter of unknown length made PostgreSQL plan a one-request read for its values on some connections (18 % of
+   * the decisions' history reads in one run) instead of keeping its plan.
    */
-  private static final String ENTRIES_IN = "(SELECT coalesce(json_agg(" + ENTRY_JSON + " ORDER BY j.seq), '[]') "
-    + "FROM journal j WHERE j.approval_id = a.id AND j.action IN (" + ApprovalEntry.ACTIONS.stream().sorted()
-      .map(a -> "'" + a.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", ")) + ")) AS history";
+  private static final String ENTRIES_IN = entries("IN (" + ApprovalEntry.ACTIONS.stream().sorted()
+    .map(a -> "'" + a.replace("'", "''") + "'").collect(java.util.stream.Collectors.joining(", ")) + ")");
   private static final String VOTES_OF = "(SELECT coalesce(json_agg(" + VOTE_JSON + " ORDER BY v.created_at, "
     + "v.approver), '[]') FROM approval_votes v WHERE v.approval_id = a.id) AS votes";
   private static final String WITH_HISTORY = "SELECT " + prefixed() + ", " + ENTRIES_IN + ", " + VOTES_OF
     + " FROM approvals a WHERE a.id = $1";
-  private static final String HISTORIES = "SELECT a.id, " + ENTRIES_OF + ", " + VOTES_OF
+  private static final String HISTORIES = "SELECT a.id, " + ENTRIES_IN + ", " + VOTES_OF
     + " FROM approvals a WHERE a.id = ANY($1)";
   /**
    * One request's history. Not {@link #HISTORIES} with one id: PostgreSQL prices {@code = ANY($1)} over an array of
@@ -64,10 +62,10 @@ public final class HistoryStore {
   public record Read(Approval row, History history) {
   }
 
-  /** The machine entries of approval {@code a} as one JSON array; the actions are parameter {@code actions}. */
-  private static String entriesOf(int actions) {
+  /** The machine entries of approval {@code a} as one JSON array, those whose action passes {@code actionTest}. */
+  private static String entries(String actionTest) {
     return "(SELECT coalesce(json_agg(" + ENTRY_JSON + " ORDER BY j.seq), '[]') "
-      + "FROM journal j WHERE j.approval_id = a.id AND j.action = ANY($" + actions + ")) AS history";
+      + "FROM journal j WHERE j.approval_id = a.id AND j.action " + actionTest + ") AS history";
   }
 
   /**
@@ -78,7 +76,8 @@ public final class HistoryStore {
   public Future<List<Read>> page(SqlClient c, String page, List<Object> params, String order) {
     List<Object> p = new ArrayList<>(params);
     p.add(ACTIONS);
-    String sql = "SELECT a.*, " + entriesOf(p.size()) + ", " + VOTES_OF + " FROM (" + page + ") a" + order;
+    // the actions as a parameter: a page's statement is as long as its filters, and is kept or not by that length
+    String sql = "SELECT a.*, " + entries("= ANY($" + p.size() + ")") + ", " + VOTES_OF + " FROM (" + page + ") a" + order;
     return c.preparedQuery(sql).execute(Tuple.from(p)).map(rs -> {
       List<Read> l = new ArrayList<>();
       rs.forEach(r -> l.add(new Read(ApprovalStore.map(r), history(r))));
@@ -108,7 +107,7 @@ public final class HistoryStore {
 
   /** The histories of these requests (those that exist); call it after locking their rows. */
   public Future<Map<UUID, History>> histories(SqlClient c, Collection<UUID> ids) {
-    return c.preparedQuery(HISTORIES).execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0])).addArrayOfString(ACTIONS)).map(rs -> {
+    return c.preparedQuery(HISTORIES).execute(Tuple.tuple().addArrayOfUUID(ids.toArray(new UUID[0]))).map(rs -> {
       Map<UUID, History> m = new HashMap<>();
       rs.forEach(r -> m.put(r.getUUID("id"), history(r)));
       return m;

@@ -1,5 +1,6 @@
 package io.hitl.gateway.store;
 
+import static io.hitl.gateway.support.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hitl.gateway.config.GatewayConfig;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,9 +108,5 @@ class OutboxClaimTest {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }
