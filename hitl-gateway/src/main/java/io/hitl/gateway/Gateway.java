@@ -271,6 +271,6 @@ public final class Gateway implements AutoCloseable {
   /** The journal writer of the approval write path: its events observed (metrics, logs) as they are published. */
   private static Journal approvalJournal(Vertx v, HitlMetrics metrics) {
     return new Journal(Published.observed(metrics, event -> v.eventBus().publish(Addresses.EVENTS, event)),
-      silent -> v.eventBus().publish(Addresses.JOURNAL_APPENDED, silent));
+      silent -> v.eventBus().publish(Addresses.JOURNAL_APPENDED, silent), Journal.wakeNotifiers(v));
   }
 }

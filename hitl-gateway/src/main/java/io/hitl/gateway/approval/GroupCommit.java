@@ -118,10 +118,14 @@ final class GroupCommit {
    * deadlock against another instance's batch (PostgreSQL aborts one side): it is run again, a few times.
    */
   private Future<Change> commitAlone(Function<SqlConnection, Future<Change>> work, int tries) {
+    int[] jobs = {0};
     return Transactions.run(pool, deadline.millis(), conn -> work.apply(conn).compose(c -> outbox.insert(conn, c)
-      .compose(v -> c.steps().isEmpty() ? Future.succeededFuture(c) : journal.unit(conn).append(c.entries())
-        .map(c::saved))
+      .compose(n -> {
+        jobs[0] += n;
+        return c.steps().isEmpty() ? Future.succeededFuture(c) : journal.unit(conn).append(c.entries()).map(c::saved);
+      })
       .compose(saved -> approvals.link(conn, saved.links().values()).map(saved))))
+      .andThen(ar -> wakeIfAdded(ar.succeeded(), jobs))
       .recover(t -> DbFailures.deadlocked(t) && tries > 1 ? commitAlone(work, tries - 1) : Future.failedFuture(t));
   }
 
@@ -141,6 +145,7 @@ final class GroupCommit {
     Change[] stood = new Change[n];
     Throwable[] refused = new Throwable[n];
     boolean[] rerun = new boolean[n];
+    int[] jobs = {0};
     // BEGIN/COMMIT by hand: the client's own transaction API treats a statement error inside it as fatal
     // and rolls back at the end, even after the savepoint has recovered the transaction.
     // A change of a batch waits for another transaction's lock at most BATCH_LOCK_WAIT: two batches holding
@@ -151,7 +156,7 @@ final class GroupCommit {
       batchTouched = new HashSet<>();
       for (int i = 0; i < n; i++) {
         int k = i;
-        f = f.compose(v -> inSavepoint(conn, "change_" + k, batch.get(k).work()).transform(ar -> {
+        f = f.compose(v -> inSavepoint(conn, "change_" + k, batch.get(k).work(), jobs).transform(ar -> {
           if (ar.succeeded() && ar.result().next() != Change.Next.ALONE) {
             stood[k] = ar.result();
             batchTouched.addAll(ar.result().touched());
@@ -171,7 +176,7 @@ final class GroupCommit {
     }).compose(v -> conn.query("COMMIT").execute().<Void>mapEmpty()
         .recover(err -> Future.<Void>failedFuture(DbFailures.atCommit(err))))
       .recover(err -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<Void>failedFuture(err))));
-    return committed.transform(ar -> {
+    return committed.andThen(ar -> wakeIfAdded(ar.succeeded(), jobs)).transform(ar -> {
       for (int i = 0; i < n; i++) {
         Waiting w = batch.get(i);
         if (ar.failed() && DbFailures.deadlocked(ar.cause())) {
@@ -209,6 +214,7 @@ final class GroupCommit {
   Future<Map<UUID, Change>> together(Function<SqlConnection, Future<List<Planned>>> plan) {
     List<UUID> ids = new ArrayList<>();
     List<Change> done = new ArrayList<>();
+    int[] jobs = {0};
     return Transactions.run(pool, deadline.millis(), conn -> plan.apply(conn).compose(items -> {
       List<Future<Change>> works = new ArrayList<>();
       for (Planned p : items) {
@@ -221,7 +227,10 @@ final class GroupCommit {
         }
         works.add(work.compose(c -> c.refusal() != null || c.next() != Change.Next.ANSWER
           ? Future.<Change>failedFuture(new IllegalStateException("request " + p.id() + " cannot be batched"))
-          : outbox.insert(conn, c).map(c)));
+          : outbox.insert(conn, c).map(added -> {
+            jobs[0] += added;
+            return c;
+          })));
       }
       return Future.join(works).compose(all -> {
         Change[] stood = works.stream().map(Future::result).toArray(Change[]::new);
@@ -231,7 +240,7 @@ final class GroupCommit {
           return (Void) null;
         });
       });
-    })).recover(DbFailures::fail).map(v -> {
+    })).andThen(ar -> wakeIfAdded(ar.succeeded(), jobs)).recover(DbFailures::fail).map(v -> {
       Map<UUID, Change> m = new LinkedHashMap<>();
       for (int i = 0; i < done.size(); i++) {
         events.publish(done.get(i));
@@ -264,8 +273,22 @@ final class GroupCommit {
     });
   }
 
-  /** The work and its outbox jobs after a savepoint; the savepoint goes out with the work's first statement. */
-  private Future<Change> inSavepoint(SqlConnection conn, String name, Function<SqlConnection, Future<Change>> work) {
+  /**
+   * After a transaction ended: the notifiers are woken when it committed outbox jobs ({@code jobs[0]}, counted as
+   * they were written; a change rolled back to its savepoint may leave the count high, which costs one empty claim).
+   */
+  private void wakeIfAdded(boolean committed, int[] jobs) {
+    if (committed && jobs[0] > 0) {
+      journal.outboxAdded();
+    }
+  }
+
+  /**
+   * The work and its outbox jobs after a savepoint, the jobs counted into {@code jobs}; the savepoint goes out with
+   * the work's first statement.
+   */
+  private Future<Change> inSavepoint(SqlConnection conn, String name, Function<SqlConnection, Future<Change>> work,
+      int[] jobs) {
     Future<?> savepoint = conn.query("SAVEPOINT " + name).execute();
     Future<Change> worked;
     try {
@@ -276,7 +299,10 @@ final class GroupCommit {
     // the work's outcome counts once the savepoint is known to exist (it was sent first)
     return worked.transform(ar -> savepoint.transform(sp -> sp.failed() ? Future.<Change>failedFuture(sp.cause())
         : ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.<Change>failedFuture(ar.cause())))
-      .compose(c -> c.next() == Change.Next.ALONE ? Future.succeededFuture(c) : outbox.insert(conn, c).map(c));
+      .compose(c -> c.next() == Change.Next.ALONE ? Future.succeededFuture(c) : outbox.insert(conn, c).map(added -> {
+        jobs[0] += added;
+        return c;
+      }));
   }
 
   /** A change waiting for this instance's commit in flight, and the context its caller continues on. */

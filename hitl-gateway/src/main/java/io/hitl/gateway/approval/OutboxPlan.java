@@ -41,12 +41,12 @@ final class OutboxPlan {
     this.plan = JobPlan.of(config);
   }
 
-  /** Inserts the jobs of {@code c}. */
-  Future<Void> insert(SqlConnection conn, Change c) {
+  /** Inserts the jobs of {@code c}; how many there were. */
+  Future<Integer> insert(SqlConnection conn, Change c) {
     return callbackJobs(conn, c).compose(callbackJobs -> {
       List<OutboxStore.Job> all = jobs(c);
       all.addAll(callbackJobs);
-      return outbox.insert(conn, all, Times.micros(clock.instant())).mapEmpty();
+      return outbox.insert(conn, all, Times.micros(clock.instant())).map(all.size());
     });
   }
 

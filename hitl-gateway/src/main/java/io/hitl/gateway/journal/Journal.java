@@ -27,22 +27,42 @@ public final class Journal {
   private final JournalStore store = new JournalStore();
   private final Consumer<JsonObject> events;
   private final Consumer<JsonObject> silent;
+  private final Runnable outboxAdded;
 
-  /** {@code events} publishes on hitl.events, {@code silent} on hitl.journal.appended. */
+  /** {@code events} publishes on hitl.events, {@code silent} on hitl.journal.appended; outbox jobs wake nobody. */
   public Journal(Consumer<JsonObject> events, Consumer<JsonObject> silent) {
-    this.events = events;
-    this.silent = silent;
+    this(events, silent, () -> { });
   }
 
-  /** Announces on the bus of {@code vertx}. */
+  /**
+   * As above; {@code outboxAdded} is run after a transaction that wrote outbox jobs committed (the notifier is
+   * woken by it, not by every event: most changes add no job, and a claim that finds none is a transaction spent).
+   */
+  public Journal(Consumer<JsonObject> events, Consumer<JsonObject> silent, Runnable outboxAdded) {
+    this.events = events;
+    this.silent = silent;
+    this.outboxAdded = outboxAdded;
+  }
+
+  /** Announces on the bus of {@code vertx}; outbox jobs wake the notifiers of every node. */
   public static Journal on(Vertx vertx) {
     return new Journal(e -> vertx.eventBus().publish(Addresses.EVENTS, e),
-      s -> vertx.eventBus().publish(Addresses.JOURNAL_APPENDED, s));
+      s -> vertx.eventBus().publish(Addresses.JOURNAL_APPENDED, s), wakeNotifiers(vertx));
+  }
+
+  /** Publishes on hitl.notify.wake, which every node's notifier claims on. */
+  public static Runnable wakeNotifiers(Vertx vertx) {
+    return () -> vertx.eventBus().publish(Addresses.NOTIFY_WAKE, new JsonObject().put("outbox", true));
   }
 
   /** Announces nothing: for the offline command, which has no bus to announce on. */
   public static Journal unannounced() {
     return new Journal(e -> { }, s -> { });
+  }
+
+  /** Says that a transaction which wrote outbox jobs committed; call it after the commit. */
+  public void outboxAdded() {
+    outboxAdded.run();
   }
 
   /** The entries one transaction appends, announced together after it commits. */

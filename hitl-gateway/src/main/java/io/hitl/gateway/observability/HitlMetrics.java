@@ -81,6 +81,8 @@ public final class HitlMetrics implements Shareable {
   private final Map<String, AtomicLong> pending = new HashMap<>();
   private final AtomicReference<Instant> oldestPending = new AtomicReference<>();
   private final Map<String, AtomicLong> outboxDepth = new HashMap<>();
+  private final Counter claimsWithJobs;
+  private final Counter claimsEmpty;
   private final Object refreshLock = new Object();
   private long refreshedAt = Long.MIN_VALUE;
   private Future<Void> refreshing;
@@ -140,6 +142,10 @@ public final class HitlMetrics implements Shareable {
         .description("Notification jobs waiting to be sent, whole cluster (read from PostgreSQL)")
         .tag("channel", channel).register(registry);
     }
+    claimsWithJobs = Counter.builder("hitl.outbox.claims").description("Claims of due outbox jobs by this node's notifier")
+      .tag("result", "jobs").register(registry);
+    claimsEmpty = Counter.builder("hitl.outbox.claims").description("Claims of due outbox jobs by this node's notifier")
+      .tag("result", "empty").register(registry);
     Labels.TIMED_OPERATIONS.forEach(op -> responseTimer(op, "ok"));
     Gauge.builder("hitl.oldest.pending.age", this, HitlMetrics::oldestPendingAgeSeconds).baseUnit("seconds")
       .description("Age of the oldest pending request, whole cluster (read from PostgreSQL); 0 when none")
@@ -322,6 +328,11 @@ public final class HitlMetrics implements Shareable {
     return responseLatency.computeIfAbsent(operation + "|" + result, k -> Timer.builder("hitl.response.latency")
       .description("HTTP handling time of creates, decisions and cancels, by result (ok or SEC code)")
       .tags("operation", operation, "result", result).serviceLevelObjectives(RESPONSE_BUCKETS).register(registry));
+  }
+
+  /** Counts one claim of this node's notifier: whether it found due jobs. */
+  public void outboxClaimed(boolean found) {
+    (found ? claimsWithJobs : claimsEmpty).increment();
   }
 
   public void notificationDelivered(String channel) {

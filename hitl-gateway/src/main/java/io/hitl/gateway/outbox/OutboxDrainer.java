@@ -95,6 +95,7 @@ final class OutboxDrainer {
         }
         return;
       }
+      metrics.outboxClaimed(!ar.result().isEmpty());
       List<List<DeliveryStore.Job>> groups = groups(ar.result());
       for (List<DeliveryStore.Job> g : groups) {
         inFlight++;

@@ -19,8 +19,9 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /**
- * The notifier: drains the transactional outbox through {@link OutboxDrainer}, woken by `hitl.events`, by
- * `hitl.notify.wake`, by a short periodic tick and by its own retry timers; answers `hitl.notify.list` and
+ * The notifier: drains the transactional outbox through {@link OutboxDrainer}, woken by `hitl.notify.wake`
+ * (published after every commit that wrote outbox jobs, on any node), by a short periodic tick and by its own
+ * retry timers; answers `hitl.notify.list` and
  * `hitl.notify.retry` through {@link NotificationService}. One instance per node is enough: it never blocks.
  */
 public class OutboxVerticle extends VerticleBase {
@@ -52,7 +53,6 @@ public class OutboxVerticle extends VerticleBase {
     NotificationService notifications = new NotificationService(pool, clock, vertx.eventBus(), Journal.on(vertx));
     var bus = vertx.eventBus();
     return Future.join(
-      bus.<Object>consumer(Addresses.EVENTS, m -> drainer.pump()).completion(),
       bus.<Object>consumer(Addresses.NOTIFY_WAKE, m -> drainer.pump()).completion(),
       bus.<JsonObject>consumer(Addresses.NOTIFY_LIST, notifications::list).completion(),
       bus.<JsonObject>consumer(Addresses.NOTIFY_RETRY, notifications::retry).completion()
