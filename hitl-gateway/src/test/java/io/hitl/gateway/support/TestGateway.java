@@ -21,6 +21,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** A whole gateway in the test JVM on a real port, real database and real HTTP client. */
 public final class TestGateway implements AutoCloseable {
+  private static final int FIRST_PORT = 20_000;
+  private static final int PORTS = 12_000;
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
   public static final String SECRET = "test-secret-0123456789-abcdefghijklmnop";
 
   public final Gateway gateway;
@@ -159,7 +162,25 @@ public final class TestGateway implements AutoCloseable {
     return r;
   }
 
+  /**
+   * A port nothing listens on now, for a server started later (often in another process). It is picked below
+   * Linux's ephemeral range (32768–60999 by default): a port from that range, as {@code new ServerSocket(0)} gives,
+   * can be taken by any outgoing connection of any process before the server binds it, which once stopped a
+   * cluster node at start with "Address already in use". Each port is handed out once per test JVM.
+   */
   public static int freePort() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int tries = 0; tries < 500; tries++) {
+      int port = FIRST_PORT + random.nextInt(PORTS);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket(port)) {
+        return s.getLocalPort();
+      } catch (IOException e) {
+        // taken: try another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
