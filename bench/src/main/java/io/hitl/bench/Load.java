@@ -72,6 +72,11 @@ final class Load implements AutoCloseable {
   Throughput saturate(int concurrency, double seconds, IntFunction<Req> next, Consumer<Reply> onOk) throws Exception {
     CompletableFuture<Throughput> done = new CompletableFuture<>();
     Context ctx = vertx.getOrCreateContext();
+    // -Dbench.latencyLog=FILE: every answer as "ms since the epoch it was due, µs it took, status" (appended), to
+    // line a run's slow answers up with what else happened then (a checkpoint, a collection, a sweep)
+    String latencyLog = System.getProperty("bench.latencyLog");
+    StringBuilder lines = latencyLog == null ? null : new StringBuilder();
+    long epochAtStart = System.currentTimeMillis();
     ctx.runOnContext(v -> {
       long start = System.nanoTime();
       long end = start + (long) (seconds * 1e9);
@@ -113,6 +118,11 @@ final class Load implements AutoCloseable {
     CompletableFuture<Latency> done = new CompletableFuture<>();
     Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     Context ctx = vertx.getOrCreateContext();
+    // -Dbench.latencyLog=FILE: every answer as "ms since the epoch it was due, µs it took, status" (appended), to
+    // line a run's slow answers up with what else happened then (a checkpoint, a collection, a sweep)
+    String latencyLog = System.getProperty("bench.latencyLog");
+    StringBuilder lines = latencyLog == null ? null : new StringBuilder();
+    long epochAtStart = System.currentTimeMillis();
     ctx.runOnContext(v -> {
       long start = System.nanoTime();
       long[] sent = {0};
@@ -158,6 +168,11 @@ final class Load implements AutoCloseable {
     Histogram refused = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     Map<String, Long> other = new java.util.TreeMap<>();
     Context ctx = vertx.getOrCreateContext();
+    // -Dbench.latencyLog=FILE: every answer as "ms since the epoch it was due, µs it took, status" (appended), to
+    // line a run's slow answers up with what else happened then (a checkpoint, a collection, a sweep)
+    String latencyLog = System.getProperty("bench.latencyLog");
+    StringBuilder lines = latencyLog == null ? null : new StringBuilder();
+    long epochAtStart = System.currentTimeMillis();
     ctx.runOnContext(v -> {
       long start = System.nanoTime();
       long[] sent = {0};
@@ -169,6 +184,10 @@ final class Load implements AutoCloseable {
           long intended = start + (long) (i / rate * 1e9);
           call(next.apply((int) i)).onComplete(ar -> {
             long micros = Math.min(Math.max(0, (System.nanoTime() - intended) / 1000), accepted.getHighestTrackableValue());
+            if (lines != null) {
+              lines.append(epochAtStart + (intended - start) / 1_000_000).append(' ').append(micros).append(' ')
+                .append(ar.succeeded() ? ar.result().status() : 0).append('\n');
+            }
             if (ar.succeeded() && ar.result().status() < 300) {
               accepted.recordValue(micros);
             } else if (ar.succeeded() && (ar.result().status() == 503 || ar.result().status() == 429)
@@ -179,6 +198,14 @@ final class Load implements AutoCloseable {
                 Long::sum);
             }
             if (++finished[0] == count) {
+              if (lines != null) {
+                try {
+                  java.nio.file.Files.writeString(java.nio.file.Path.of(latencyLog), lines,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
               done.complete(new Split(accepted, refused, other, count / ((System.nanoTime() - start) / 1e9)));
             }
           });
