@@ -72,11 +72,6 @@ final class Load implements AutoCloseable {
   Throughput saturate(int concurrency, double seconds, IntFunction<Req> next, Consumer<Reply> onOk) throws Exception {
     CompletableFuture<Throughput> done = new CompletableFuture<>();
     Context ctx = vertx.getOrCreateContext();
-    // -Dbench.latencyLog=FILE: every answer as "ms since the epoch it was due, µs it took, status" (appended), to
-    // line a run's slow answers up with what else happened then (a checkpoint, a collection, a sweep)
-    String latencyLog = System.getProperty("bench.latencyLog");
-    StringBuilder lines = latencyLog == null ? null : new StringBuilder();
-    long epochAtStart = System.currentTimeMillis();
     ctx.runOnContext(v -> {
       long start = System.nanoTime();
       long end = start + (long) (seconds * 1e9);
@@ -118,11 +113,6 @@ final class Load implements AutoCloseable {
     CompletableFuture<Latency> done = new CompletableFuture<>();
     Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     Context ctx = vertx.getOrCreateContext();
-    // -Dbench.latencyLog=FILE: every answer as "ms since the epoch it was due, µs it took, status" (appended), to
-    // line a run's slow answers up with what else happened then (a checkpoint, a collection, a sweep)
-    String latencyLog = System.getProperty("bench.latencyLog");
-    StringBuilder lines = latencyLog == null ? null : new StringBuilder();
-    long epochAtStart = System.currentTimeMillis();
     ctx.runOnContext(v -> {
       long start = System.nanoTime();
       long[] sent = {0};
@@ -198,14 +188,6 @@ final class Load implements AutoCloseable {
                 Long::sum);
             }
             if (++finished[0] == count) {
-              if (lines != null) {
-                try {
-                  java.nio.file.Files.writeString(java.nio.file.Path.of(latencyLog), lines,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              }
               done.complete(new Split(accepted, refused, other, count / ((System.nanoTime() - start) / 1e9)));
             }
           });
@@ -215,7 +197,13 @@ final class Load implements AutoCloseable {
         }
       });
     });
-    return done.get((long) (count / rate) + 120, TimeUnit.SECONDS);
+    Split split = done.get((long) (count / rate) + 120, TimeUnit.SECONDS);
+    if (lines != null) {
+      // written here, on the caller's thread, not on the event loop that answered
+      java.nio.file.Files.writeString(java.nio.file.Path.of(latencyLog), lines, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    }
+    return split;
   }
 
   /** Latencies in microseconds of accepted and of refused-for-load answers; other answers by status. */

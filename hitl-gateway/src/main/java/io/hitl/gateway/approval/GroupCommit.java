@@ -119,11 +119,9 @@ final class GroupCommit {
    */
   private Future<Change> commitAlone(Function<SqlConnection, Future<Change>> work, int tries) {
     int[] jobs = {0};
-    return Transactions.run(pool, deadline.millis(), conn -> work.apply(conn).compose(c -> outbox.insert(conn, c)
-      .compose(n -> {
-        jobs[0] += n;
-        return c.steps().isEmpty() ? Future.succeededFuture(c) : journal.unit(conn).append(c.entries()).map(c::saved);
-      })
+    return Transactions.run(pool, deadline.millis(), conn -> work.apply(conn).compose(c -> outboxCounted(conn, c, jobs)
+      .compose(v -> c.steps().isEmpty() ? Future.succeededFuture(c) : journal.unit(conn).append(c.entries())
+        .map(c::saved))
       .compose(saved -> approvals.link(conn, saved.links().values()).map(saved))))
       .andThen(ar -> wakeIfAdded(ar.succeeded(), jobs))
       .recover(t -> DbFailures.deadlocked(t) && tries > 1 ? commitAlone(work, tries - 1) : Future.failedFuture(t));
@@ -227,10 +225,7 @@ final class GroupCommit {
         }
         works.add(work.compose(c -> c.refusal() != null || c.next() != Change.Next.ANSWER
           ? Future.<Change>failedFuture(new IllegalStateException("request " + p.id() + " cannot be batched"))
-          : outbox.insert(conn, c).map(added -> {
-            jobs[0] += added;
-            return c;
-          })));
+          : outboxCounted(conn, c, jobs)));
       }
       return Future.join(works).compose(all -> {
         Change[] stood = works.stream().map(Future::result).toArray(Change[]::new);
@@ -273,6 +268,14 @@ final class GroupCommit {
     });
   }
 
+  /** The outbox jobs of {@code c} inserted, and counted into {@code jobs[0]}; {@code c} once they are. */
+  private Future<Change> outboxCounted(SqlConnection conn, Change c, int[] jobs) {
+    return outbox.insert(conn, c).map(added -> {
+      jobs[0] += added;
+      return c;
+    });
+  }
+
   /**
    * After a transaction ended: the notifiers are woken when it committed outbox jobs ({@code jobs[0]}, counted as
    * they were written; a change rolled back to its savepoint may leave the count high, which costs one empty claim).
@@ -299,10 +302,7 @@ final class GroupCommit {
     // the work's outcome counts once the savepoint is known to exist (it was sent first)
     return worked.transform(ar -> savepoint.transform(sp -> sp.failed() ? Future.<Change>failedFuture(sp.cause())
         : ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.<Change>failedFuture(ar.cause())))
-      .compose(c -> c.next() == Change.Next.ALONE ? Future.succeededFuture(c) : outbox.insert(conn, c).map(added -> {
-        jobs[0] += added;
-        return c;
-      }));
+      .compose(c -> c.next() == Change.Next.ALONE ? Future.succeededFuture(c) : outboxCounted(conn, c, jobs));
   }
 
   /** A change waiting for this instance's commit in flight, and the context its caller continues on. */

@@ -17,13 +17,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** A whole gateway in the test JVM on a real port, real database and real HTTP client. */
 public final class TestGateway implements AutoCloseable {
   private static final int FIRST_PORT = 20_000;
   private static final int PORTS = 12_000;
-  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
   public static final String SECRET = "test-secret-0123456789-abcdefghijklmnop";
 
   public final Gateway gateway;
@@ -169,7 +172,7 @@ public final class TestGateway implements AutoCloseable {
    * cluster node at start with "Address already in use". Each port is handed out once per test JVM.
    */
   public static int freePort() {
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int tries = 0; tries < 500; tries++) {
       int port = FIRST_PORT + random.nextInt(PORTS);
       if (!HANDED_OUT.add(port)) {
